@@ -1,0 +1,111 @@
+//! One error type for the whole crate. Errors are values: bad input names the field and the
+//! index (`weights[3][7] is NaN`), never a panic.
+
+use alloc::string::{String, ToString};
+use core::fmt;
+
+/// Result alias used across the crate.
+pub type Result<T> = core::result::Result<T, Error>;
+
+/// Everything that can go wrong with user input or a model run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// A single value is unusable: NaN, infinite, negative, out of range.
+    /// `field` is a path such as `epochs[2].weights[3][7]`.
+    InvalidValue {
+        /// Path of the offending value.
+        field: String,
+        /// What is wrong with it (`is NaN`, `is negative (-1)`).
+        reason: String,
+    },
+    /// Shapes that must agree do not (`stakes has 4 entries, weights has 5 rows`).
+    Shape {
+        /// Full sentence naming both fields.
+        message: String,
+    },
+    /// An input is larger than the documented limit (see [`crate::limits`]).
+    TooLarge {
+        /// The field that is too large.
+        field: String,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A name that is not one of the known values (variant, case, preset).
+    Unknown {
+        /// Field that held the name.
+        field: String,
+        /// The name given.
+        value: String,
+        /// The accepted values, comma separated.
+        expected: String,
+    },
+    /// A document could not be decoded (JSON/TOML syntax, unknown field, wrong type).
+    Parse {
+        /// The decoder's message, with line and column where known.
+        message: String,
+    },
+}
+
+impl Error {
+    /// A bad value at `field`.
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidValue { field: field.into(), reason: reason.into() }
+    }
+    /// A shape mismatch, described in a full sentence.
+    pub fn shape(message: impl Into<String>) -> Self {
+        Error::Shape { message: message.into() }
+    }
+    /// An input over its limit.
+    pub fn too_large(field: impl Into<String>, size: usize, limit: usize) -> Self {
+        Error::TooLarge { field: field.into(), size: size as u64, limit: limit as u64 }
+    }
+    /// An unknown name.
+    pub fn unknown(field: impl Into<String>, value: impl Into<String>, expected: &str) -> Self {
+        Error::Unknown { field: field.into(), value: value.into(), expected: expected.to_string() }
+    }
+    /// A decoding error.
+    pub fn parse(message: impl Into<String>) -> Self {
+        Error::Parse { message: message.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidValue { field, reason } => write!(f, "{field} {reason}"),
+            Error::Shape { message } => f.write_str(message),
+            Error::TooLarge { field, size, limit } => {
+                write!(f, "{field} has {size} entries, over the limit of {limit}")
+            }
+            Error::Unknown { field, value, expected } => {
+                write!(f, "{field}: unknown value '{value}' (expected one of: {expected})")
+            }
+            Error::Parse { message } => write!(f, "invalid input: {message}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {}
+
+#[cfg(feature = "serde")]
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::parse(alloc::format!("{e}"))
+    }
+}
+
+/// Checks that a float is finite and not negative; names `field` otherwise.
+pub fn check_non_negative(field: impl FnOnce() -> String, x: f64) -> Result<()> {
+    if x.is_nan() {
+        Err(Error::invalid(field(), "is NaN"))
+    } else if x.is_infinite() {
+        Err(Error::invalid(field(), "is infinite"))
+    } else if x < 0.0 {
+        Err(Error::invalid(field(), alloc::format!("is negative ({x})")))
+    } else {
+        Ok(())
+    }
+}

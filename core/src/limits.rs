@@ -1,0 +1,16 @@
+//! Documented size limits, checked before anything is allocated from user input.
+
+/// Most UIDs a subnet can hold on chain (`u16` UIDs).
+pub const MAX_UIDS: usize = 65_536;
+/// Most rows (validators) of a float weight matrix.
+pub const MAX_VALIDATORS: usize = 65_536;
+/// Most columns (servers) of a float weight matrix.
+pub const MAX_SERVERS: usize = 65_536;
+/// Most entries of one weight matrix (validators × servers).
+pub const MAX_MATRIX_ENTRIES: usize = 1 << 24;
+/// Most epochs in one case.
+pub const MAX_EPOCHS: usize = 100_000;
+/// Most weight entries summed over all the epochs of a case.
+pub const MAX_CASE_ENTRIES: usize = 1 << 26;
+/// Largest input document (bytes) the faces accept.
+pub const MAX_INPUT_BYTES: usize = 256 << 20;

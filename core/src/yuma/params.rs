@@ -122,6 +122,9 @@ pub struct Params {
     pub capacity_alpha: f64,
     /// Server-side winner-takes-all: the top-ranked server(s) share the incentive.
     pub winner_takes_all: bool,
+    /// Chain variant only: Yuma3 bonds (`Yuma3On`, the chain's default for new subnets) when
+    /// true, classic EMA bonds when false.
+    pub yuma3_enabled: bool,
 }
 
 impl Default for Params {
@@ -138,6 +141,7 @@ impl Default for Params {
             decay_rate: 0.1,
             capacity_alpha: 0.1,
             winner_takes_all: false,
+            yuma3_enabled: true,
         }
     }
 }

@@ -17,7 +17,11 @@ pub struct Dense {
 impl Dense {
     /// A `rows × cols` matrix of zeros.
     pub fn zeros(rows: usize, cols: usize) -> Self {
-        Dense { rows, cols, data: vec![0.0; rows * cols] }
+        Dense {
+            rows,
+            cols,
+            data: vec![0.0; rows * cols],
+        }
     }
 
     /// Builds a matrix from nested rows; every row must have `cols` entries (checked by the
@@ -27,7 +31,11 @@ impl Dense {
         for r in rows {
             data.extend_from_slice(r);
         }
-        Dense { rows: rows.len(), cols, data }
+        Dense {
+            rows: rows.len(),
+            cols,
+            data,
+        }
     }
 
     /// Row `i` as a slice.

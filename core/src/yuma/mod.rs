@@ -10,6 +10,11 @@ pub mod cases;
 pub mod chain;
 pub mod params;
 pub mod research;
+pub mod single;
 
-pub use case::{run_case, run_case_with_progress, Alpha, Case, CaseEpoch, CaseOutput, EpochOutput, TotalDividends};
+pub use case::{
+    run_case, run_case_with_progress, Alpha, Case, CaseEpoch, CaseOutput, EpochOutput,
+    TotalDividends,
+};
 pub use params::{ConsensusMode, Params, Variant};
+pub use single::{run_epoch, EpochInput, PreviousEpoch};

@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod cases;
+pub mod epoch;
+pub mod run;

@@ -1,0 +1,191 @@
+//! One float epoch on its own: the `taolab epoch` input for the research variants.
+
+use super::case::EpochOutput;
+use super::params::{Params, Variant};
+use super::research::{self, Workspace};
+use crate::error::{check_non_negative, Error, Result};
+use crate::limits;
+use crate::math::Dense;
+use alloc::format;
+use alloc::vec::Vec;
+
+/// Input of one research-variant epoch. The optional `previous` state lets an epoch continue
+/// from stored bonds (and, for liquid alpha and Yuma 2B, the previous consensus and weights).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct EpochInput {
+    /// The epoch rule (default `yuma2`); `--variant` on the command line overrides it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub variant: Option<Variant>,
+    /// Parameters; missing ones take the defaults.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub params: Params,
+    /// `weights[i][j]`: validator i's raw weight on server j.
+    pub weights: Vec<Vec<f64>>,
+    /// `stakes[i]`: validator i's raw stake.
+    pub stakes: Vec<f64>,
+    /// State carried from an earlier epoch.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub previous: Option<PreviousEpoch>,
+}
+
+/// The state a research epoch reads from the epoch before it.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct PreviousEpoch {
+    /// Bond state (V × N) after the previous epoch.
+    pub bonds: Vec<Vec<f64>>,
+    /// Previous consensus (N); needed by liquid alpha. Zeros when absent.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub consensus: Option<Vec<f64>>,
+    /// Previous row-normalised weights (V × N); Yuma 2B clips these. Defaults to this epoch's.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub weights: Option<Vec<Vec<f64>>>,
+}
+
+fn matrix(field: &str, rows: &[Vec<f64>], v: usize, n: usize) -> Result<Dense> {
+    if rows.len() != v {
+        return Err(Error::shape(format!(
+            "{field} has {} rows, weights has {v}",
+            rows.len()
+        )));
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if r.len() != n {
+            return Err(Error::shape(format!(
+                "{field}[{i}] has {} entries, weights[0] has {n}",
+                r.len()
+            )));
+        }
+        for (j, &x) in r.iter().enumerate() {
+            check_non_negative(|| format!("{field}[{i}][{j}]"), x)?;
+        }
+    }
+    Ok(Dense::from_rows(rows, n))
+}
+
+impl EpochInput {
+    /// Parses and validates the JSON form.
+    #[cfg(feature = "serde")]
+    pub fn from_json(text: &str) -> Result<EpochInput> {
+        if text.len() > limits::MAX_INPUT_BYTES {
+            return Err(Error::too_large(
+                "input",
+                text.len(),
+                limits::MAX_INPUT_BYTES,
+            ));
+        }
+        let input: EpochInput = serde_json::from_str(text)?;
+        input.validate()?;
+        Ok(input)
+    }
+
+    /// Checks shapes, values and limits.
+    pub fn validate(&self) -> Result<()> {
+        self.params.validate()?;
+        let v = self.weights.len();
+        if v == 0 {
+            return Err(Error::invalid("weights", "is empty"));
+        }
+        let n = self.weights[0].len();
+        if n == 0 {
+            return Err(Error::invalid("weights[0]", "is empty"));
+        }
+        if v > limits::MAX_VALIDATORS {
+            return Err(Error::too_large("weights", v, limits::MAX_VALIDATORS));
+        }
+        if n > limits::MAX_SERVERS || v * n > limits::MAX_MATRIX_ENTRIES {
+            return Err(Error::too_large(
+                "weights",
+                v * n,
+                limits::MAX_MATRIX_ENTRIES,
+            ));
+        }
+        if self.stakes.len() != v {
+            return Err(Error::shape(format!(
+                "stakes has {} entries, weights has {v} rows",
+                self.stakes.len()
+            )));
+        }
+        matrix("weights", &self.weights, v, n)?;
+        for (i, &s) in self.stakes.iter().enumerate() {
+            check_non_negative(|| format!("stakes[{i}]"), s)?;
+        }
+        if let Some(p) = &self.previous {
+            matrix("previous.bonds", &p.bonds, v, n)?;
+            if let Some(c) = &p.consensus {
+                if c.len() != n {
+                    return Err(Error::shape(format!(
+                        "previous.consensus has {} entries, weights has {n} columns",
+                        c.len()
+                    )));
+                }
+                for (j, &x) in c.iter().enumerate() {
+                    check_non_negative(|| format!("previous.consensus[{j}]"), x)?;
+                }
+            }
+            if let Some(w) = &p.weights {
+                matrix("previous.weights", w, v, n)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs one research epoch (`variant` overrides the input's).
+pub fn run_epoch(input: &EpochInput, variant: Option<Variant>) -> Result<EpochOutput> {
+    input.validate()?;
+    let variant = variant.or(input.variant).unwrap_or_default();
+    let v = input.weights.len();
+    let n = input.weights[0].len();
+    let w = Dense::from_rows(&input.weights, n);
+    let prev = input.previous.as_ref().map(|p| {
+        let weights = match &p.weights {
+            Some(rows) => Dense::from_rows(rows, n),
+            None => {
+                let mut wn = Dense::zeros(v, n);
+                let mut sums = alloc::vec![0.0; v];
+                crate::math::normalize::row_normalize_eps(
+                    &w.data,
+                    n,
+                    research::EPS,
+                    &mut wn.data,
+                    &mut sums,
+                );
+                wn
+            }
+        };
+        EpochOutput {
+            bonds: Dense::from_rows(&p.bonds, n),
+            consensus: p.consensus.clone().unwrap_or_else(|| alloc::vec![0.0; n]),
+            weights,
+            ..EpochOutput::default()
+        }
+    });
+    let mut out = EpochOutput::default();
+    research::epoch(
+        variant,
+        &input.params,
+        &w,
+        &input.stakes,
+        prev.as_ref(),
+        None,
+        &mut out,
+        &mut Workspace::default(),
+    )?;
+    Ok(out)
+}

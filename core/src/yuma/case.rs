@@ -11,7 +11,10 @@ use alloc::vec::Vec;
 /// One epoch of a case: raw weights and stakes.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
 pub struct CaseEpoch {
     /// `weights[i][j]`: validator i's raw weight on server j.
     pub weights: Vec<Vec<f64>>,
@@ -19,20 +22,32 @@ pub struct CaseEpoch {
     pub stakes: Vec<f64>,
     /// A server whose bond column is zeroed before this epoch (the community simulator's
     /// bond reset; honoured by Yuma 2C and Yuma 3 as upstream, and by the chain variant).
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub reset_bonds_column: Option<usize>,
 }
 
 /// A multi-epoch scenario (`taolab run` input).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
 pub struct Case {
     /// Display name.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The epoch rule; the caller adds it to a built-in case. Defaults to `yuma2`.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub variant: Option<Variant>,
     /// Parameters; missing ones take the defaults.
     #[cfg_attr(feature = "serde", serde(default))]
@@ -40,13 +55,22 @@ pub struct Case {
     /// The epochs, in order.
     pub epochs: Vec<CaseEpoch>,
     /// Validator display names.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub validators: Option<Vec<String>>,
     /// Server display names.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub servers: Option<Vec<String>>,
     /// The validator (display name) the total-dividends table compares against.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub base_validator: Option<String>,
 }
 
@@ -55,7 +79,11 @@ impl Case {
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Case> {
         if text.len() > limits::MAX_INPUT_BYTES {
-            return Err(Error::too_large("input", text.len(), limits::MAX_INPUT_BYTES));
+            return Err(Error::too_large(
+                "input",
+                text.len(),
+                limits::MAX_INPUT_BYTES,
+            ));
         }
         let case: Case = serde_json::from_str(text)?;
         case.validate()?;
@@ -95,7 +123,11 @@ impl Case {
             return Err(Error::invalid("epochs", "is empty"));
         }
         if self.epochs.len() > limits::MAX_EPOCHS {
-            return Err(Error::too_large("epochs", self.epochs.len(), limits::MAX_EPOCHS));
+            return Err(Error::too_large(
+                "epochs",
+                self.epochs.len(),
+                limits::MAX_EPOCHS,
+            ));
         }
         let (v, n) = self.shape();
         if v == 0 {
@@ -105,17 +137,33 @@ impl Case {
             return Err(Error::invalid("epochs[0].weights[0]", "is empty"));
         }
         if v > limits::MAX_VALIDATORS {
-            return Err(Error::too_large("epochs[0].weights", v, limits::MAX_VALIDATORS));
+            return Err(Error::too_large(
+                "epochs[0].weights",
+                v,
+                limits::MAX_VALIDATORS,
+            ));
         }
         if n > limits::MAX_SERVERS {
-            return Err(Error::too_large("epochs[0].weights[0]", n, limits::MAX_SERVERS));
+            return Err(Error::too_large(
+                "epochs[0].weights[0]",
+                n,
+                limits::MAX_SERVERS,
+            ));
         }
         if v * n > limits::MAX_MATRIX_ENTRIES {
-            return Err(Error::too_large("epochs[0].weights", v * n, limits::MAX_MATRIX_ENTRIES));
+            return Err(Error::too_large(
+                "epochs[0].weights",
+                v * n,
+                limits::MAX_MATRIX_ENTRIES,
+            ));
         }
         let total = v * n * self.epochs.len();
         if total > limits::MAX_CASE_ENTRIES {
-            return Err(Error::too_large("epochs[*].weights", total, limits::MAX_CASE_ENTRIES));
+            return Err(Error::too_large(
+                "epochs[*].weights",
+                total,
+                limits::MAX_CASE_ENTRIES,
+            ));
         }
         for (e, ep) in self.epochs.iter().enumerate() {
             if ep.weights.len() != v {
@@ -171,7 +219,11 @@ impl Case {
         }
         if let Some(base) = &self.base_validator {
             if !self.validator_names().iter().any(|x| x == base) {
-                return Err(Error::unknown("baseValidator", base.as_str(), &self.validator_names().join(", ")));
+                return Err(Error::unknown(
+                    "baseValidator",
+                    base.as_str(),
+                    &self.validator_names().join(", "),
+                ));
             }
         }
         Ok(())
@@ -278,7 +330,11 @@ pub struct CaseOutput {
 }
 
 /// Builds the total-dividends table from per-epoch outputs.
-pub fn total_dividends(names: &[String], base: usize, epochs: &[EpochOutput]) -> Vec<TotalDividends> {
+pub fn total_dividends(
+    names: &[String],
+    base: usize,
+    epochs: &[EpochOutput],
+) -> Vec<TotalDividends> {
     let mut totals = alloc::vec![0.0f64; names.len()];
     for e in epochs {
         for (t, d) in totals.iter_mut().zip(&e.dividend_per_1000_tao) {
@@ -292,7 +348,11 @@ pub fn total_dividends(names: &[String], base: usize, epochs: &[EpochOutput]) ->
         .map(|(name, &total)| TotalDividends {
             validator: name.clone(),
             total,
-            percent_vs_base: if base_total > 0.0 { (total - base_total) / base_total * 100.0 } else { 0.0 },
+            percent_vs_base: if base_total > 0.0 {
+                (total - base_total) / base_total * 100.0
+            } else {
+                0.0
+            },
         })
         .collect()
 }
@@ -304,7 +364,10 @@ pub fn run_case(case: &Case) -> Result<CaseOutput> {
 
 /// As [`run_case`], calling `progress(done, total)` after each epoch; returning `false` from
 /// it cancels the run with an error.
-pub fn run_case_with_progress(case: &Case, progress: &mut dyn FnMut(usize, usize) -> bool) -> Result<CaseOutput> {
+pub fn run_case_with_progress(
+    case: &Case,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<CaseOutput> {
     case.validate()?;
     let variant = case.variant.unwrap_or_default();
     let epochs = match variant {

@@ -26,8 +26,14 @@ pub enum Variant {
 
 impl Variant {
     /// Every variant, in display order.
-    pub const ALL: [Variant; 6] =
-        [Variant::Yuma1, Variant::Yuma2, Variant::Yuma2b, Variant::Yuma2c, Variant::Yuma3, Variant::Chain];
+    pub const ALL: [Variant; 6] = [
+        Variant::Yuma1,
+        Variant::Yuma2,
+        Variant::Yuma2b,
+        Variant::Yuma2c,
+        Variant::Yuma3,
+        Variant::Chain,
+    ];
     /// The accepted names, for error messages.
     pub const NAMES: &'static str = "yuma1, yuma2, yuma2b, yuma2c, yuma3, chain";
 
@@ -98,7 +104,10 @@ pub enum ConsensusMode {
 /// (spec/yuma-variants.md §4). `bond_penalty` defaults to 1.0 (upstream: `None`, a crash).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", deny_unknown_fields, default))]
+#[cfg_attr(
+    feature = "serde",
+    serde(rename_all = "camelCase", deny_unknown_fields, default)
+)]
 pub struct Params {
     /// κ: the stake share that must support a weight for it to count (consensus quantile).
     pub kappa: f64,
@@ -160,14 +169,23 @@ impl Params {
         ];
         for (name, v) in unit {
             if !v.is_finite() {
-                return Err(Error::invalid(name, if v.is_nan() { "is NaN" } else { "is infinite" }));
+                return Err(Error::invalid(
+                    name,
+                    if v.is_nan() { "is NaN" } else { "is infinite" },
+                ));
             }
             if !(0.0..=1.0).contains(&v) {
-                return Err(Error::invalid(name, alloc::format!("is {v}, outside [0, 1]")));
+                return Err(Error::invalid(
+                    name,
+                    alloc::format!("is {v}, outside [0, 1]"),
+                ));
             }
         }
         if !self.alpha_sigmoid_steepness.is_finite() {
-            return Err(Error::invalid("params.alphaSigmoidSteepness", "is not finite"));
+            return Err(Error::invalid(
+                "params.alphaSigmoidSteepness",
+                "is not finite",
+            ));
         }
         Ok(())
     }

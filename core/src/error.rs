@@ -51,23 +51,38 @@ pub enum Error {
 impl Error {
     /// A bad value at `field`.
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::InvalidValue { field: field.into(), reason: reason.into() }
+        Error::InvalidValue {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
     /// A shape mismatch, described in a full sentence.
     pub fn shape(message: impl Into<String>) -> Self {
-        Error::Shape { message: message.into() }
+        Error::Shape {
+            message: message.into(),
+        }
     }
     /// An input over its limit.
     pub fn too_large(field: impl Into<String>, size: usize, limit: usize) -> Self {
-        Error::TooLarge { field: field.into(), size: size as u64, limit: limit as u64 }
+        Error::TooLarge {
+            field: field.into(),
+            size: size as u64,
+            limit: limit as u64,
+        }
     }
     /// An unknown name.
     pub fn unknown(field: impl Into<String>, value: impl Into<String>, expected: &str) -> Self {
-        Error::Unknown { field: field.into(), value: value.into(), expected: expected.to_string() }
+        Error::Unknown {
+            field: field.into(),
+            value: value.into(),
+            expected: expected.to_string(),
+        }
     }
     /// A decoding error.
     pub fn parse(message: impl Into<String>) -> Self {
-        Error::Parse { message: message.into() }
+        Error::Parse {
+            message: message.into(),
+        }
     }
 }
 
@@ -79,8 +94,15 @@ impl fmt::Display for Error {
             Error::TooLarge { field, size, limit } => {
                 write!(f, "{field} has {size} entries, over the limit of {limit}")
             }
-            Error::Unknown { field, value, expected } => {
-                write!(f, "{field}: unknown value '{value}' (expected one of: {expected})")
+            Error::Unknown {
+                field,
+                value,
+                expected,
+            } => {
+                write!(
+                    f,
+                    "{field}: unknown value '{value}' (expected one of: {expected})"
+                )
             }
             Error::Parse { message } => write!(f, "invalid input: {message}"),
         }

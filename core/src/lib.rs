@@ -29,6 +29,7 @@ extern crate std;
 pub mod error;
 pub mod limits;
 pub mod math;
+pub mod metagraph;
 pub mod yuma;
 
 pub use error::{Error, Result};

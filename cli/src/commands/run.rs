@@ -3,6 +3,7 @@
 use crate::io::{num, print_json, read_input, CliError, CliResult, Format};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
+use taolab::metagraph::Metagraph;
 use taolab::yuma::{cases, run_case_with_progress, Case, CaseOutput, Variant};
 
 /// Arguments of `taolab run`.
@@ -12,8 +13,15 @@ pub struct Args {
     #[arg(long, short, conflicts_with = "case")]
     input: Option<String>,
     /// Run built-in community case N (1-22) instead of an input.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", conflicts_with = "metagraph")]
     case: Option<usize>,
+    /// Run a metagraph snapshot (`{n, S, W, hotkeys}` JSON, e.g. data/metagraph-sn15-block4769998.json):
+    /// UIDs with S >= 1000 validate, every UID is a server.
+    #[arg(long, value_name = "FILE", conflicts_with = "input")]
+    metagraph: Option<String>,
+    /// Epochs to run a metagraph for (its weights repeat every epoch).
+    #[arg(long, default_value_t = 40, requires = "metagraph")]
+    epochs: usize,
     /// Epoch rule: yuma1, yuma2, yuma2b, yuma2c, yuma3 or chain (overrides the case's).
     #[arg(long)]
     variant: Option<String>,
@@ -29,6 +37,10 @@ pub fn run(args: Args) -> CliResult {
         .map(str::parse::<Variant>)
         .transpose()?;
     let mut case = match (args.case, args.input.as_deref()) {
+        _ if args.metagraph.is_some() => {
+            let path = args.metagraph.as_deref().unwrap_or("-");
+            Metagraph::from_json(&read_input(path)?)?.to_case(args.epochs, Default::default())?
+        }
         (Some(n), _) => cases::case(n).ok_or_else(|| {
             CliError(format!(
                 "--case: no case {n} (the cases are 1 to {})",

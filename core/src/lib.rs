@@ -26,10 +26,15 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod emission;
 pub mod error;
 pub mod limits;
 pub mod math;
 pub mod metagraph;
+pub mod pool;
+pub mod preset;
+pub mod registry;
+pub mod world;
 pub mod yuma;
 
 pub use error::{Error, Result};

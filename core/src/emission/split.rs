@@ -1,0 +1,121 @@
+//! The per-block alpha-out split (spec §5.4) and the root proportion (§5.5).
+//!
+//! From a subnet's alpha emission $a$ (U96F32):
+//! owner cut $c = a \cdot \text{cut}/65535$; then with $a' = a - c$:
+//! server $= a'/2$, root $= \rho\,a'/2$, validators $= a' - a'/2 - \rho\,a'/2$.
+//! Each bucket is floored to rao when added to its pending counter.
+
+use substrate_fixed::types::U96F32;
+
+/// `SubnetOwnerCut` default, 11 796 / 65 535 ≈ 18 %.
+pub const DEFAULT_OWNER_CUT: u16 = 11_796;
+/// `TaoWeight` default (`InitialTaoWeight`), as a fraction of `u64::MAX` (≈ 0.0527).
+pub const DEFAULT_TAO_WEIGHT: u64 = 971_718_665_099_567_868;
+
+/// One block's alpha-out buckets, rao (each floored as the chain floors it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+pub struct AlphaSplit {
+    /// `PendingOwnerCut` increment.
+    pub owner: u64,
+    /// `PendingServerEmission` increment (miners).
+    pub server: u64,
+    /// `PendingValidatorEmission` increment.
+    pub validator: u64,
+    /// `PendingRootAlphaDivs` increment (or recycled when the root sell flag is off).
+    pub root: u64,
+    /// `⌊alpha_out⌋` − the four buckets: minted into `SubnetAlphaOut`, owned by no one.
+    pub dust: u64,
+}
+
+/// Chain-exact split of `alpha_out` (U96F32) with owner cut `owner_cut`/65535 (0 when the
+/// cut is disabled) and root proportion `root_prop`.
+pub fn split_alpha_out(alpha_out: U96F32, owner_cut: u16, root_prop: U96F32) -> AlphaSplit {
+    let minted = alpha_out.saturating_to_num::<u64>();
+    let mut a = alpha_out;
+    let cut_frac = U96F32::from_num(owner_cut)
+        .checked_div(U96F32::from_num(u16::MAX))
+        .unwrap_or(U96F32::from_num(0));
+    let cut = a.saturating_mul(cut_frac);
+    a = a.saturating_sub(cut);
+    let half = U96F32::from_num(0.5f64);
+    let root = root_prop.saturating_mul(a).saturating_mul(half);
+    let server = a.saturating_mul(half);
+    let validator = a.saturating_sub(server).saturating_sub(root);
+    let s = AlphaSplit {
+        owner: cut.saturating_to_num(),
+        server: server.saturating_to_num(),
+        validator: validator.saturating_to_num(),
+        root: root.saturating_to_num(),
+        dust: 0,
+    };
+    let used = s.owner + s.server + s.validator + s.root;
+    AlphaSplit {
+        dust: minted.saturating_sub(used),
+        ..s
+    }
+}
+
+/// Float split: the same proportions in f64, floored to rao; the remainder is `dust`.
+pub fn split_alpha_out_f64(alpha_out: u64, owner_cut: u16, root_prop: f64) -> AlphaSplit {
+    let a0 = alpha_out as f64;
+    let cut = a0 * owner_cut as f64 / 65_535.0;
+    let a = a0 - cut;
+    let server = a * 0.5;
+    let root = root_prop * a * 0.5;
+    let validator = a - server - root;
+    let f = |x: f64| if x > 0.0 { libm::floor(x) as u64 } else { 0 };
+    let s = AlphaSplit {
+        owner: f(cut),
+        server: f(server),
+        validator: f(validator),
+        root: f(root),
+        dust: 0,
+    };
+    let used = s.owner + s.server + s.validator + s.root;
+    AlphaSplit {
+        dust: alpha_out.saturating_sub(used),
+        ..s
+    }
+}
+
+/// Root proportion $\rho = \frac{R\,t}{R\,t + A}$ with root TAO $R$ (`SubnetTAO[root]`),
+/// `TaoWeight` $t$ = `tao_weight`/u64::MAX and alpha issuance $A$; 0 on 0/0.
+pub fn root_proportion(root_tao: u64, tao_weight: u64, alpha_issuance: u64) -> U96F32 {
+    let tw = U96F32::from_num(tao_weight)
+        .checked_div(U96F32::from_num(u64::MAX))
+        .unwrap_or(U96F32::from_num(0));
+    let r = U96F32::from_num(root_tao).saturating_mul(tw);
+    let denom = r.saturating_add(U96F32::from_num(alpha_issuance));
+    r.checked_div(denom).unwrap_or(U96F32::from_num(0))
+}
+
+/// Float root proportion.
+pub fn root_proportion_f64(root_tao: u64, tao_weight: u64, alpha_issuance: u64) -> f64 {
+    let r = root_tao as f64 * (tao_weight as f64 / u64::MAX as f64);
+    let d = r + alpha_issuance as f64;
+    if d > 0.0 {
+        r / d
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn v23_split() {
+        let s = split_alpha_out(
+            U96F32::from_num(1_000_000_000u64),
+            11_796,
+            U96F32::from_num(0.25f64),
+        );
+        assert_eq!(
+            (s.owner, s.server, s.validator, s.root),
+            (179_995_422, 410_002_288, 307_501_716, 102_500_572)
+        );
+        assert_eq!(s.dust, 2);
+    }
+}

@@ -26,6 +26,8 @@ enum Command {
     Run(commands::run::Args),
     /// List the built-in community cases, or print one as a `run` input.
     Cases(commands::cases::Args),
+    /// Print the TAO issuance and halving schedule (table, CSV or JSON).
+    Schedule(commands::schedule::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         Command::Epoch(a) => commands::epoch::run(a),
         Command::Run(a) => commands::run::run(a),
         Command::Cases(a) => commands::cases::run(a),
+        Command::Schedule(a) => commands::schedule::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,3 +3,4 @@
 pub mod cases;
 pub mod epoch;
 pub mod run;
+pub mod schedule;

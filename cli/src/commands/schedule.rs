@@ -1,0 +1,127 @@
+//! `taolab schedule`: the TAO issuance and halving schedule.
+
+use crate::io::{print_json, CliError, CliResult};
+use taolab::emission::issuance::{BLOCKS_PER_DAY, RAO_PER_TAO};
+use taolab::emission::schedule::parse_date;
+use taolab::emission::{emission_schedule, ScheduleStart};
+
+/// Arguments of `taolab schedule`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Output format: table, csv or json.
+    #[arg(long, default_value = "table")]
+    format: String,
+    /// TAO recycled per day (registration burns etc.); delays the halvings.
+    #[arg(long, value_name = "TAO", default_value_t = 0.0)]
+    recycled: f64,
+    /// Total issuance at the reference block, TAO (default: 10 500 000, the first halving).
+    #[arg(long, value_name = "TAO")]
+    issuance: Option<f64>,
+    /// Reference block (default: 7 111 749, estimated for 2025-12-14).
+    #[arg(long, value_name = "N")]
+    from_block: Option<u64>,
+    /// Date of the reference block, YYYY-MM-DD (default: 2025-12-14).
+    #[arg(long, value_name = "DATE")]
+    from_date: Option<String>,
+    /// Number of halvings to list.
+    #[arg(long, default_value_t = 8)]
+    halvings: usize,
+}
+
+fn tao_to_rao(field: &str, tao: f64) -> CliResult<u64> {
+    if !tao.is_finite() || tao < 0.0 || tao > 21_000_000.0 {
+        return Err(CliError(format!(
+            "{field} is {tao}, outside 0..=21000000 TAO"
+        )));
+    }
+    Ok((tao * RAO_PER_TAO as f64).round() as u64)
+}
+
+fn tao(rao: u64) -> String {
+    let whole = rao / RAO_PER_TAO;
+    let frac = rao % RAO_PER_TAO;
+    if frac == 0 {
+        format!("{whole}")
+    } else {
+        let s = format!("{whole}.{frac:09}");
+        s.trim_end_matches('0').to_string()
+    }
+}
+
+pub fn run(args: Args) -> CliResult {
+    let mut start = ScheduleStart::default();
+    if let Some(i) = args.issuance {
+        start.issuance = tao_to_rao("--issuance", i)?;
+    }
+    if let Some(b) = args.from_block {
+        start.block = b;
+    }
+    if let Some(d) = &args.from_date {
+        start.unix_seconds = parse_date(d)
+            .ok_or_else(|| CliError(format!("--from-date: '{d}' is not a YYYY-MM-DD date")))?;
+    }
+    let recycled_per_day = tao_to_rao("--recycled", args.recycled)?;
+    let rows = emission_schedule(
+        start,
+        recycled_per_day / BLOCKS_PER_DAY,
+        args.halvings.min(64),
+    );
+    match args.format.as_str() {
+        "json" => print_json(&rows),
+        "csv" => {
+            println!(
+                "halving,issuanceThresholdTao,block,date,emissionPerBlockTao,emissionPerDayTao"
+            );
+            for r in &rows {
+                println!(
+                    "{},{},{},{},{},{}",
+                    r.halving,
+                    tao(r.issuance_threshold),
+                    r.block.map(|b| b.to_string()).unwrap_or_default(),
+                    r.date.clone().unwrap_or_default(),
+                    tao(r.emission_per_block),
+                    tao(r.emission_per_day)
+                );
+            }
+            Ok(())
+        }
+        "table" => {
+            println!(
+                "reference: block {} on {} with {} TAO issued; {} TAO recycled per day; 12-s blocks",
+                start.block,
+                taolab::emission::schedule::date_string(start.unix_seconds),
+                tao(start.issuance),
+                args.recycled
+            );
+            println!(
+                "{:>7}  {:>22}  {:>10}  {:>10}  {:>14}  {:>12}",
+                "halving",
+                "issuance threshold TAO",
+                "block",
+                "date",
+                "TAO per block",
+                "TAO per day"
+            );
+            for r in &rows {
+                let when = match (&r.block, r.passed) {
+                    (_, true) => ("passed".to_string(), String::new()),
+                    (Some(b), _) => (b.to_string(), r.date.clone().unwrap_or_default()),
+                    (None, _) => ("never".to_string(), String::new()),
+                };
+                println!(
+                    "{:>7}  {:>22}  {:>10}  {:>10}  {:>14}  {:>12}",
+                    r.halving,
+                    tao(r.issuance_threshold),
+                    when.0,
+                    when.1,
+                    tao(r.emission_per_block),
+                    tao(r.emission_per_day)
+                );
+            }
+            Ok(())
+        }
+        other => Err(CliError(format!(
+            "--format: unknown value '{other}' (expected one of: table, csv, json)"
+        ))),
+    }
+}

@@ -14,3 +14,11 @@ pub const MAX_EPOCHS: usize = 100_000;
 pub const MAX_CASE_ENTRIES: usize = 1 << 26;
 /// Largest input document (bytes) the faces accept.
 pub const MAX_INPUT_BYTES: usize = 256 << 20;
+/// Most subnets in a world scenario.
+pub const MAX_WORLD_SUBNETS: usize = 1_024;
+/// Most UIDs per subnet in a world scenario.
+pub const MAX_WORLD_UIDS: usize = 4_096;
+/// Most blocks one `World::step` call may advance.
+pub const MAX_WORLD_BLOCKS: u64 = 100_000_000;
+/// Most scripted events (flows, registrations, weight steps) in a scenario.
+pub const MAX_SCENARIO_EVENTS: usize = 1_000_000;

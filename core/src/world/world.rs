@@ -1,0 +1,1144 @@
+//! The world: every subnet stepped block by block (spec §3): registration prices, issuance,
+//! shares, pool injection, alpha-out split, scheduled epochs with payouts as stake, the
+//! moving price, then stake flows and registrations.
+
+use super::default::{sn15, sn15_rows};
+use super::epoch::{run_epoch, EpochWorkspace, WeightRow};
+use super::recorder::{BlockRow, EpochRow, EventRow, Ledger, Recorder};
+use super::scenario::{to_rao, Arithmetic, Scenario, WeightsSpec};
+use super::subnet::{upscale, Behaviour, Neurons, Pending, Subnet};
+use crate::emission::issuance::{HalvingTable, TOTAL_SUPPLY};
+use crate::emission::moving_price::{update_moving_price, update_moving_price_f64};
+use crate::emission::shares::{shares, ShareInput, SharePolicy};
+use crate::emission::split::{
+    root_proportion, root_proportion_f64, split_alpha_out, split_alpha_out_f64,
+};
+use crate::error::{Error, Result};
+use crate::limits;
+use crate::pool::{median_price, seed_pool, Pool};
+use crate::preset::{InjectionCap, Rules, Scheduler};
+use crate::registry::{
+    lock_cost, subnet_to_prune, uid_to_prune, BurnPrice, LockState, SubnetCandidate, UidCandidate,
+};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+use substrate_fixed::types::{I96F32, U64F64, U96F32};
+
+/// `MAX_TEMPO`: the safety net of the stateful scheduler.
+const MAX_TEMPO: u64 = 50_400;
+
+/// A multi-subnet network.
+#[derive(Debug, Clone)]
+pub struct World {
+    rules: Rules,
+    arithmetic: Arithmetic,
+    block: u64,
+    issuance: u64,
+    root_tao: u64,
+    halving: HalvingTable,
+    subnets: Vec<Subnet>,
+    lock: LockState,
+    rng: ChaCha8Rng,
+    recorder: Recorder,
+    ledger: Ledger,
+    record_every: u64,
+    flows: Vec<(u64, u16, u64, u64)>,
+    flow_idx: usize,
+    regs: Vec<(u64, u16, u32)>,
+    reg_idx: usize,
+    subnet_regs: Vec<u64>,
+    subnet_reg_idx: usize,
+    random_flows: Option<(f64, f64, f64)>,
+    registrations_per_block: f64,
+    initial_pool_tao: u128,
+    ws: EpochWorkspace,
+    share_in: Vec<ShareInput>,
+    share_out: Vec<U64F64>,
+    emit_idx: Vec<usize>,
+}
+
+fn build_subnet(
+    spec: &super::scenario::SubnetSpec,
+    rules: &Rules,
+    start: u64,
+    i: usize,
+) -> Result<Subnet> {
+    let f = |n: &str| format!("subnets[{i}].{n}");
+    let pool_tao = to_rao(|| f("poolTao"), spec.pool_tao)?;
+    let pool_alpha = to_rao(|| f("poolAlpha"), spec.pool_alpha)?;
+    let pool = Pool::new(rules.curve, pool_tao, pool_alpha, rules.fee_rate);
+    let mut neurons = Neurons::default();
+    let mut rows: Vec<WeightRow> = Vec::new();
+    let mut behaviour = Behaviour::Fixed;
+    let mut steps = Vec::new();
+    let mk_rows = |rs: &[super::scenario::WeightRowSpec]| -> Vec<WeightRow> {
+        let mut out: Vec<WeightRow> = Vec::new();
+        for r in rs {
+            let entries = upscale(&r.targets);
+            out.retain(|x| x.uid != r.uid);
+            out.push(WeightRow {
+                uid: r.uid,
+                bonds: alloc::vec![0.0; entries.len()],
+                entries,
+                set_at: 0,
+            });
+        }
+        out.sort_by_key(|r| r.uid);
+        out
+    };
+    if spec.metagraph.is_some() {
+        let m = sn15()?;
+        neurons.stake = m.stake.clone();
+        rows = mk_rows(&sn15_rows(&m));
+    } else {
+        for (k, n) in spec.neurons.iter().enumerate() {
+            neurons.stake.push(to_rao(
+                || format!("subnets[{i}].neurons[{k}].stake"),
+                n.stake,
+            )?);
+        }
+    }
+    let n = neurons.stake.len();
+    neurons.registered_at = alloc::vec![0; n];
+    neurons.emission = alloc::vec![0; n];
+    neurons.owner_owned = spec.neurons.iter().map(|x| x.owner_owned).collect();
+    neurons.owner_owned.resize(n, false);
+    neurons.quality = alloc::vec![0.0; n];
+    match &spec.weights {
+        Some(WeightsSpec::Fixed { rows: r }) => rows = mk_rows(r),
+        Some(WeightsSpec::Scripted { rows: r, steps: s }) => {
+            rows = mk_rows(r);
+            for st in s {
+                steps.push((st.from_block, mk_rows(&st.rows)));
+            }
+            steps.sort_by_key(|s| s.0);
+        }
+        Some(WeightsSpec::Uniform { validators }) => {
+            behaviour = Behaviour::Uniform(validators.clone())
+        }
+        Some(WeightsSpec::Quality { validators, noise }) => {
+            behaviour = Behaviour::Quality { noise: *noise };
+            rows = validators
+                .iter()
+                .map(|&v| WeightRow {
+                    uid: v,
+                    entries: Vec::new(),
+                    bonds: Vec::new(),
+                    set_at: 0,
+                })
+                .collect();
+        }
+        None if spec.metagraph.is_none() => {
+            let mut by: Vec<usize> = (0..n).collect();
+            by.sort_by(|&a, &b| neurons.stake[b].cmp(&neurons.stake[a]).then(a.cmp(&b)));
+            by.truncate(16.min(n));
+            behaviour = Behaviour::Uniform(by.into_iter().map(|u| u as u16).collect());
+        }
+        None => {}
+    }
+    let spot = pool.price();
+    let mp = spec
+        .moving_price
+        .unwrap_or_else(|| spot.to_num::<f64>().min(1.0));
+    let tempo = spec.tempo as u64;
+    Ok(Subnet {
+        netuid: spec.netuid,
+        name: spec
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("subnet {}", spec.netuid)),
+        tempo: spec.tempo,
+        registered_at: spec.registered_at,
+        pool,
+        alpha_out: neurons.stake.iter().sum(),
+        moving_price: I96F32::saturating_from_num(mp),
+        moving_price_f64: mp,
+        first_emission_block: spec.registered_at.min(start).max(1),
+        emission_enabled_at: if spec.emission_enabled { 0 } else { u64::MAX },
+        last_epoch_block: start.saturating_sub(spec.netuid as u64 % tempo),
+        pending_epoch_at: 0,
+        blocks_since_last_step: 0,
+        pending: Pending::default(),
+        burn: BurnPrice::new(
+            to_rao(|| f("burn"), spec.burn)?,
+            500_000,
+            100_000_000_000,
+            360,
+            1.26,
+        ),
+        immunity_period: spec.immunity_period,
+        max_uids: spec.max_uids,
+        max_validators: spec.max_validators,
+        neurons,
+        raw: Vec::new(),
+        rows,
+        behaviour,
+        steps,
+        miner_burned: U64F64::from_num(0),
+        flow_ema: 0.0,
+        flow_block: 0.0,
+        flow_window_acc: 0.0,
+        flow_window: 0.0,
+        last_share: 0.0,
+        tao_in_since_epoch: 0,
+        last_alpha_emission: 0,
+        last_tao_emission: 0,
+        owner_stake: 0,
+        root_alpha: 0,
+        deregistered_stake: 0,
+        registrations: 0,
+        prunings: 0,
+        protocol_alpha: 0,
+    })
+}
+
+impl World {
+    /// Builds a world from a scenario; `seed` drives every random draw.
+    pub fn new(scenario: &Scenario, seed: u64) -> Result<World> {
+        scenario.validate()?;
+        let rules = scenario.rules()?;
+        let start = scenario.start_block;
+        let mut subnets = Vec::with_capacity(scenario.subnets.len());
+        for (i, s) in scenario.subnets.iter().enumerate() {
+            subnets.push(build_subnet(s, &rules, start, i)?);
+        }
+        subnets.sort_by_key(|s| s.netuid);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        for s in subnets.iter_mut() {
+            init_quality(s, &mut rng, start);
+        }
+        let initial_pool_tao = subnets.iter().map(|s| s.pool.tao as u128).sum();
+        let mut flows: Vec<(u64, u16, u64, u64)> = Vec::new();
+        for (k, fl) in scenario.flows.iter().enumerate() {
+            flows.push((
+                fl.block,
+                fl.netuid,
+                to_rao(|| format!("flows[{k}].tao"), fl.tao)?,
+                to_rao(|| format!("flows[{k}].alpha"), fl.alpha)?,
+            ));
+        }
+        flows.sort_by_key(|f| f.0);
+        let mut regs: Vec<(u64, u16, u32)> = scenario
+            .registrations
+            .iter()
+            .map(|r| (r.block, r.netuid, r.count))
+            .collect();
+        regs.sort_by_key(|r| r.0);
+        let mut subnet_regs = scenario.subnet_registrations.clone();
+        subnet_regs.sort_unstable();
+        Ok(World {
+            lock: LockState {
+                last_lock: rules.min_lock,
+                last_registered: 0,
+                min_lock: rules.min_lock,
+                reduction_interval: rules.lock_reduction_interval,
+            },
+            rules,
+            arithmetic: scenario.arithmetic,
+            block: start,
+            issuance: to_rao(|| String::from("issuance"), scenario.issuance)?,
+            root_tao: to_rao(|| String::from("rootTao"), scenario.root_tao)?,
+            halving: HalvingTable::new(),
+            subnets,
+            rng,
+            recorder: Recorder::default(),
+            ledger: Ledger::default(),
+            record_every: scenario.record_every,
+            flows,
+            flow_idx: 0,
+            regs,
+            reg_idx: 0,
+            subnet_regs,
+            subnet_reg_idx: 0,
+            random_flows: scenario
+                .random_flows
+                .as_ref()
+                .map(|r| (r.per_day / 7200.0, r.mean_tao, r.buy_probability)),
+            registrations_per_block: scenario.registrations_per_day / 7200.0,
+            initial_pool_tao,
+            ws: EpochWorkspace::default(),
+            share_in: Vec::new(),
+            share_out: Vec::new(),
+            emit_idx: Vec::new(),
+        })
+    }
+
+    /// The current block.
+    pub fn block(&self) -> u64 {
+        self.block
+    }
+    /// `TotalIssuance`, rao.
+    pub fn issuance(&self) -> u64 {
+        self.issuance
+    }
+    /// The rules in force.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+    /// The subnets, by netuid.
+    pub fn subnets(&self) -> &[Subnet] {
+        &self.subnets
+    }
+    /// The recorded series.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+    /// The cumulative ledger.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+    /// TAO in the pools at the start, rao.
+    pub fn initial_pool_tao(&self) -> u128 {
+        self.initial_pool_tao
+    }
+    /// The subnet lock cost now, rao.
+    pub fn lock_cost(&self) -> u64 {
+        lock_cost(&self.lock, self.block, self.halving.emission(self.issuance))
+    }
+
+    /// Advances `blocks` blocks.
+    pub fn step(&mut self, blocks: u64) -> Result<()> {
+        self.step_with_progress(blocks, &mut |_, _| true)
+    }
+
+    /// Advances `blocks` blocks, calling `progress(done, total)` every 1 000 blocks; a `false`
+    /// return stops early.
+    pub fn step_with_progress(
+        &mut self,
+        blocks: u64,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<()> {
+        if blocks > limits::MAX_WORLD_BLOCKS {
+            return Err(Error::invalid(
+                "blocks",
+                format!(
+                    "is {blocks}, over the limit of {}",
+                    limits::MAX_WORLD_BLOCKS
+                ),
+            ));
+        }
+        for k in 0..blocks {
+            self.step_block();
+            if (k + 1) % 1000 == 0 && !progress(k + 1, blocks) {
+                break;
+            }
+        }
+        progress(blocks, blocks);
+        Ok(())
+    }
+
+    fn step_block(&mut self) {
+        self.block += 1;
+        let b = self.block;
+        let chain = self.arithmetic == Arithmetic::Chain;
+        // 1. Registration prices.
+        for s in self.subnets.iter_mut() {
+            s.burn.on_block(b);
+        }
+        // 2. Block emission.
+        let e = self
+            .halving
+            .emission(self.issuance)
+            .min(TOTAL_SUPPLY - self.issuance.min(TOTAL_SUPPLY));
+        self.issuance += e;
+        self.ledger.tao_minted += e as u128;
+        // 4. Coinbase: shares over the emission set.
+        self.emit_idx.clear();
+        self.share_in.clear();
+        let mut moving_sum = U64F64::from_num(0);
+        let mut moving_sum_f = 0.0;
+        for (i, s) in self.subnets.iter().enumerate() {
+            if s.first_emission_block > b {
+                continue;
+            }
+            self.emit_idx.push(i);
+            let moving = U64F64::saturating_from_num(s.moving_price.max(I96F32::from_num(0)));
+            moving_sum = moving_sum.saturating_add(moving);
+            moving_sum_f += s.moving_price_f64;
+            self.share_in.push(ShareInput {
+                spot: s.pool.price(),
+                moving: if chain {
+                    moving
+                } else {
+                    U64F64::saturating_from_num(s.moving_price_f64)
+                },
+                miner_burned: s.miner_burned,
+                flow_ema: s.flow_ema,
+                flow_window: s.flow_window,
+                enabled: s.emission_enabled_at <= b,
+            });
+        }
+        shares(
+            &self.rules.share_policy,
+            &self.share_in,
+            &mut self.share_out,
+        );
+        let root_sell = if chain {
+            moving_sum > U64F64::from_num(1)
+        } else {
+            moving_sum_f > 1.0
+        };
+        let mut credit_used = 0u64;
+        let mut to_pools = 0u64;
+        for (k, &i) in self.emit_idx.iter().enumerate() {
+            let share = self.share_out[k];
+            let s = &mut self.subnets[i];
+            s.last_share = share.to_num::<f64>();
+            let alpha_emission = self.halving.emission(s.alpha_issuance());
+            let (tao_in, alpha_in, excess, root_prop_f, root_prop_x);
+            if chain {
+                let te = U96F32::saturating_from_num(U64F64::from_num(e).saturating_mul(share));
+                let price = U96F32::saturating_from_num(s.pool.price());
+                let rp = root_proportion(self.root_tao, self.rules.tao_weight, s.alpha_issuance());
+                let mut a_in = te.checked_div(price).unwrap_or(U96F32::from_num(0));
+                let mut t_in = te;
+                let cap = match self.rules.injection_cap {
+                    InjectionCap::RootProportion => {
+                        rp.saturating_mul(U96F32::from_num(alpha_emission))
+                    }
+                    InjectionCap::AlphaEmission => U96F32::from_num(alpha_emission.min(e)),
+                };
+                if a_in > cap {
+                    a_in = cap;
+                    t_in = a_in.saturating_mul(price);
+                }
+                tao_in = t_in.saturating_to_num::<u64>();
+                alpha_in = a_in.saturating_to_num::<u64>();
+                excess = te.saturating_sub(t_in).saturating_to_num::<u64>();
+                root_prop_x = rp;
+                root_prop_f = 0.0;
+            } else {
+                let te = e as f64 * s.last_share;
+                let price = s.pool.price_f64();
+                let rp =
+                    root_proportion_f64(self.root_tao, self.rules.tao_weight, s.alpha_issuance());
+                let mut a_in = if price > 0.0 { te / price } else { 0.0 };
+                let mut t_in = te;
+                let cap = match self.rules.injection_cap {
+                    InjectionCap::RootProportion => rp * alpha_emission as f64,
+                    InjectionCap::AlphaEmission => alpha_emission.min(e) as f64,
+                };
+                if a_in > cap {
+                    a_in = cap;
+                    t_in = a_in * price;
+                }
+                tao_in = libm::floor(t_in) as u64;
+                alpha_in = libm::floor(a_in) as u64;
+                excess = libm::floor((te - t_in).max(0.0)) as u64;
+                root_prop_f = rp;
+                root_prop_x = U96F32::from_num(0);
+            }
+            let (t, a) = s.pool.inject(tao_in, alpha_in);
+            self.ledger.tao_injected += t as u128;
+            self.ledger.alpha_injected += a as u128;
+            credit_used += t;
+            to_pools += t;
+            s.tao_in_since_epoch += t;
+            s.last_tao_emission = t + excess;
+            if excess > 0 {
+                let sw = s.pool.buy(excess, false);
+                let used = sw.input + sw.fee;
+                credit_used += used;
+                to_pools += sw.input;
+                self.ledger.tao_chain_bought += sw.input as u128;
+                self.ledger.tao_chain_fees += sw.fee as u128;
+                self.ledger.protocol_alpha += sw.output as u128;
+                s.alpha_out += sw.output;
+                s.protocol_alpha += sw.output;
+            }
+            // Alpha out: owner cut, miners, validators, root.
+            let split = if chain {
+                split_alpha_out(
+                    U96F32::from_num(alpha_emission),
+                    self.rules.owner_cut,
+                    root_prop_x,
+                )
+            } else {
+                split_alpha_out_f64(alpha_emission, self.rules.owner_cut, root_prop_f)
+            };
+            s.last_alpha_emission = alpha_emission;
+            s.alpha_out += alpha_emission;
+            self.ledger.alpha_out_minted += alpha_emission as u128;
+            self.ledger.dust += split.dust as u128;
+            s.pending.owner += split.owner;
+            s.pending.server += split.server;
+            s.pending.validator += split.validator;
+            if root_sell {
+                s.pending.root += split.root;
+            } else {
+                s.alpha_out -= split.root;
+                self.ledger.alpha_recycled += split.root as u128;
+            }
+        }
+        let recycled = e.saturating_sub(credit_used);
+        self.issuance -= recycled;
+        self.ledger.tao_recycled += recycled as u128;
+        // 5. Epochs.
+        let epochs = self.run_scheduled_epochs(b);
+        // 6. Moving prices.
+        for &i in &self.emit_idx {
+            let s = &mut self.subnets[i];
+            let since = b.saturating_sub(s.first_emission_block.saturating_sub(1));
+            if chain {
+                let alpha = I96F32::saturating_from_num(self.rules.moving_alpha);
+                s.moving_price = update_moving_price(
+                    s.moving_price,
+                    s.pool.price(),
+                    alpha,
+                    since,
+                    self.rules.ema_price_halving_blocks,
+                );
+            } else {
+                s.moving_price_f64 = update_moving_price_f64(
+                    s.moving_price_f64,
+                    s.pool.price_f64(),
+                    self.rules.moving_alpha,
+                    since,
+                    self.rules.ema_price_halving_blocks,
+                );
+            }
+        }
+        // 7. Extrinsics: flows and registrations.
+        self.apply_events(b);
+        // Flow statistics for the flow policies.
+        match self.rules.share_policy {
+            SharePolicy::TaoFlowEma { smoothing, .. } => {
+                for s in self.subnets.iter_mut() {
+                    s.flow_ema = (1.0 - smoothing) * s.flow_ema + smoothing * s.flow_block;
+                    s.flow_block = 0.0;
+                }
+            }
+            SharePolicy::NetFlow { window } => {
+                let roll = b % window == 0;
+                for s in self.subnets.iter_mut() {
+                    s.flow_window_acc += s.flow_block;
+                    s.flow_block = 0.0;
+                    if roll {
+                        s.flow_window = s.flow_window_acc;
+                        s.flow_window_acc = 0.0;
+                    }
+                }
+            }
+            _ => {}
+        }
+        if b % self.record_every == 0 {
+            self.recorder.blocks.push(BlockRow {
+                block: b,
+                issuance: self.issuance,
+                emission: e,
+                tao_to_pools: to_pools,
+                recycled,
+                subnets: self.emit_idx.len() as u32,
+                epochs,
+                pool_tao: self.subnets.iter().map(|s| s.pool.tao).sum(),
+            });
+        }
+    }
+
+    fn run_scheduled_epochs(&mut self, b: u64) -> u32 {
+        let mut run = 0u32;
+        for i in 0..self.subnets.len() {
+            let s = &mut self.subnets[i];
+            let fire = match self.rules.scheduler {
+                Scheduler::Legacy => {
+                    let t = s.tempo as u64;
+                    (b + s.netuid as u64 + 1) % (t + 1) == t
+                }
+                Scheduler::Stateful {
+                    max_epochs_per_block,
+                } => {
+                    s.blocks_since_last_step += 1;
+                    let due = (s.pending_epoch_at > 0 && b >= s.pending_epoch_at)
+                        || s.blocks_since_last_step > MAX_TEMPO
+                        || b.saturating_sub(s.last_epoch_block) >= s.tempo as u64;
+                    if due && run >= max_epochs_per_block {
+                        s.pending_epoch_at = b + 1;
+                        false
+                    } else {
+                        if due {
+                            s.blocks_since_last_step = 0;
+                            s.last_epoch_block = b;
+                            s.pending_epoch_at = 0;
+                        }
+                        due
+                    }
+                }
+            };
+            if fire {
+                run += 1;
+                self.epoch(i, b);
+            }
+        }
+        run
+    }
+
+    fn epoch(&mut self, i: usize, b: u64) {
+        let s = &mut self.subnets[i];
+        let p = core::mem::take(&mut s.pending);
+        // Weights are (re)set this tempo.
+        while let Some(pos) = s.steps.iter().position(|st| st.0 <= b) {
+            let (_, rows) = s.steps.remove(pos);
+            for r in rows {
+                s.rows.retain(|x| x.uid != r.uid);
+                s.rows.push(r);
+            }
+            s.rows.sort_by_key(|r| r.uid);
+        }
+        if let Behaviour::Uniform(vals) = &s.behaviour {
+            if s.rows.len() != vals.len()
+                || s.rows.iter().any(|r| r.entries.is_empty())
+                || s.registrations > 0
+            {
+                let n = s.neurons.len() as u16;
+                let mut rows = Vec::new();
+                for &v in vals {
+                    if v >= n {
+                        continue;
+                    }
+                    let entries: Vec<(u16, u16)> = (0..n)
+                        .filter(|j| !vals.contains(j))
+                        .map(|j| (j, 65_535))
+                        .collect();
+                    let old = s.rows.iter().find(|r| r.uid == v);
+                    let bonds = match old {
+                        Some(o) if o.entries.len() == entries.len() => o.bonds.clone(),
+                        _ => alloc::vec![0.0; entries.len()],
+                    };
+                    rows.push(WeightRow {
+                        uid: v,
+                        entries,
+                        bonds,
+                        set_at: b,
+                    });
+                }
+                s.rows = rows;
+            }
+        }
+        for r in s.rows.iter_mut() {
+            r.set_at = b;
+        }
+        run_epoch(
+            &s.neurons.stake,
+            &s.neurons.registered_at,
+            &mut s.rows,
+            s.max_validators as usize,
+            &mut self.ws,
+        );
+        let inc_sum: f64 = self.ws.incentive.iter().sum();
+        let (mut miners, mut burned) = (0u64, 0u64);
+        let validator_pool = if inc_sum > 0.0 {
+            p.validator
+        } else {
+            p.validator + p.server
+        };
+        for e in s.neurons.emission.iter_mut() {
+            *e = 0;
+        }
+        if inc_sum > 0.0 {
+            for (u, &x) in self.ws.incentive.iter().enumerate() {
+                let amt = libm::floor(x * p.server as f64) as u64;
+                if amt == 0 {
+                    continue;
+                }
+                s.neurons.emission[u] += amt;
+                if s.neurons.owner_owned[u] {
+                    burned += amt;
+                } else {
+                    s.neurons.stake[u] += amt;
+                    miners += amt;
+                }
+            }
+        }
+        let paid_incentive = miners + burned;
+        s.miner_burned = if paid_incentive > 0 {
+            U64F64::from_num(burned) / U64F64::from_num(paid_incentive)
+        } else {
+            U64F64::from_num(0)
+        };
+        let mut validators = 0u64;
+        for (u, &d) in self.ws.dividends.iter().enumerate() {
+            let amt = libm::floor(d * validator_pool as f64) as u64;
+            if amt > 0 {
+                s.neurons.stake[u] += amt;
+                s.neurons.emission[u] += amt;
+                validators += amt;
+            }
+        }
+        let server_part = if inc_sum > 0.0 { p.server } else { 0 };
+        let undistributed = (server_part - paid_incentive.min(server_part))
+            + (validator_pool - validators.min(validator_pool));
+        if validators == 0 && validator_pool > 0 {
+            // Nobody to pay: the chain would have no hotkeys; recycle.
+            s.alpha_out -= validator_pool;
+            self.ledger.alpha_recycled += validator_pool as u128;
+            let rest = undistributed - validator_pool;
+            self.ledger.dust += rest as u128;
+        } else {
+            self.ledger.dust += undistributed as u128;
+        }
+        s.root_alpha += p.root;
+        s.owner_stake += p.owner;
+        self.ledger.owner += p.owner as u128;
+        self.ledger.root += p.root as u128;
+        self.ledger.miners += miners as u128;
+        self.ledger.validators += validators as u128;
+        self.ledger.burned += burned as u128;
+        self.recorder.epochs.push(EpochRow {
+            block: b,
+            netuid: s.netuid,
+            share: s.last_share,
+            price: s.pool.price_f64(),
+            moving_price: if self.arithmetic == Arithmetic::Chain {
+                s.moving_price.to_num::<f64>()
+            } else {
+                s.moving_price_f64
+            },
+            pool_tao: s.pool.tao,
+            pool_alpha: s.pool.alpha,
+            alpha_out: s.alpha_out,
+            tao_in: s.tao_in_since_epoch,
+            owner: p.owner,
+            miners,
+            validators,
+            root: p.root,
+            burned,
+            burn_price: s.burn.burn,
+            registrations: s.registrations,
+            prunings: s.prunings,
+            uids: s.neurons.len() as u32,
+        });
+        s.tao_in_since_epoch = 0;
+        s.registrations = 0;
+        s.prunings = 0;
+    }
+
+    fn uniform(&mut self) -> f64 {
+        (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn count(&mut self, rate: f64) -> u32 {
+        if rate <= 0.0 {
+            return 0;
+        }
+        let whole = libm::floor(rate);
+        let frac = rate - whole;
+        whole as u32 + u32::from(self.uniform() < frac)
+    }
+
+    fn index_of(&self, netuid: u16) -> Option<usize> {
+        self.subnets
+            .binary_search_by_key(&netuid, |s| s.netuid)
+            .ok()
+    }
+
+    fn apply_events(&mut self, b: u64) {
+        while self.flow_idx < self.flows.len() && self.flows[self.flow_idx].0 <= b {
+            let (_, netuid, tao, alpha) = self.flows[self.flow_idx];
+            self.flow_idx += 1;
+            if let Some(i) = self.index_of(netuid) {
+                if tao > 0 {
+                    self.stake(i, tao, b);
+                }
+                if alpha > 0 {
+                    self.unstake(i, alpha, b);
+                }
+            }
+        }
+        if let Some((rate, mean, buy_p)) = self.random_flows {
+            let n = self.count(rate);
+            for _ in 0..n {
+                if self.subnets.is_empty() {
+                    break;
+                }
+                let i = (self.uniform() * self.subnets.len() as f64) as usize % self.subnets.len();
+                let size = -libm::log(1.0 - self.uniform()) * mean;
+                let tao = libm::floor(size * 1e9) as u64;
+                if self.uniform() < buy_p {
+                    self.stake(i, tao, b);
+                } else {
+                    let price = self.subnets[i].pool.price_f64();
+                    if price > 0.0 {
+                        let alpha = libm::floor(tao as f64 / price) as u64;
+                        self.unstake(i, alpha, b);
+                    }
+                }
+            }
+        }
+        while self.reg_idx < self.regs.len() && self.regs[self.reg_idx].0 <= b {
+            let (_, netuid, count) = self.regs[self.reg_idx];
+            self.reg_idx += 1;
+            if let Some(i) = self.index_of(netuid) {
+                for _ in 0..count {
+                    self.register_uid(i, b);
+                }
+            }
+        }
+        let n = self.count(self.registrations_per_block);
+        for _ in 0..n {
+            if self.subnets.is_empty() {
+                break;
+            }
+            let i = (self.uniform() * self.subnets.len() as f64) as usize % self.subnets.len();
+            self.register_uid(i, b);
+        }
+        while self.subnet_reg_idx < self.subnet_regs.len()
+            && self.subnet_regs[self.subnet_reg_idx] <= b
+        {
+            self.subnet_reg_idx += 1;
+            self.register_subnet(b);
+        }
+    }
+
+    /// The staker that a flow moves: the validator row with the most stake (uid 0 if none).
+    fn staker(s: &Subnet) -> usize {
+        s.rows
+            .iter()
+            .map(|r| r.uid as usize)
+            .filter(|&u| u < s.neurons.len())
+            .max_by_key(|&u| (s.neurons.stake[u], u))
+            .unwrap_or(0)
+    }
+
+    fn stake(&mut self, i: usize, tao: u64, b: u64) {
+        let s = &mut self.subnets[i];
+        if s.neurons.is_empty() {
+            return;
+        }
+        let sw = s.pool.buy(tao, false);
+        let paid = sw.input + sw.fee;
+        let u = Self::staker(s);
+        s.neurons.stake[u] += sw.output;
+        s.alpha_out += sw.output;
+        s.flow_block += sw.input as f64 / 1e9;
+        self.ledger.tao_external_in += paid as u128;
+        self.ledger.tao_user_fees += sw.fee as u128;
+        self.recorder.events.push(EventRow {
+            block: b,
+            kind: "stake",
+            netuid: s.netuid,
+            uid: Some(u as u16),
+            amount: paid,
+        });
+    }
+
+    fn unstake(&mut self, i: usize, alpha: u64, b: u64) {
+        let s = &mut self.subnets[i];
+        if s.neurons.is_empty() {
+            return;
+        }
+        let u = Self::staker(s);
+        let amount = alpha.min(s.neurons.stake[u]);
+        if amount == 0 {
+            return;
+        }
+        let sw = s.pool.sell(amount, false);
+        let sold = amount - sw.refund;
+        s.neurons.stake[u] -= sold;
+        s.alpha_out -= sold;
+        s.flow_block -= sw.output as f64 / 1e9;
+        self.ledger.tao_external_out += sw.output as u128;
+        self.ledger.tao_user_fees += sw.fee_tao as u128;
+        self.recorder.events.push(EventRow {
+            block: b,
+            kind: "unstake",
+            netuid: s.netuid,
+            uid: Some(u as u16),
+            amount: sw.output,
+        });
+    }
+
+    fn register_uid(&mut self, i: usize, b: u64) {
+        let min_non_immune = self.rules.min_non_immune_uids as usize;
+        let q = self.uniform();
+        let s = &mut self.subnets[i];
+        let full = s.neurons.len() >= s.max_uids as usize;
+        let victim = if full {
+            let cands: Vec<UidCandidate> = (0..s.neurons.len())
+                .map(|u| UidCandidate {
+                    emission: s.neurons.emission[u],
+                    registered_at: s.neurons.registered_at[u],
+                    immortal: s.rows.iter().any(|r| r.uid as usize == u) && u == 0,
+                })
+                .collect();
+            match uid_to_prune(&cands, b, s.immunity_period, min_non_immune) {
+                Some(v) => Some(v),
+                None => {
+                    self.recorder.events.push(EventRow {
+                        block: b,
+                        kind: "registrationFailed",
+                        netuid: s.netuid,
+                        uid: None,
+                        amount: 0,
+                    });
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        // Pay: the burn buys alpha from the pool, and that alpha is destroyed.
+        let cost = s.burn.burn;
+        let sw = s.pool.buy(cost, false);
+        self.ledger.tao_external_in += (sw.input + sw.fee) as u128;
+        self.ledger.tao_user_fees += sw.fee as u128;
+        s.flow_block += sw.input as f64 / 1e9;
+        let uid = match victim {
+            Some(v) => {
+                s.deregistered_stake += s.neurons.stake[v];
+                s.neurons.stake[v] = 0;
+                s.neurons.emission[v] = 0;
+                s.neurons.registered_at[v] = b;
+                s.neurons.owner_owned[v] = false;
+                s.neurons.quality[v] = q;
+                s.rows.retain(|r| r.uid as usize != v);
+                for r in s.rows.iter_mut() {
+                    for (k, e) in r.entries.iter().enumerate() {
+                        if e.0 as usize == v {
+                            r.bonds[k] = 0.0;
+                        }
+                    }
+                }
+                s.prunings += 1;
+                self.recorder.events.push(EventRow {
+                    block: b,
+                    kind: "uidPruned",
+                    netuid: s.netuid,
+                    uid: Some(v as u16),
+                    amount: 0,
+                });
+                v
+            }
+            None => {
+                s.neurons.stake.push(0);
+                s.neurons.emission.push(0);
+                s.neurons.registered_at.push(b);
+                s.neurons.owner_owned.push(false);
+                s.neurons.quality.push(q);
+                s.neurons.len() - 1
+            }
+        };
+        if let Behaviour::Quality { noise } = s.behaviour {
+            for r in s.rows.iter_mut() {
+                let score = q * (1.0 + noise * (2.0 * hash01(b, r.uid, uid as u16) - 1.0));
+                set_entry(r, uid as u16, score);
+            }
+            requantise(s);
+        }
+        s.burn.on_registration();
+        s.registrations += 1;
+        self.recorder.events.push(EventRow {
+            block: b,
+            kind: "uidRegistered",
+            netuid: s.netuid,
+            uid: Some(uid as u16),
+            amount: cost,
+        });
+    }
+
+    fn register_subnet(&mut self, b: u64) {
+        if self.lock.last_registered > 0
+            && b < self.lock.last_registered + self.rules.network_rate_limit
+        {
+            self.recorder.events.push(EventRow {
+                block: b,
+                kind: "subnetRegistrationFailed",
+                netuid: 0,
+                uid: None,
+                amount: 0,
+            });
+            return;
+        }
+        let e = self.halving.emission(self.issuance);
+        let cost = lock_cost(&self.lock, b, e);
+        let mut netuid = None;
+        if self.subnets.len() >= self.rules.subnet_limit as usize {
+            let cands: Vec<SubnetCandidate> = self
+                .subnets
+                .iter()
+                .map(|s| SubnetCandidate {
+                    netuid: s.netuid,
+                    registered_at: s.registered_at,
+                    moving_price: if self.arithmetic == Arithmetic::Chain {
+                        U64F64::saturating_from_num(s.moving_price.max(I96F32::from_num(0)))
+                    } else {
+                        U64F64::saturating_from_num(s.moving_price_f64)
+                    },
+                    emission: s.last_tao_emission,
+                })
+                .collect();
+            match subnet_to_prune(
+                &cands,
+                b,
+                self.rules.network_immunity,
+                self.rules.subnet_pruning,
+            ) {
+                Some(n) => {
+                    if let Some(i) = self.index_of(n) {
+                        let s = self.subnets.remove(i);
+                        // Stakers are refunded from the pool in TAO.
+                        self.ledger.tao_external_out += s.pool.tao as u128;
+                        self.recorder.events.push(EventRow {
+                            block: b,
+                            kind: "subnetPruned",
+                            netuid: n,
+                            uid: None,
+                            amount: s.pool.tao,
+                        });
+                    }
+                    netuid = Some(n);
+                }
+                None => {
+                    self.recorder.events.push(EventRow {
+                        block: b,
+                        kind: "subnetRegistrationFailed",
+                        netuid: 0,
+                        uid: None,
+                        amount: cost,
+                    });
+                    return;
+                }
+            }
+        }
+        let netuid = netuid.unwrap_or_else(|| {
+            (1..=u16::MAX)
+                .find(|n| self.index_of(*n).is_none())
+                .unwrap_or(u16::MAX)
+        });
+        let prices: Vec<U64F64> = self.subnets.iter().map(|s| s.pool.price()).collect();
+        let median = median_price(&prices);
+        let pool = seed_pool(
+            self.rules.curve,
+            cost,
+            self.rules.min_lock,
+            median,
+            self.rules.fee_rate,
+        );
+        self.ledger.tao_external_in += pool.tao as u128;
+        self.lock.last_lock = cost;
+        self.lock.last_registered = b;
+        let tempo = 360u64;
+        let mp = pool.price().to_num::<f64>().min(1.0);
+        let s = Subnet {
+            netuid,
+            name: format!("subnet {netuid} (registered at {b})"),
+            tempo: tempo as u16,
+            registered_at: b,
+            pool,
+            alpha_out: 0,
+            moving_price: I96F32::from_num(0),
+            moving_price_f64: 0.0,
+            first_emission_block: b + 1,
+            emission_enabled_at: b.saturating_add(self.rules.new_subnet_emission_delay),
+            last_epoch_block: b.saturating_sub(netuid as u64 % tempo),
+            pending_epoch_at: 0,
+            blocks_since_last_step: 0,
+            pending: Pending::default(),
+            burn: BurnPrice::new_network(),
+            immunity_period: 5000,
+            max_uids: 256,
+            max_validators: 64,
+            neurons: Neurons {
+                stake: alloc::vec![0],
+                registered_at: alloc::vec![b],
+                emission: alloc::vec![0],
+                owner_owned: alloc::vec![true],
+                quality: alloc::vec![0.0],
+            },
+            rows: Vec::new(),
+            raw: Vec::new(),
+            behaviour: Behaviour::Uniform(alloc::vec![0]),
+            steps: Vec::new(),
+            miner_burned: U64F64::from_num(0),
+            flow_ema: 0.0,
+            flow_block: 0.0,
+            flow_window_acc: 0.0,
+            flow_window: 0.0,
+            last_share: 0.0,
+            tao_in_since_epoch: 0,
+            last_alpha_emission: 0,
+            last_tao_emission: 0,
+            owner_stake: 0,
+            root_alpha: 0,
+            deregistered_stake: 0,
+            registrations: 0,
+            prunings: 0,
+            protocol_alpha: 0,
+        };
+        let _ = mp;
+        let pos = self.subnets.partition_point(|x| x.netuid < netuid);
+        self.subnets.insert(pos, s);
+        self.recorder.events.push(EventRow {
+            block: b,
+            kind: "subnetRegistered",
+            netuid,
+            uid: Some(0),
+            amount: cost,
+        });
+    }
+}
+
+/// A deterministic hash of (block, validator, miner) in [0, 1): per-validator noise without
+/// storing it.
+fn hash01(b: u64, v: u16, j: u16) -> f64 {
+    let mut z = b ^ ((v as u64) << 48) ^ ((j as u64) << 32) ^ 0x9E37_79B9_7F4A_7C15;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn set_entry(r: &mut WeightRow, j: u16, score: f64) {
+    // Raw scores live in `bonds`' sibling: we keep u16 entries directly (requantised later).
+    let w = (score.clamp(0.0, 1.0) * 65_535.0) as u16;
+    match r.entries.binary_search_by_key(&j, |e| e.0) {
+        Ok(k) => {
+            r.entries[k].1 = w;
+            r.bonds[k] = 0.0;
+        }
+        Err(k) => {
+            r.entries.insert(k, (j, w));
+            r.bonds.insert(k, 0.0);
+        }
+    }
+}
+
+/// Max-upscales every row again (as `set_weights` would store it).
+fn requantise(s: &mut Subnet) {
+    for r in s.rows.iter_mut() {
+        let m = r.entries.iter().map(|e| e.1).max().unwrap_or(0);
+        if m > 0 && m < 65_535 {
+            for e in r.entries.iter_mut() {
+                e.1 = ((e.1 as u64 * 65_535 + m as u64 / 2) / m as u64) as u16;
+            }
+        }
+    }
+}
+
+/// Quality behaviour: every miner gets a hidden quality from the world RNG and every
+/// validator scores it with its noise.
+fn init_quality(s: &mut Subnet, rng: &mut ChaCha8Rng, start: u64) {
+    let Behaviour::Quality { noise } = s.behaviour else {
+        return;
+    };
+    let n = s.neurons.len();
+    let vals: Vec<u16> = s.rows.iter().map(|r| r.uid).collect();
+    for u in 0..n {
+        s.neurons.quality[u] = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+    }
+    for r in s.rows.iter_mut() {
+        let targets: Vec<(u16, f64)> = (0..n as u16)
+            .filter(|j| !vals.contains(j))
+            .map(|j| {
+                let q = s.neurons.quality[j as usize];
+                (
+                    j,
+                    (q * (1.0 + noise * (2.0 * hash01(start, r.uid, j) - 1.0))).max(0.0),
+                )
+            })
+            .collect();
+        r.entries = upscale(&targets);
+        r.bonds = alloc::vec![0.0; r.entries.len()];
+    }
+}

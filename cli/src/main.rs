@@ -28,6 +28,8 @@ enum Command {
     Cases(commands::cases::Args),
     /// Print the TAO issuance and halving schedule (table, CSV or JSON).
     Schedule(commands::schedule::Args),
+    /// Run the multi-subnet economy and write its series (CSV and JSON) to a directory.
+    World(commands::world::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Command::Run(a) => commands::run::run(a),
         Command::Cases(a) => commands::cases::run(a),
         Command::Schedule(a) => commands::schedule::run(a),
+        Command::World(a) => commands::world::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

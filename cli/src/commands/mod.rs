@@ -4,3 +4,4 @@ pub mod cases;
 pub mod epoch;
 pub mod run;
 pub mod schedule;
+pub mod world;

@@ -32,11 +32,16 @@ pub struct AlphaSplit {
 /// Chain-exact split of `alpha_out` (U96F32) with owner cut `owner_cut`/65535 (0 when the
 /// cut is disabled) and root proportion `root_prop`.
 pub fn split_alpha_out(alpha_out: U96F32, owner_cut: u16, root_prop: U96F32) -> AlphaSplit {
-    let minted = alpha_out.saturating_to_num::<u64>();
-    let mut a = alpha_out;
     let cut_frac = U96F32::from_num(owner_cut)
         .checked_div(U96F32::from_num(u16::MAX))
         .unwrap_or(U96F32::from_num(0));
+    split_alpha_out_with(alpha_out, cut_frac, root_prop)
+}
+
+/// [`split_alpha_out`] with the owner-cut fraction `owner_cut/65535` already computed.
+pub fn split_alpha_out_with(alpha_out: U96F32, cut_frac: U96F32, root_prop: U96F32) -> AlphaSplit {
+    let minted = alpha_out.saturating_to_num::<u64>();
+    let mut a = alpha_out;
     let cut = a.saturating_mul(cut_frac);
     a = a.saturating_sub(cut);
     let half = U96F32::from_num(0.5f64);

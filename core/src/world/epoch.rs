@@ -57,7 +57,7 @@ pub fn run_epoch(
     // Permits: the top-k non-zero stakes (ties to the higher uid).
     ws.order.clear();
     ws.order.extend((0..n).filter(|&i| stake[i] > 0));
-    if ws.order.len() > max_validators {
+    if max_validators > 0 && ws.order.len() > max_validators {
         ws.order
             .sort_by(|&a, &b| stake[b].cmp(&stake[a]).then(b.cmp(&a)));
         ws.order.truncate(max_validators);

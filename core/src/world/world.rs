@@ -10,9 +10,7 @@ use super::subnet::{upscale, Behaviour, Neurons, Pending, Subnet};
 use crate::emission::issuance::{HalvingTable, TOTAL_SUPPLY};
 use crate::emission::moving_price::{update_moving_price, update_moving_price_f64};
 use crate::emission::shares::{shares, ShareInput, SharePolicy};
-use crate::emission::split::{
-    root_proportion, root_proportion_f64, split_alpha_out, split_alpha_out_f64,
-};
+use crate::emission::split::{root_proportion_f64, split_alpha_out_f64, split_alpha_out_with};
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::pool::{median_price, seed_pool, Pool};
@@ -58,6 +56,8 @@ pub struct World {
     share_in: Vec<ShareInput>,
     share_out: Vec<U64F64>,
     emit_idx: Vec<usize>,
+    root_weighted: U96F32,
+    cut_frac: U96F32,
 }
 
 fn build_subnet(
@@ -263,6 +263,19 @@ impl World {
             share_in: Vec::new(),
             share_out: Vec::new(),
             emit_idx: Vec::new(),
+            root_weighted: U96F32::from_num(0),
+            cut_frac: U96F32::from_num(0),
+        })
+        .map(|mut w| {
+            // root_proportion(R, t, A) = R·t / (R·t + A): R·t is the same for every subnet.
+            let tw = U96F32::from_num(w.rules.tao_weight)
+                .checked_div(U96F32::from_num(u64::MAX))
+                .unwrap_or(U96F32::from_num(0));
+            w.root_weighted = U96F32::from_num(w.root_tao).saturating_mul(tw);
+            w.cut_frac = U96F32::from_num(w.rules.owner_cut)
+                .checked_div(U96F32::from_num(u16::MAX))
+                .unwrap_or(U96F32::from_num(0));
+            w
         })
     }
 
@@ -350,6 +363,7 @@ impl World {
         self.share_in.clear();
         let mut moving_sum = U64F64::from_num(0);
         let mut moving_sum_f = 0.0;
+        let spot_needed = matches!(self.rules.share_policy, SharePolicy::SpotPrice);
         for (i, s) in self.subnets.iter().enumerate() {
             if s.first_emission_block > b {
                 continue;
@@ -359,7 +373,11 @@ impl World {
             moving_sum = moving_sum.saturating_add(moving);
             moving_sum_f += s.moving_price_f64;
             self.share_in.push(ShareInput {
-                spot: s.pool.price(),
+                spot: if spot_needed {
+                    s.pool.price()
+                } else {
+                    U64F64::from_num(0)
+                },
                 moving: if chain {
                     moving
                 } else {
@@ -392,7 +410,13 @@ impl World {
             if chain {
                 let te = U96F32::saturating_from_num(U64F64::from_num(e).saturating_mul(share));
                 let price = U96F32::saturating_from_num(s.pool.price());
-                let rp = root_proportion(self.root_tao, self.rules.tao_weight, s.alpha_issuance());
+                let rp = self
+                    .root_weighted
+                    .checked_div(
+                        self.root_weighted
+                            .saturating_add(U96F32::from_num(s.alpha_issuance())),
+                    )
+                    .unwrap_or(U96F32::from_num(0));
                 let mut a_in = te.checked_div(price).unwrap_or(U96F32::from_num(0));
                 let mut t_in = te;
                 let cap = match self.rules.injection_cap {
@@ -451,11 +475,7 @@ impl World {
             }
             // Alpha out: owner cut, miners, validators, root.
             let split = if chain {
-                split_alpha_out(
-                    U96F32::from_num(alpha_emission),
-                    self.rules.owner_cut,
-                    root_prop_x,
-                )
+                split_alpha_out_with(U96F32::from_num(alpha_emission), self.cut_frac, root_prop_x)
             } else {
                 split_alpha_out_f64(alpha_emission, self.rules.owner_cut, root_prop_f)
             };

@@ -1,0 +1,360 @@
+//! The playground's shareable state and its URL form (`#view=consensus&scenario=case3&k=0.5…`).
+//!
+//! The URL is untrusted input: every key is parsed on its own, values out of range or of the
+//! wrong type are dropped (the default stays) and reported back as notes, unknown keys are
+//! ignored, and the whole fragment is capped at [`MAX_URL_STATE_BYTES`].
+
+use taolab::yuma::{Params, Variant};
+
+/// Longest URL fragment read; a longer one is ignored as a whole.
+pub const MAX_URL_STATE_BYTES: usize = 2048;
+/// Most epochs a metagraph scenario repeats.
+pub const MAX_METAGRAPH_EPOCHS: usize = 200;
+/// Epochs a metagraph scenario repeats by default (as many as a community case has).
+pub const DEFAULT_METAGRAPH_EPOCHS: usize = 40;
+
+/// The top-level views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Yuma consensus on one subnet.
+    Consensus,
+    /// Issuance, halvings, inflation.
+    Tokenomics,
+    /// Subnet shares, pools, flows, registrations.
+    Subnets,
+}
+
+impl View {
+    /// Every view, in tab order.
+    pub const ALL: [View; 3] = [View::Consensus, View::Tokenomics, View::Subnets];
+
+    /// URL name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Consensus => "consensus",
+            View::Tokenomics => "tokenomics",
+            View::Subnets => "subnets",
+        }
+    }
+
+    /// Tab label.
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Consensus => "Consensus",
+            View::Tokenomics => "Tokenomics",
+            View::Subnets => "Subnets",
+        }
+    }
+
+    fn parse(s: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// Which scenario the consensus view runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScenarioId {
+    /// The real subnet-15 metagraph at block 4,769,998 (the default).
+    Sn15,
+    /// Community case `n` (1-based).
+    Case(usize),
+    /// A metagraph the user uploaded (lives in memory only, never in the URL).
+    Upload,
+}
+
+impl ScenarioId {
+    /// URL name (`sn15`, `case7`, `upload`).
+    pub fn to_key(self) -> String {
+        match self {
+            ScenarioId::Sn15 => "sn15".into(),
+            ScenarioId::Case(n) => format!("case{n}"),
+            ScenarioId::Upload => "upload".into(),
+        }
+    }
+
+    /// Parses a URL name; `None` when it is not one.
+    pub fn from_key(s: &str) -> Option<ScenarioId> {
+        match s {
+            "sn15" => Some(ScenarioId::Sn15),
+            "upload" => Some(ScenarioId::Upload),
+            _ => {
+                let n: usize = s.strip_prefix("case")?.parse().ok()?;
+                (1..=taolab::yuma::cases::COUNT)
+                    .contains(&n)
+                    .then_some(ScenarioId::Case(n))
+            }
+        }
+    }
+}
+
+/// Everything a shared link restores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    /// The view shown.
+    pub view: View,
+    /// The consensus scenario.
+    pub scenario: ScenarioId,
+    /// The epoch rule.
+    pub variant: Variant,
+    /// A second rule shown side by side, if any.
+    pub compare: Option<Variant>,
+    /// κ, bond penalty, EMA and liquid alpha (the other fields keep their defaults).
+    pub params: Params,
+    /// The epoch shown (0-based; clamped to the run's length when drawn).
+    pub epoch: usize,
+    /// The server whose consensus curve and bonds are drawn (`None`: the top-incentive one).
+    pub miner: Option<usize>,
+    /// Epochs a metagraph scenario repeats.
+    pub metagraph_epochs: usize,
+    /// Tokenomics: share of emission recycled (burnt back), 0..1.
+    pub recycle: f64,
+    /// Tokenomics/subnets: years projected.
+    pub years: u32,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState {
+            view: View::Consensus,
+            scenario: ScenarioId::Sn15,
+            variant: Variant::Yuma2,
+            compare: Some(Variant::Yuma3),
+            params: Params::default(),
+            epoch: DEFAULT_METAGRAPH_EPOCHS - 1,
+            miner: None,
+            metagraph_epochs: DEFAULT_METAGRAPH_EPOCHS,
+            recycle: 0.0,
+            years: 12,
+        }
+    }
+}
+
+fn unit(v: &str) -> Option<f64> {
+    let x: f64 = v.parse().ok()?;
+    (x.is_finite() && (0.0..=1.0).contains(&x)).then_some(x)
+}
+
+impl AppState {
+    /// The URL fragment (without `#`) for this state; defaults are left out.
+    pub fn to_fragment(&self) -> String {
+        let d = AppState::default();
+        let p = &self.params;
+        let dp = &d.params;
+        let mut parts: Vec<String> = Vec::new();
+        let mut put = |k: &str, v: String| parts.push(format!("{k}={v}"));
+        put("view", self.view.as_str().into());
+        put("scenario", self.scenario.to_key());
+        put("variant", self.variant.as_str().into());
+        put(
+            "compare",
+            self.compare.map_or("none", |v| v.as_str()).to_string(),
+        );
+        let floats = [
+            ("kappa", p.kappa, dp.kappa),
+            ("bondPenalty", p.bond_penalty, dp.bond_penalty),
+            (
+                "bondMovingAverage",
+                p.bond_moving_average,
+                dp.bond_moving_average,
+            ),
+            ("alphaLow", p.alpha_low, dp.alpha_low),
+            ("alphaHigh", p.alpha_high, dp.alpha_high),
+            (
+                "alphaSteepness",
+                p.alpha_sigmoid_steepness,
+                dp.alpha_sigmoid_steepness,
+            ),
+            ("recycle", self.recycle, d.recycle),
+        ];
+        for (k, v, dv) in floats {
+            if v != dv {
+                put(k, format!("{v}"));
+            }
+        }
+        if p.liquid_alpha {
+            put("liquidAlpha", "1".into());
+        }
+        put("epoch", self.epoch.to_string());
+        if let Some(m) = self.miner {
+            put("miner", m.to_string());
+        }
+        if self.metagraph_epochs != d.metagraph_epochs {
+            put("epochs", self.metagraph_epochs.to_string());
+        }
+        if self.years != d.years {
+            put("years", self.years.to_string());
+        }
+        parts.join("&")
+    }
+
+    /// Restores a state from a URL fragment (with or without `#`). Returns the state and a
+    /// note per value that was ignored.
+    pub fn from_fragment(fragment: &str) -> (AppState, Vec<String>) {
+        let mut s = AppState::default();
+        let mut notes = Vec::new();
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        if fragment.is_empty() {
+            return (s, notes);
+        }
+        if fragment.len() > MAX_URL_STATE_BYTES {
+            notes.push(format!(
+                "The link's state is {} bytes, over the limit of {MAX_URL_STATE_BYTES}; the defaults are shown.",
+                fragment.len()
+            ));
+            return (s, notes);
+        }
+        for pair in fragment.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let ok = match k {
+                "view" => View::parse(v).map(|x| s.view = x).is_some(),
+                "scenario" => ScenarioId::from_key(v)
+                    .filter(|x| *x != ScenarioId::Upload)
+                    .map(|x| s.scenario = x)
+                    .is_some(),
+                "variant" => v.parse::<Variant>().ok().map(|x| s.variant = x).is_some(),
+                "compare" if v == "none" => {
+                    s.compare = None;
+                    true
+                }
+                "compare" => v
+                    .parse::<Variant>()
+                    .ok()
+                    .map(|x| s.compare = Some(x))
+                    .is_some(),
+                "kappa" => unit(v).map(|x| s.params.kappa = x).is_some(),
+                "bondPenalty" => unit(v).map(|x| s.params.bond_penalty = x).is_some(),
+                "bondMovingAverage" => unit(v).map(|x| s.params.bond_moving_average = x).is_some(),
+                "alphaLow" => unit(v).map(|x| s.params.alpha_low = x).is_some(),
+                "alphaHigh" => unit(v).map(|x| s.params.alpha_high = x).is_some(),
+                "alphaSteepness" => v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite() && (0.0..=100.0).contains(x))
+                    .map(|x| s.params.alpha_sigmoid_steepness = x)
+                    .is_some(),
+                "liquidAlpha" => match v {
+                    "1" | "true" => {
+                        s.params.liquid_alpha = true;
+                        true
+                    }
+                    "0" | "false" => {
+                        s.params.liquid_alpha = false;
+                        true
+                    }
+                    _ => false,
+                },
+                "recycle" => unit(v).map(|x| s.recycle = x).is_some(),
+                "epoch" => v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&x| x < taolab::limits::MAX_EPOCHS)
+                    .map(|x| s.epoch = x)
+                    .is_some(),
+                "miner" => v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&x| x < taolab::limits::MAX_SERVERS)
+                    .map(|x| s.miner = Some(x))
+                    .is_some(),
+                "epochs" => v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|x| (1..=MAX_METAGRAPH_EPOCHS).contains(x))
+                    .map(|x| s.metagraph_epochs = x)
+                    .is_some(),
+                "years" => v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|x| (1..=100).contains(x))
+                    .map(|x| s.years = x)
+                    .is_some(),
+                _ => true, // unknown keys are ignored silently (forward compatibility)
+            };
+            if !ok {
+                notes.push(format!(
+                    "Ignored the link's value for '{}': '{}' is not valid.",
+                    truncate(k, 40),
+                    truncate(v, 40)
+                ));
+            }
+        }
+        if s.params.alpha_low > s.params.alpha_high {
+            notes.push("Ignored the link's liquid-alpha bounds: low is above high.".into());
+            s.params.alpha_low = Params::default().alpha_low;
+            s.params.alpha_high = Params::default().alpha_high;
+        }
+        (s, notes)
+    }
+}
+
+/// At most `n` characters of `s`, for messages that echo untrusted input.
+pub fn truncate(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let mut s = AppState {
+            view: View::Subnets,
+            scenario: ScenarioId::Case(7),
+            variant: Variant::Yuma3,
+            compare: None,
+            epoch: 12,
+            miner: Some(2),
+            metagraph_epochs: 60,
+            recycle: 0.25,
+            years: 20,
+            ..AppState::default()
+        };
+        s.params.kappa = 0.35;
+        s.params.liquid_alpha = true;
+        s.params.alpha_sigmoid_steepness = 42.5;
+        let (back, notes) = AppState::from_fragment(&s.to_fragment());
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn defaults_from_empty() {
+        assert_eq!(AppState::from_fragment("").0, AppState::default());
+        assert_eq!(AppState::from_fragment("#").0, AppState::default());
+    }
+
+    #[test]
+    fn bad_values_are_dropped_with_a_note() {
+        let (s, notes) =
+            AppState::from_fragment("#kappa=2&variant=yuma9&scenario=case99&bondPenalty=NaN&x=1");
+        assert_eq!(s, AppState::default());
+        assert_eq!(notes.len(), 4, "{notes:?}");
+        assert!(notes[0].contains("kappa"));
+    }
+
+    #[test]
+    fn upload_is_not_restored_from_a_link() {
+        let (s, notes) = AppState::from_fragment("scenario=upload");
+        assert_eq!(s.scenario, ScenarioId::Sn15);
+        assert_eq!(notes.len(), 1);
+    }
+
+    #[test]
+    fn oversized_fragment_is_ignored() {
+        let long = format!("kappa=0.3&{}", "a".repeat(MAX_URL_STATE_BYTES));
+        let (s, notes) = AppState::from_fragment(&long);
+        assert_eq!(s, AppState::default());
+        assert_eq!(notes.len(), 1);
+    }
+
+    #[test]
+    fn echoed_input_is_truncated() {
+        let (_, notes) = AppState::from_fragment(&format!("kappa={}", "9".repeat(500)));
+        assert!(notes[0].chars().count() < 120);
+    }
+}

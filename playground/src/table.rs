@@ -1,0 +1,279 @@
+//! Chart data as tables: what each chart draws, exported as CSV or JSON.
+//!
+//! These functions only reshape the core's outputs (select, transpose, sort for display);
+//! every number comes from `taolab`.
+
+use taolab::math::Dense;
+use taolab::yuma::{CaseOutput, EpochOutput};
+
+/// A rectangular table with a header row.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    /// Column names.
+    pub headers: Vec<String>,
+    /// Rows of cells (numbers are written with full precision).
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// One table cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// A label (validator name, variant).
+    Text(String),
+    /// A number.
+    Num(f64),
+}
+
+impl From<f64> for Cell {
+    fn from(x: f64) -> Self {
+        Cell::Num(x)
+    }
+}
+impl From<usize> for Cell {
+    fn from(x: usize) -> Self {
+        Cell::Num(x as f64)
+    }
+}
+impl From<&str> for Cell {
+    fn from(x: &str) -> Self {
+        Cell::Text(x.into())
+    }
+}
+impl From<String> for Cell {
+    fn from(x: String) -> Self {
+        Cell::Text(x)
+    }
+}
+
+fn csv_text(s: &str) -> String {
+    // Cells that a spreadsheet would run as a formula are prefixed with a quote.
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+impl Table {
+    /// RFC 4180 CSV with a header line.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::new();
+        let line = |cells: Vec<String>| cells.join(",") + "\n";
+        out += &line(self.headers.iter().map(|h| csv_text(h)).collect());
+        for r in &self.rows {
+            out += &line(
+                r.iter()
+                    .map(|c| match c {
+                        Cell::Text(t) => csv_text(t),
+                        Cell::Num(x) => format!("{x}"),
+                    })
+                    .collect(),
+            );
+        }
+        out
+    }
+
+    /// A JSON array of objects keyed by the headers.
+    pub fn to_json(&self) -> String {
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                self.headers
+                    .iter()
+                    .zip(r)
+                    .map(|(h, c)| {
+                        let v = match c {
+                            Cell::Text(t) => serde_json::Value::String(t.clone()),
+                            Cell::Num(x) => serde_json::Number::from_f64(*x)
+                                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                        };
+                        (h.clone(), v)
+                    })
+                    .collect()
+            })
+            .collect();
+        serde_json::to_string_pretty(&rows).unwrap_or_default()
+    }
+}
+
+/// A matrix with row and column labels, long form (`row, column, value`), zeros left out.
+pub fn matrix(
+    m: &Dense,
+    rows: &[String],
+    cols: &[String],
+    row_h: &str,
+    col_h: &str,
+    value_h: &str,
+) -> Table {
+    let mut t = Table {
+        headers: vec![row_h.into(), col_h.into(), value_h.into()],
+        rows: Vec::new(),
+    };
+    for i in 0..m.rows {
+        for j in 0..m.cols {
+            let v = m.get(i, j);
+            if v != 0.0 {
+                t.rows.push(vec![
+                    rows.get(i).cloned().unwrap_or_default().into(),
+                    cols.get(j).cloned().unwrap_or_default().into(),
+                    v.into(),
+                ]);
+            }
+        }
+    }
+    t
+}
+
+/// One labelled vector per run (`label, run1, run2…`).
+pub fn vectors(label_h: &str, labels: &[String], runs: &[(&str, &[f64])]) -> Table {
+    let mut headers = vec![label_h.to_string()];
+    headers.extend(runs.iter().map(|(n, _)| n.to_string()));
+    let rows = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut r: Vec<Cell> = vec![l.clone().into()];
+            r.extend(
+                runs.iter()
+                    .map(|(_, v)| Cell::Num(v.get(i).copied().unwrap_or(0.0))),
+            );
+            r
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+/// Per-epoch series: one column per named series, one row per epoch.
+pub fn over_epochs(names: &[String], series: &[Vec<f64>]) -> Table {
+    let mut headers = vec!["epoch".to_string()];
+    headers.extend(names.iter().cloned());
+    let len = series.iter().map(Vec::len).max().unwrap_or(0);
+    let rows = (0..len)
+        .map(|e| {
+            let mut r: Vec<Cell> = vec![e.into()];
+            r.extend(
+                series
+                    .iter()
+                    .map(|s| Cell::Num(s.get(e).copied().unwrap_or(0.0))),
+            );
+            r
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+/// Validators' dividends D̂ over the epochs: `series[i][epoch]`.
+pub fn dividends_over_epochs(out: &CaseOutput) -> Vec<Vec<f64>> {
+    (0..out.validators.len())
+        .map(|i| {
+            out.epochs
+                .iter()
+                .map(|e| e.dividends.get(i).copied().unwrap_or(0.0))
+                .collect()
+        })
+        .collect()
+}
+
+/// Each validator's bond on server `j` over the epochs: `series[i][epoch]`.
+pub fn bonds_over_epochs(out: &CaseOutput, j: usize) -> Vec<Vec<f64>> {
+    (0..out.validators.len())
+        .map(|i| {
+            out.epochs
+                .iter()
+                .map(|e| {
+                    if i < e.bonds.rows && j < e.bonds.cols {
+                        e.bonds.get(i, j)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The server with the largest incentive in an epoch (the default miner to inspect).
+pub fn top_server(e: &EpochOutput) -> usize {
+    let mut best = 0;
+    for (j, &x) in e.incentive.iter().enumerate() {
+        if x > e.incentive.get(best).copied().unwrap_or(0.0) {
+            best = j;
+        }
+    }
+    best
+}
+
+/// The consensus curve of server `j`: each validator's normalised weight on it and the
+/// stake share of validators whose weight is at least as large, sorted by weight (largest
+/// first). The consensus `C_j` is the largest weight that a stake share of κ supports, so
+/// the curve crosses κ at `C_j`; weights to its right are clipped.
+pub fn support_curve(e: &EpochOutput, j: usize) -> Vec<(f64, f64, usize)> {
+    let w = &e.weights;
+    if j >= w.cols {
+        return Vec::new();
+    }
+    let mut pts: Vec<(f64, f64, usize)> = (0..w.rows)
+        .map(|i| (w.get(i, j), e.stake.get(i).copied().unwrap_or(0.0), i))
+        .collect();
+    pts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+    let mut cum = 0.0;
+    for p in &mut pts {
+        cum += p.1;
+        p.1 = cum;
+    }
+    pts
+}
+
+/// Short display names for long labels (charts; the tables keep the full names).
+pub fn short(name: &str, n: usize) -> String {
+    crate::state::truncate(name, n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use taolab::yuma::{cases, run_case, Variant};
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        let t = Table {
+            headers: vec!["name".into(), "x".into()],
+            rows: vec![
+                vec!["a,b".into(), 1.5.into()],
+                vec!["=cmd()".into(), (-2.0).into()],
+            ],
+        };
+        assert_eq!(t.to_csv(), "name,x\n\"a,b\",1.5\n'=cmd(),-2\n");
+        assert!(t.to_json().contains("\"x\": -2.0"));
+    }
+
+    #[test]
+    fn support_curve_crosses_kappa_at_consensus() {
+        let mut c = cases::case(1).unwrap();
+        c.variant = Some(Variant::Yuma2);
+        let out = run_case(&c).unwrap();
+        let e = &out.epochs[5];
+        for j in 0..e.consensus.len() {
+            let curve = support_curve(e, j);
+            let total: f64 = e.stake.iter().sum();
+            assert!((curve.last().unwrap().1 - total).abs() < 1e-9);
+            // The consensus weight is supported by at least κ of the stake.
+            let support: f64 = curve
+                .iter()
+                .filter(|p| p.0 >= e.consensus[j] - 1e-5) // C is quantised
+                .map(|p| p.1)
+                .fold(0.0, f64::max);
+            assert!(support + 1e-9 >= c.params.kappa, "server {j}");
+        }
+        let d = dividends_over_epochs(&out);
+        assert_eq!(d.len(), 3);
+        assert_eq!(d[0].len(), 40);
+        assert_eq!(over_epochs(&out.validators, &d).rows.len(), 40);
+    }
+}

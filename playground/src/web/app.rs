@@ -1,0 +1,710 @@
+//! The app component: one state ([`AppState`]), messages that change it, and a redraw of
+//! the visible charts after each render that changed their data.
+
+use super::consensus::{self, Consensus};
+use super::{charts, dom, worker};
+use crate::scenario;
+use crate::state::{AppState, ScenarioId, View, DEFAULT_METAGRAPH_EPOCHS, MAX_METAGRAPH_EPOCHS};
+use crate::sweep::{Request, Response};
+use gloo::file::callbacks::FileReader;
+use gloo::timers::callback::Interval;
+use std::collections::HashMap;
+use taolab::metagraph::Metagraph;
+use taolab::yuma::{Params, Variant};
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// A parameter slider.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Knob {
+    Kappa,
+    BondPenalty,
+    BondMovingAverage,
+    AlphaLow,
+    AlphaHigh,
+    AlphaSteepness,
+}
+
+pub enum Msg {
+    SetView(View),
+    SetScenario(String),
+    SetVariant(String),
+    SetCompare(String),
+    SetKnob(Knob, f64),
+    SetLiquidAlpha(bool),
+    ResetParams,
+    SetMetagraphEpochs(f64),
+    SetEpoch(usize),
+    Step(isize),
+    TogglePlay,
+    Tick,
+    SetMiner(String),
+    UploadChosen(Option<web_sys::File>),
+    UploadRead(String, Result<String, String>),
+    Export(&'static str, &'static str),
+    ExportRun,
+    SweepStart,
+    SweepCancel,
+    Sweep(worker::Event),
+    HashChanged,
+}
+
+struct SweepJob {
+    _job: worker::Job,
+    done: usize,
+    total: usize,
+}
+
+pub struct App {
+    state: AppState,
+    notes: Vec<String>,
+    sn15: Metagraph,
+    upload: Option<Metagraph>,
+    upload_error: Option<String>,
+    upload_name: String,
+    reader: Option<FileReader>,
+    consensus: Consensus,
+    canvases: HashMap<&'static str, NodeRef>,
+    dirty: bool,
+    revision: u32,
+    draw_ms: f64,
+    playing: Option<Interval>,
+    sweep: Option<SweepJob>,
+    sweep_error: Option<String>,
+    _hash_listener: Option<gloo::events::EventListener>,
+    last_fragment: String,
+}
+
+fn knob_value(p: &Params, k: Knob) -> f64 {
+    match k {
+        Knob::Kappa => p.kappa,
+        Knob::BondPenalty => p.bond_penalty,
+        Knob::BondMovingAverage => p.bond_moving_average,
+        Knob::AlphaLow => p.alpha_low,
+        Knob::AlphaHigh => p.alpha_high,
+        Knob::AlphaSteepness => p.alpha_sigmoid_steepness,
+    }
+}
+
+impl App {
+    fn recompute(&mut self) {
+        self.consensus = Consensus::compute(&self.state, &self.sn15, self.upload.as_ref());
+        self.dirty = true;
+    }
+
+    fn write_url(&mut self) {
+        let f = self.state.to_fragment();
+        if f != self.last_fragment {
+            dom::set_fragment(&f);
+            self.last_fragment = f;
+        }
+    }
+
+    fn canvas(&self, id: &str) -> Option<HtmlCanvasElement> {
+        self.canvases.get(id)?.cast::<HtmlCanvasElement>()
+    }
+
+    fn chart_ids(&self) -> &'static [&'static str] {
+        match self.state.view {
+            View::Consensus => &consensus::CHARTS,
+            View::Tokenomics | View::Subnets => &[],
+        }
+    }
+
+    fn draw(&mut self) {
+        let t0 = dom::now_ms();
+        for id in self.chart_ids() {
+            if let Some(c) = self.canvas(id) {
+                let r = match self.state.view {
+                    View::Consensus => self.consensus.draw(id, &c, &self.state),
+                    _ => Ok(()),
+                };
+                if let Err(e) = r {
+                    let _ = charts::message(&c, &format!("could not draw: {e}"));
+                }
+            }
+        }
+        self.draw_ms = dom::now_ms() - t0;
+        self.revision += 1;
+        dom::mark("data-drawn", &self.revision.to_string());
+        if !dom::has_mark("data-first-chart-ms") {
+            dom::mark("data-first-chart-ms", &format!("{:.1}", dom::now_ms()));
+        }
+    }
+
+    fn slider(
+        &self,
+        ctx: &Context<Self>,
+        k: Knob,
+        id: &str,
+        label: &str,
+        min: f64,
+        max: f64,
+        step: f64,
+        help: &str,
+    ) -> Html {
+        let v = knob_value(&self.state.params, k);
+        let oninput = ctx.link().callback(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            Msg::SetKnob(k, input.value_as_number())
+        });
+        html! {
+            <div class="knob">
+                <label for={id.to_string()}>{label}</label>
+                <input type="range" id={id.to_string()} min={min.to_string()} max={max.to_string()}
+                    step={step.to_string()} value={v.to_string()} {oninput}
+                    aria-describedby={format!("{id}-help")} />
+                <output for={id.to_string()} id={format!("{id}-value")}>{format!("{v:.2}")}</output>
+                <small id={format!("{id}-help")}>{help}</small>
+            </div>
+        }
+    }
+
+    fn figure(&self, ctx: &Context<Self>, id: &'static str, title: String) -> Html {
+        let r = self.canvases.get(id).cloned().unwrap_or_default();
+        let png = ctx.link().callback(move |_| Msg::Export(id, "png"));
+        let csv = ctx.link().callback(move |_| Msg::Export(id, "csv"));
+        let json = ctx.link().callback(move |_| Msg::Export(id, "json"));
+        html! {
+            <figure class="chart" id={format!("fig-{id}")}>
+                <canvas ref={r} id={format!("chart-{id}")} width="640" height="380"
+                    role="img" aria-label={title.clone()}></canvas>
+                <figcaption>
+                    <span>{title}</span>
+                    <span class="exports">
+                        <button onclick={png} aria-label={format!("Download {id} as PNG")}>{"PNG"}</button>
+                        <button onclick={csv} aria-label={format!("Download {id} data as CSV")}>{"CSV"}</button>
+                        <button onclick={json} aria-label={format!("Download {id} data as JSON")}>{"JSON"}</button>
+                    </span>
+                </figcaption>
+            </figure>
+        }
+    }
+
+    fn view_consensus(&self, ctx: &Context<Self>) -> Html {
+        let s = &self.state;
+        let link = ctx.link();
+        let c = &self.consensus;
+        let scenario_key = s.scenario.to_key();
+        let on_scenario = link.callback(|e: Event| {
+            let el: HtmlSelectElement = e.target_unchecked_into();
+            Msg::SetScenario(el.value())
+        });
+        let on_variant = link.callback(|e: Event| {
+            let el: HtmlSelectElement = e.target_unchecked_into();
+            Msg::SetVariant(el.value())
+        });
+        let on_compare = link.callback(|e: Event| {
+            let el: HtmlSelectElement = e.target_unchecked_into();
+            Msg::SetCompare(el.value())
+        });
+        let on_upload = link.callback(|e: Event| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            Msg::UploadChosen(el.files().and_then(|f| f.get(0)))
+        });
+        let on_la = link.callback(|e: Event| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            Msg::SetLiquidAlpha(el.checked())
+        });
+        let on_epochs = link.callback(|e: Event| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            Msg::SetMetagraphEpochs(el.value_as_number())
+        });
+        let on_epoch = link.callback(|e: InputEvent| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            Msg::SetEpoch(el.value_as_number().max(0.0) as usize)
+        });
+        let on_miner = link.callback(|e: Event| {
+            let el: HtmlSelectElement = e.target_unchecked_into();
+            Msg::SetMiner(el.value())
+        });
+        let n_epochs = c.epochs();
+        let epoch = c.epoch(s);
+        let miner = c.miner(s);
+        let is_metagraph = matches!(s.scenario, ScenarioId::Sn15 | ScenarioId::Upload);
+        let variant_options = |selected: Option<Variant>| -> Html {
+            Variant::ALL
+                .iter()
+                .map(|v| html! { <option value={v.as_str()} selected={Some(*v) == selected}>{v.display_name()}</option> })
+                .collect()
+        };
+        let servers: Vec<String> = c
+            .main
+            .out
+            .as_ref()
+            .map(|o| o.servers.clone())
+            .unwrap_or_default();
+        let sweep_running = self.sweep.is_some();
+        html! {
+            <section class="view" id="view-consensus" aria-labelledby="tab-consensus">
+                <div class="controls">
+                    <fieldset>
+                        <legend>{"Scenario"}</legend>
+                        <label for="scenario">{"Scenario"}</label>
+                        <select id="scenario" onchange={on_scenario}>
+                            <option value="sn15" selected={scenario_key == "sn15"}>{scenario::label(ScenarioId::Sn15, None)}</option>
+                            if self.upload.is_some() {
+                                <option value="upload" selected={scenario_key == "upload"}>{scenario::label(ScenarioId::Upload, self.upload.as_ref())}</option>
+                            }
+                            <optgroup label="Community cases (3 validators, 40 epochs)">
+                                { for taolab::yuma::cases::list().into_iter().map(|ci| {
+                                    let key = format!("case{}", ci.number);
+                                    html! { <option value={key.clone()} selected={scenario_key == key}>{ci.name}</option> }
+                                }) }
+                            </optgroup>
+                        </select>
+                        <label for="upload">{"Upload a metagraph (JSON: n, S, W, hotkeys; up to 8 MB)"}</label>
+                        <input type="file" id="upload" accept=".json,application/json" onchange={on_upload} />
+                        if let Some(e) = &self.upload_error {
+                            <p class="error" role="alert" id="upload-error">{e}</p>
+                        }
+                        if is_metagraph {
+                            <label for="metagraph-epochs">{"Epochs to repeat the snapshot"}</label>
+                            <input type="number" id="metagraph-epochs" min="1" max={MAX_METAGRAPH_EPOCHS.to_string()}
+                                value={s.metagraph_epochs.to_string()} onchange={on_epochs} />
+                        }
+                    </fieldset>
+                    <fieldset>
+                        <legend>{"Rule"}</legend>
+                        <label for="variant">{"Yuma variant"}</label>
+                        <select id="variant" onchange={on_variant}>{variant_options(Some(s.variant))}</select>
+                        <label for="compare">{"Compare with"}</label>
+                        <select id="compare" onchange={on_compare}>
+                            <option value="none" selected={s.compare.is_none()}>{"(none)"}</option>
+                            {variant_options(s.compare)}
+                        </select>
+                    </fieldset>
+                    <fieldset class="knobs">
+                        <legend>{"Parameters"}</legend>
+                        {self.slider(ctx, Knob::Kappa, "kappa", "κ (kappa)", 0.0, 1.0, 0.01, "stake share that must support a weight")}
+                        {self.slider(ctx, Knob::BondPenalty, "bond-penalty", "Bond penalty β", 0.0, 1.0, 0.01, "0: bonds from raw weights, 1: from clipped")}
+                        {self.slider(ctx, Knob::BondMovingAverage, "bond-ma", "Bonds moving average", 0.0, 1.0, 0.01, "weight of the old bonds in the EMA")}
+                        <div class="knob check">
+                            <input type="checkbox" id="liquid-alpha" checked={s.params.liquid_alpha} onchange={on_la} />
+                            <label for="liquid-alpha">{"Liquid alpha"}</label>
+                        </div>
+                        {self.slider(ctx, Knob::AlphaLow, "alpha-low", "α low", 0.0, 1.0, 0.01, "liquid alpha lower bound")}
+                        {self.slider(ctx, Knob::AlphaHigh, "alpha-high", "α high", 0.0, 1.0, 0.01, "liquid alpha upper bound")}
+                        {self.slider(ctx, Knob::AlphaSteepness, "alpha-steepness", "α steepness", 0.0, 100.0, 0.5, "steepness of the sigmoid")}
+                        <button id="reset-params" onclick={link.callback(|_| Msg::ResetParams)}>{"Reset parameters"}</button>
+                    </fieldset>
+                </div>
+                <div class="player" role="group" aria-label="Epochs">
+                    <button id="epoch-first" aria-label="First epoch" onclick={link.callback(|_| Msg::SetEpoch(0))}>{"First"}</button>
+                    <button id="epoch-prev" aria-label="Previous epoch" onclick={link.callback(|_| Msg::Step(-1))}>{"◀ Prev"}</button>
+                    <button id="play" aria-label={if self.playing.is_some() { "Pause" } else { "Play" }}
+                        onclick={link.callback(|_| Msg::TogglePlay)}>{if self.playing.is_some() { "Pause" } else { "Play" }}</button>
+                    <button id="epoch-next" aria-label="Next epoch" onclick={link.callback(|_| Msg::Step(1))}>{"Next ▶"}</button>
+                    <button id="epoch-last" aria-label="Last epoch" onclick={link.callback(move |_| Msg::SetEpoch(n_epochs.saturating_sub(1)))}>{"Last"}</button>
+                    <label for="epoch">{format!("Epoch {epoch} of {}", n_epochs.saturating_sub(1))}</label>
+                    <input type="range" id="epoch" min="0" max={n_epochs.saturating_sub(1).to_string()} step="1"
+                        value={epoch.to_string()} oninput={on_epoch} />
+                    <label for="miner">{"Server"}</label>
+                    <select id="miner" onchange={on_miner}>
+                        { for servers.iter().enumerate().map(|(j, n)| html! { <option value={j.to_string()} selected={j == miner}>{n}</option> }) }
+                    </select>
+                </div>
+                <p class="status" id="status" aria-live="polite">
+                    { match &c.main.out {
+                        Ok(o) => format!("{} · {} validators × {} servers × {} epochs · computed in {:.1} ms, drawn in {:.1} ms",
+                            o.name.clone().unwrap_or_default(), o.validators.len(), o.servers.len(), o.epochs.len(), c.compute_ms, self.draw_ms),
+                        Err(e) => e.clone(),
+                    } }
+                </p>
+                { self.numbers() }
+                <div class="sweep" role="group" aria-label="Sweep">
+                    <button id="sweep-start" disabled={sweep_running} onclick={link.callback(|_| Msg::SweepStart)}>{"Sweep κ (101 runs, in a worker)"}</button>
+                    if let Some(j) = &self.sweep {
+                        <progress id="sweep-progress" max={j.total.max(1).to_string()} value={j.done.to_string()}></progress>
+                        <span>{format!("{} / {}", j.done, j.total)}</span>
+                        <button id="sweep-cancel" onclick={link.callback(|_| Msg::SweepCancel)}>{"Cancel"}</button>
+                    }
+                    if let Some(e) = &self.sweep_error {
+                        <span class="error" role="alert">{e}</span>
+                    }
+                    <button id="export-run" onclick={link.callback(|_| Msg::ExportRun)}>{"Download the run (JSON)"}</button>
+                </div>
+                <div class="charts">
+                    { for consensus::CHARTS.iter().map(|id| self.figure(ctx, id, c.title(id, s))) }
+                </div>
+            </section>
+        }
+    }
+
+    fn numbers(&self) -> Html {
+        let c = &self.consensus;
+        let runs = c.runs();
+        let Some((_, main)) = runs.first() else {
+            return html! {};
+        };
+        let e = c.epoch(&self.state);
+        let f = |x: f64| {
+            if x != 0.0 && x.abs() < 1e-3 {
+                format!("{x:.3e}")
+            } else {
+                format!("{x:.4}")
+            }
+        };
+        html! {
+            <div class="table-wrap">
+            <table id="numbers">
+                <caption>{format!("Validators at epoch {e}")}</caption>
+                <thead><tr>
+                    <th scope="col">{"Validator"}</th>
+                    <th scope="col">{"Stake share"}</th>
+                    { for runs.iter().map(|(n, _)| html! { <>
+                        <th scope="col">{format!("Dividends · {n}")}</th>
+                        <th scope="col">{format!("V-trust · {n}")}</th>
+                        <th scope="col">{format!("Total div./1000 τ · {n}")}</th>
+                    </> }) }
+                </tr></thead>
+                <tbody>
+                { for main.validators.iter().enumerate().map(|(i, name)| html! {
+                    <tr>
+                        <th scope="row">{name}</th>
+                        <td>{f(main.epochs[e].stake.get(i).copied().unwrap_or(0.0))}</td>
+                        { for runs.iter().map(|(_, o)| {
+                            let ep = &o.epochs[e.min(o.epochs.len() - 1)];
+                            html! { <>
+                                <td>{f(ep.dividends.get(i).copied().unwrap_or(0.0))}</td>
+                                <td>{f(ep.validator_trust.get(i).copied().unwrap_or(0.0))}</td>
+                                <td>{f(o.total_dividends.get(i).map_or(0.0, |t| t.total))}</td>
+                            </> }
+                        }) }
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            </div>
+        }
+    }
+
+    fn view_pending(&self, what: &str) -> Html {
+        html! {
+            <section class="view" id={format!("view-{what}")}>
+                <p class="status">{format!("The {what} view needs the economy model, which is not in this build yet.")}</p>
+            </section>
+        }
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let frag = dom::fragment();
+        let (state, notes) = AppState::from_fragment(&frag);
+        let sn15 = scenario::sn15();
+        let consensus = Consensus::compute(&state, &sn15, None);
+        let mut canvases = HashMap::new();
+        for id in consensus::CHARTS {
+            canvases.insert(id, NodeRef::default());
+        }
+        let link = ctx.link().clone();
+        let hash_listener = web_sys::window().map(|w| {
+            gloo::events::EventListener::new(&w, "hashchange", move |_| {
+                link.send_message(Msg::HashChanged)
+            })
+        });
+        let mut app = App {
+            state,
+            notes,
+            sn15,
+            upload: None,
+            upload_error: None,
+            upload_name: String::new(),
+            reader: None,
+            consensus,
+            canvases,
+            dirty: true,
+            revision: 0,
+            draw_ms: 0.0,
+            playing: None,
+            sweep: None,
+            sweep_error: None,
+            _hash_listener: hash_listener,
+            last_fragment: String::new(),
+        };
+        app.write_url();
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let mut recompute = false;
+        let mut keep_sweep = false;
+        match msg {
+            Msg::SetView(v) => {
+                self.state.view = v;
+                self.dirty = true;
+            }
+            Msg::SetScenario(key) => {
+                if let Some(id) = ScenarioId::from_key(&key) {
+                    if id == ScenarioId::Upload && self.upload.is_none() {
+                        return false;
+                    }
+                    self.state.scenario = id;
+                    self.state.miner = None;
+                    self.state.epoch = match id {
+                        ScenarioId::Case(_) => taolab::yuma::cases::EPOCHS - 1,
+                        _ => self.state.metagraph_epochs - 1,
+                    };
+                    recompute = true;
+                }
+            }
+            Msg::SetVariant(v) => {
+                if let Ok(v) = v.parse() {
+                    self.state.variant = v;
+                    recompute = true;
+                }
+            }
+            Msg::SetCompare(v) => {
+                self.state.compare = v.parse().ok();
+                recompute = true;
+            }
+            Msg::SetKnob(k, x) => {
+                if !x.is_finite() {
+                    return false;
+                }
+                let p = &mut self.state.params;
+                match k {
+                    Knob::Kappa => {
+                        p.kappa = x.clamp(0.0, 1.0);
+                        keep_sweep = true;
+                    }
+                    Knob::BondPenalty => p.bond_penalty = x.clamp(0.0, 1.0),
+                    Knob::BondMovingAverage => p.bond_moving_average = x.clamp(0.0, 1.0),
+                    Knob::AlphaLow => {
+                        p.alpha_low = x.clamp(0.0, 1.0);
+                        p.alpha_high = p.alpha_high.max(p.alpha_low);
+                    }
+                    Knob::AlphaHigh => {
+                        p.alpha_high = x.clamp(0.0, 1.0);
+                        p.alpha_low = p.alpha_low.min(p.alpha_high);
+                    }
+                    Knob::AlphaSteepness => p.alpha_sigmoid_steepness = x.clamp(0.0, 100.0),
+                }
+                recompute = true;
+            }
+            Msg::SetLiquidAlpha(b) => {
+                self.state.params.liquid_alpha = b;
+                recompute = true;
+            }
+            Msg::ResetParams => {
+                self.state.params = Params::default();
+                recompute = true;
+            }
+            Msg::SetMetagraphEpochs(x) => {
+                let n = if x.is_finite() {
+                    x.round().clamp(1.0, MAX_METAGRAPH_EPOCHS as f64) as usize
+                } else {
+                    DEFAULT_METAGRAPH_EPOCHS
+                };
+                self.state.metagraph_epochs = n;
+                self.state.epoch = self.state.epoch.min(n - 1);
+                recompute = true;
+            }
+            Msg::SetEpoch(e) => {
+                self.state.epoch = e.min(self.consensus.epochs().saturating_sub(1));
+                self.dirty = true;
+            }
+            Msg::Step(d) => {
+                let e = self.consensus.epoch(&self.state) as isize + d;
+                self.state.epoch =
+                    e.clamp(0, self.consensus.epochs().saturating_sub(1) as isize) as usize;
+                self.dirty = true;
+            }
+            Msg::TogglePlay => {
+                if self.playing.take().is_none() {
+                    if self.consensus.epoch(&self.state) + 1 >= self.consensus.epochs() {
+                        self.state.epoch = 0;
+                    }
+                    let link = ctx.link().clone();
+                    self.playing = Some(Interval::new(350, move || link.send_message(Msg::Tick)));
+                    self.dirty = true;
+                }
+            }
+            Msg::Tick => {
+                let e = self.consensus.epoch(&self.state) + 1;
+                if e >= self.consensus.epochs() {
+                    self.playing = None;
+                } else {
+                    self.state.epoch = e;
+                    self.dirty = true;
+                }
+            }
+            Msg::SetMiner(v) => {
+                self.state.miner = v.parse().ok();
+                self.dirty = true;
+            }
+            Msg::UploadChosen(file) => {
+                let Some(file) = file else { return false };
+                let file = gloo::file::File::from(file);
+                let name = file.name();
+                if let Err(e) = scenario::check_upload_size(&name, file.size()) {
+                    self.upload_error = Some(e);
+                    return true;
+                }
+                let link = ctx.link().clone();
+                let n2 = name.clone();
+                self.reader = Some(gloo::file::callbacks::read_as_text(&file, move |r| {
+                    link.send_message(Msg::UploadRead(n2, r.map_err(|e| e.to_string())))
+                }));
+                self.upload_name = name;
+            }
+            Msg::UploadRead(name, r) => {
+                self.reader = None;
+                match r.and_then(|t| scenario::parse_upload(&t)) {
+                    Ok(m) => {
+                        self.upload = Some(m);
+                        self.upload_error = None;
+                        self.state.scenario = ScenarioId::Upload;
+                        self.state.miner = None;
+                        self.state.epoch = self.state.metagraph_epochs - 1;
+                        recompute = true;
+                    }
+                    Err(e) => {
+                        self.upload_error =
+                            Some(format!("{}: {e}", crate::state::truncate(&name, 60)));
+                    }
+                }
+            }
+            Msg::Export(id, fmt) => {
+                let base = format!("taolab-{}-{id}", self.state.scenario.to_key());
+                let r = match fmt {
+                    "png" => match self.canvas(id) {
+                        Some(c) => dom::download_png(&format!("{base}.png"), &c),
+                        None => Ok(()),
+                    },
+                    "csv" => dom::download_text(
+                        &format!("{base}.csv"),
+                        "text/csv",
+                        &self.consensus.table(id, &self.state).to_csv(),
+                    ),
+                    _ => dom::download_text(
+                        &format!("{base}.json"),
+                        "application/json",
+                        &self.consensus.table(id, &self.state).to_json(),
+                    ),
+                };
+                if let Err(e) = r {
+                    web_sys::console::warn_1(&e);
+                }
+                return false;
+            }
+            Msg::ExportRun => {
+                let runs: Vec<&taolab::yuma::CaseOutput> =
+                    self.consensus.runs().into_iter().map(|r| r.1).collect();
+                let text = serde_json::to_string(&runs).unwrap_or_default();
+                let _ = dom::download_text(
+                    &format!("taolab-{}-run.json", self.state.scenario.to_key()),
+                    "application/json",
+                    &text,
+                );
+                return false;
+            }
+            Msg::SweepStart => {
+                let Ok(case) = self.consensus.case.clone() else {
+                    return false;
+                };
+                let req = serde_json::to_string(&Request::KappaSweep { case, points: 101 })
+                    .unwrap_or_default();
+                let link = ctx.link().clone();
+                self.sweep_error = None;
+                match worker::Job::start(req, move |ev| link.send_message(Msg::Sweep(ev))) {
+                    Ok(job) => {
+                        self.sweep = Some(SweepJob {
+                            _job: job,
+                            done: 0,
+                            total: 101,
+                        })
+                    }
+                    Err(e) => self.sweep_error = Some(e),
+                }
+            }
+            Msg::SweepCancel => {
+                self.sweep = None;
+                self.sweep_error = Some("Sweep cancelled.".into());
+            }
+            Msg::Sweep(ev) => match ev {
+                worker::Event::Progress(done, total) => {
+                    if let Some(j) = &mut self.sweep {
+                        j.done = done;
+                        j.total = total;
+                    }
+                }
+                worker::Event::Done(text) => {
+                    self.sweep = None;
+                    match serde_json::from_str::<Response>(&text) {
+                        Ok(Response::KappaSweep(s)) => {
+                            self.consensus.sweep = Some(s);
+                            self.dirty = true;
+                        }
+                        Ok(Response::Error(e)) => self.sweep_error = Some(e),
+                        Err(e) => self.sweep_error = Some(format!("bad worker reply: {e}")),
+                    }
+                }
+                worker::Event::Failed(e) => {
+                    self.sweep = None;
+                    self.sweep_error = Some(e);
+                }
+            },
+            Msg::HashChanged => {
+                let f = dom::fragment();
+                if f != self.last_fragment {
+                    let (state, notes) = AppState::from_fragment(&f);
+                    self.state = state;
+                    self.notes = notes;
+                    recompute = true;
+                }
+            }
+        }
+        if recompute {
+            let old_sweep = self.consensus.sweep.take();
+            self.recompute();
+            // A sweep stays valid while only κ (its own axis) changes.
+            if keep_sweep {
+                self.consensus.sweep = old_sweep;
+            }
+        }
+        self.write_url();
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let tabs = View::ALL.iter().map(|v| {
+            let v = *v;
+            let selected = self.state.view == v;
+            html! {
+                <button role="tab" id={format!("tab-{}", v.as_str())} aria-selected={selected.to_string()}
+                    class={classes!("tab", selected.then_some("selected"))}
+                    onclick={ctx.link().callback(move |_| Msg::SetView(v))}>{v.label()}</button>
+            }
+        });
+        html! {
+            <>
+                <header class="top">
+                    <h1><a href="../">{"taolab"}</a>{" playground"}</h1>
+                    <nav role="tablist" aria-label="Views">{ for tabs }</nav>
+                </header>
+                if !self.notes.is_empty() {
+                    <ul class="notes" id="notes" role="status">
+                        { for self.notes.iter().map(|n| html! { <li>{n}</li> }) }
+                    </ul>
+                }
+                { match self.state.view {
+                    View::Consensus => self.view_consensus(ctx),
+                    View::Tokenomics => self.view_pending("tokenomics"),
+                    View::Subnets => self.view_pending("subnets"),
+                } }
+            </>
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if self.dirty {
+            self.dirty = false;
+            self.draw();
+        }
+    }
+}

@@ -1,0 +1,442 @@
+//! plotters drawings on canvas. Each function draws one chart from data the core computed.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+type Area = DrawingArea<CanvasBackend, Shift>;
+
+/// Series colours (colour-blind-safe, Okabe–Ito order).
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(120, 120, 120),
+    RGBColor(240, 228, 66),
+];
+const BG: RGBColor = RGBColor(255, 255, 255);
+const FONT: &str = "sans-serif";
+
+/// The colour of series `i`.
+pub fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+fn area(canvas: &HtmlCanvasElement) -> Result<Area, String> {
+    let backend =
+        CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context on the canvas")?;
+    let root = backend.into_drawing_area();
+    root.fill(&BG).map_err(err)?;
+    Ok(root)
+}
+
+fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    lo = lo.min(0.0);
+    if hi - lo < 1e-12 {
+        hi = lo + 1.0;
+    }
+    (lo, hi + (hi - lo) * 0.05)
+}
+
+/// A message in place of a chart (no data, or the run failed).
+pub fn message(canvas: &HtmlCanvasElement, text: &str) -> Result<(), String> {
+    let root = area(canvas)?;
+    let (w, h) = root.dim_in_pixel();
+    root.draw(&Text::new(
+        text.to_string(),
+        (20, h as i32 / 2),
+        (FONT, 16).into_font().color(&RGBColor(150, 40, 40)),
+    ))
+    .map_err(err)?;
+    root.draw(&Rectangle::new(
+        [(0, 0), (w as i32 - 1, h as i32 - 1)],
+        RGBColor(220, 220, 220),
+    ))
+    .map_err(err)?;
+    root.present().map_err(err)
+}
+
+/// A heatmap of a matrix (rows top to bottom), white to deep blue by value / max.
+pub fn heatmap(
+    canvas: &HtmlCanvasElement,
+    title: &str,
+    rows: usize,
+    cols: usize,
+    value: &dyn Fn(usize, usize) -> f64,
+    row_label: &dyn Fn(usize) -> String,
+    x_desc: &str,
+) -> Result<(), String> {
+    let root = area(canvas)?;
+    let mut max = 0.0f64;
+    for i in 0..rows {
+        for j in 0..cols {
+            max = max.max(value(i, j));
+        }
+    }
+    let max = if max > 0.0 { max } else { 1.0 };
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FONT, 16))
+        .margin(8)
+        .x_label_area_size(34)
+        .y_label_area_size(110)
+        .build_cartesian_2d(0f64..cols as f64, rows as f64..0f64)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(x_desc)
+        .x_labels(cols.min(12))
+        .x_label_formatter(&|x| format!("{}", *x as usize))
+        .y_labels(rows.min(16) + 1)
+        .y_label_formatter(&|y| {
+            // Each row's label sits on its top edge.
+            if rows <= 16 && y.fract() == 0.0 && *y >= 0.0 && (*y as usize) < rows {
+                row_label(*y as usize)
+            } else {
+                String::new()
+            }
+        })
+        .label_style((FONT, 11))
+        .draw()
+        .map_err(err)?;
+    let cells = (0..rows).flat_map(|i| (0..cols).map(move |j| (i, j)));
+    chart
+        .draw_series(cells.filter_map(|(i, j)| {
+            let v = value(i, j);
+            if v <= 0.0 {
+                return None;
+            }
+            let t = (v / max).clamp(0.0, 1.0);
+            let mix = |a: f64, b: f64| (a + (b - a) * t) as u8;
+            let c = RGBColor(mix(222.0, 8.0), mix(235.0, 48.0), mix(247.0, 107.0));
+            Some(Rectangle::new(
+                [(j as f64, i as f64), (j as f64 + 1.0, i as f64 + 1.0)],
+                c.filled(),
+            ))
+        }))
+        .map_err(err)?;
+    root.present().map_err(err)
+}
+
+/// The consensus curve of one server: support (stake share with weight ≥ w) against w, the
+/// κ line, and the consensus weight, right of which weights are clipped.
+pub fn consensus_curve(
+    canvas: &HtmlCanvasElement,
+    title: &str,
+    curve: &[(f64, f64, usize)],
+    consensus: f64,
+    kappa: f64,
+    label: &dyn Fn(usize) -> String,
+) -> Result<(), String> {
+    let root = area(canvas)?;
+    let xmax = curve.iter().map(|p| p.0).fold(0.0, f64::max).max(consensus);
+    let xmax = if xmax > 0.0 { xmax * 1.08 } else { 1.0 };
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FONT, 16))
+        .margin(8)
+        .x_label_area_size(34)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0f64..xmax, 0f64..1.05f64)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("weight on this server")
+        .y_desc("stake with weight ≥ w")
+        .label_style((FONT, 11))
+        .draw()
+        .map_err(err)?;
+    // The clipped region: weights above the consensus.
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(consensus, 0.0), (xmax, 1.05)],
+            RGBColor(213, 94, 0).mix(0.12).filled(),
+        )))
+        .map_err(err)?
+        .label("clipped (w > C)")
+        .legend(|(x, y)| {
+            Rectangle::new(
+                [(x, y - 5), (x + 14, y + 5)],
+                RGBColor(213, 94, 0).mix(0.3).filled(),
+            )
+        });
+    // The step function: support is constant between consecutive distinct weights.
+    let mut steps: Vec<(f64, f64)> = Vec::new();
+    let mut prev_support = 0.0;
+    let mut x = xmax;
+    for p in curve {
+        steps.push((x, prev_support));
+        steps.push((p.0, prev_support));
+        x = p.0;
+        prev_support = p.1;
+    }
+    steps.push((x, prev_support));
+    steps.push((0.0, prev_support));
+    chart
+        .draw_series(LineSeries::new(steps, colour(0).stroke_width(2)))
+        .map_err(err)?
+        .label("support")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colour(0).stroke_width(2)));
+    chart
+        .draw_series(LineSeries::new(
+            vec![(0.0, kappa), (xmax, kappa)],
+            BLACK.stroke_width(1),
+        ))
+        .map_err(err)?
+        .label(format!("κ = {kappa:.2}"))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK));
+    chart
+        .draw_series(LineSeries::new(
+            vec![(consensus, 0.0), (consensus, 1.05)],
+            RGBColor(213, 94, 0).stroke_width(2),
+        ))
+        .map_err(err)?
+        .label(format!("consensus C = {consensus:.3}"))
+        .legend(|(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + 14, y)],
+                RGBColor(213, 94, 0).stroke_width(2),
+            )
+        });
+    chart
+        .draw_series(
+            curve
+                .iter()
+                .filter(|p| p.0 > 0.0)
+                .map(|p| Circle::new((p.0, p.1), 4, colour(0).filled())),
+        )
+        .map_err(err)?;
+    if curve.len() <= 5 {
+        chart
+            .draw_series(
+                curve
+                    .iter()
+                    .filter(|p| p.0 > 0.0)
+                    .map(|p| Text::new(label(p.2), (p.0, p.1), (FONT, 11).into_font())),
+            )
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(BG.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font((FONT, 11))
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)
+}
+
+/// Grouped bars: one group per label, one bar per run (variant).
+pub fn bars(
+    canvas: &HtmlCanvasElement,
+    title: &str,
+    labels: &[String],
+    runs: &[(&str, &[f64])],
+    x_desc: &str,
+) -> Result<(), String> {
+    let root = area(canvas)?;
+    let n = labels.len().max(1);
+    let (_, ymax) = range(runs.iter().flat_map(|r| r.1.iter().copied()));
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FONT, 16))
+        .margin(8)
+        .x_label_area_size(if n <= 12 { 40 } else { 34 })
+        .y_label_area_size(56)
+        .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_desc(x_desc)
+        .x_labels(n.min(12))
+        .x_label_formatter(&|x| {
+            let i = x.floor() as usize;
+            if n <= 12 && (x - (i as f64 + 0.5)).abs() < 1e-6 {
+                labels
+                    .get(i)
+                    .map(|l| crate::table::short(l, 14))
+                    .unwrap_or_default()
+            } else if n > 12 {
+                format!("{}", *x as usize)
+            } else {
+                String::new()
+            }
+        })
+        .label_style((FONT, 11))
+        .draw()
+        .map_err(err)?;
+    let k = runs.len().max(1) as f64;
+    let width = 0.8 / k;
+    for (r, (name, values)) in runs.iter().enumerate() {
+        let c = colour(r);
+        chart
+            .draw_series(values.iter().enumerate().map(|(i, &v)| {
+                let x0 = i as f64 + 0.1 + r as f64 * width;
+                Rectangle::new([(x0, 0.0), (x0 + width, v.max(0.0))], c.filled())
+            }))
+            .map_err(err)?
+            .label(name.to_string())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(BG.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font((FONT, 11))
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)
+}
+
+/// Lines over an x axis (epochs, κ values), with an optional vertical marker.
+#[allow(clippy::too_many_arguments)]
+pub fn lines(
+    canvas: &HtmlCanvasElement,
+    title: &str,
+    x: &[f64],
+    names: &[String],
+    series: &[Vec<f64>],
+    x_desc: &str,
+    y_desc: &str,
+    marker: Option<f64>,
+) -> Result<(), String> {
+    let root = area(canvas)?;
+    let (x0, x1) = match (x.first(), x.last()) {
+        (Some(&a), Some(&b)) if b > a => (a, b),
+        _ => (0.0, 1.0),
+    };
+    let (y0, y1) = range(series.iter().flat_map(|s| s.iter().copied()));
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FONT, 16))
+        .margin(8)
+        .x_label_area_size(34)
+        .y_label_area_size(56)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style((FONT, 11))
+        .draw()
+        .map_err(err)?;
+    if let Some(m) = marker {
+        chart
+            .draw_series(LineSeries::new(
+                vec![(m, y0), (m, y1)],
+                RGBColor(160, 160, 160).stroke_width(1),
+            ))
+            .map_err(err)?;
+    }
+    for (i, s) in series.iter().enumerate() {
+        let c = colour(i);
+        let s = chart
+            .draw_series(LineSeries::new(
+                x.iter().copied().zip(s.iter().copied()),
+                c.stroke_width(2),
+            ))
+            .map_err(err)?;
+        if i < 12 {
+            let name = names
+                .get(i)
+                .map(|n| crate::table::short(n, 22))
+                .unwrap_or_default();
+            s.label(name).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2))
+            });
+        }
+    }
+    if !names.is_empty() {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(BG.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font((FONT, 11))
+            .draw()
+            .map_err(err)?;
+    }
+    root.present().map_err(err)
+}
+
+/// Stacked areas over an x axis (flows that add up).
+pub fn stacked(
+    canvas: &HtmlCanvasElement,
+    title: &str,
+    x: &[f64],
+    names: &[String],
+    series: &[Vec<f64>],
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<(), String> {
+    let mut cum: Vec<Vec<f64>> = Vec::with_capacity(series.len());
+    for (k, s) in series.iter().enumerate() {
+        let below = if k == 0 {
+            vec![0.0; s.len()]
+        } else {
+            cum[k - 1].clone()
+        };
+        cum.push(s.iter().zip(&below).map(|(a, b)| a + b).collect());
+    }
+    let root = area(canvas)?;
+    let (x0, x1) = match (x.first(), x.last()) {
+        (Some(&a), Some(&b)) if b > a => (a, b),
+        _ => (0.0, 1.0),
+    };
+    let (y0, y1) = range(cum.last().into_iter().flat_map(|s| s.iter().copied()));
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FONT, 16))
+        .margin(8)
+        .x_label_area_size(34)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style((FONT, 11))
+        .draw()
+        .map_err(err)?;
+    for k in (0..cum.len()).rev() {
+        let c = colour(k);
+        let below = if k == 0 {
+            vec![0.0; cum[k].len()]
+        } else {
+            cum[k - 1].clone()
+        };
+        let mut poly: Vec<(f64, f64)> = x.iter().copied().zip(cum[k].iter().copied()).collect();
+        poly.extend(x.iter().copied().zip(below).rev());
+        chart
+            .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.8).filled())))
+            .map_err(err)?
+            .label(names.get(k).cloned().unwrap_or_default())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(BG.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font((FONT, 11))
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)
+}

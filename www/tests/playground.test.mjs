@@ -1,0 +1,247 @@
+// Browser tests of the site and the playground (Playwright + Debian's Chromium).
+// Run by `scripts/site.sh test`, which builds the site and starts the server (SITE_URL).
+// Screenshots are kept in dist/test-artifacts/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import {
+  ARTIFACTS, PLAYGROUND, SITE_URL, canvasInk, drawn, launch, newPage, setValue, waitDrawn, withTimeout,
+} from './browser.mjs';
+
+mkdirSync(ARTIFACTS, { recursive: true });
+const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+async function open(browser, hash = '', viewport) {
+  const page = await newPage(browser, viewport);
+  await page.goto(PLAYGROUND + hash, { waitUntil: 'load' });
+  await waitDrawn(page, 0);
+  return page;
+}
+
+function assertNoErrors(page) {
+  assert.deepEqual(page.errors, [], `console errors:\n${page.errors.join('\n')}`);
+}
+
+async function assertCanvasesDraw(page, view) {
+  const ink = await canvasInk(page, `#view-${view} canvas`);
+  assert.ok(ink.length > 0, `no canvas in the ${view} view`);
+  for (const c of ink) assert.ok(c.ink > 0.01, `${c.id} is blank (${(c.ink * 100).toFixed(2)}% ink)`);
+  return ink;
+}
+
+const numbers = (page) => page.locator('#numbers').innerText();
+
+test('landing page links the playground and the example', async (browser) => {
+  const page = await newPage(browser);
+  const res = await page.goto(SITE_URL + '/', { waitUntil: 'load' });
+  assert.equal(res.status(), 200);
+  const csp = res.headers()['content-security-policy'] || '';
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.equal(await page.locator('a[href="playground/"]').count(), 1);
+  assert.equal(await page.locator('a[href="example/"]').count(), 1);
+  await shot(page, 'landing');
+  assertNoErrors(page);
+});
+
+test('playground loads with no console errors and opens on the SN15 metagraph', async (browser) => {
+  const page = await open(browser);
+  assert.equal(await page.locator('#scenario').inputValue(), 'sn15');
+  assert.match(await page.locator('#status').innerText(), /11 validators × 256 servers × 40 epochs/);
+  const wasm = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((r) => r.name.endsWith('.wasm')).length);
+  assert.ok(wasm >= 1);
+  await shot(page, 'consensus-1280x800');
+  assertNoErrors(page);
+});
+
+test('every consensus chart draws', async (browser) => {
+  const page = await open(browser, '#scenario=case2&compare=yuma3');
+  const ink = await assertCanvasesDraw(page, 'consensus');
+  assert.equal(ink.length, 9);
+  assertNoErrors(page);
+});
+
+test('tokenomics and subnets views draw', async (browser) => {
+  const page = await open(browser);
+  for (const view of ['tokenomics', 'subnets']) {
+    const r = await drawn(page);
+    await page.click(`#tab-${view}`);
+    await waitDrawn(page, r);
+    assert.match(page.url(), new RegExp(`view=${view}`));
+    await assertCanvasesDraw(page, view);
+    await shot(page, `${view}-1280x800`);
+  }
+  assertNoErrors(page);
+});
+
+test('changing kappa changes the numbers shown', async (browser) => {
+  const page = await open(browser);
+  const before = await numbers(page);
+  const r = await drawn(page);
+  await setValue(page, '#kappa', 0.2);
+  await waitDrawn(page, r);
+  assert.equal(await page.locator('#kappa-value').innerText(), '0.20');
+  const after = await numbers(page);
+  assert.notEqual(after, before, 'the validator table did not change with kappa');
+  assert.match(page.url(), /kappa=0\.2(&|$)/);
+  // The keyboard moves the slider too.
+  const r2 = await drawn(page);
+  await page.focus('#kappa');
+  await page.keyboard.press('ArrowRight');
+  await waitDrawn(page, r2);
+  assert.equal(await page.locator('#kappa-value').innerText(), '0.21');
+  assertNoErrors(page);
+});
+
+test('a variant comparison shows both rules side by side', async (browser) => {
+  const page = await open(browser, '#scenario=case4');
+  const r = await drawn(page);
+  await page.selectOption('#variant', 'yuma1');
+  await page.selectOption('#compare', 'yuma2c');
+  await waitDrawn(page, r);
+  const head = await page.locator('#numbers thead').innerText();
+  assert.match(head, /Yuma 1/);
+  assert.match(head, /Yuma 2C/);
+  assert.match(page.url(), /variant=yuma1/);
+  assert.match(page.url(), /compare=yuma2c/);
+  assertNoErrors(page);
+});
+
+test('play and step move through the epochs', async (browser) => {
+  const page = await open(browser, '#scenario=case1&epoch=0');
+  assert.equal(await page.locator('#epoch').inputValue(), '0');
+  await page.click('#epoch-next');
+  await page.waitForFunction(() => document.querySelector('#epoch').value === '1');
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.querySelector('#epoch').value) >= 3, null, { timeout: 10_000 });
+  await page.click('#play');
+  assert.match(page.url(), /epoch=\d+/);
+  assertNoErrors(page);
+});
+
+test('an uploaded metagraph is accepted', async (browser) => {
+  const page = await open(browser);
+  const n = 6;
+  const W = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i < 3 ? (j === 3 + (i % 2) ? 0.7 : 0.06) : 0)));
+  const mg = { netuid: 99, block: 123, n, hotkeys: ['a', 'b', 'c', 'd', 'e', '<img src=x onerror=alert(1)>'], S: [5000, 3000, 2000, 10, 0, 0], W };
+  const r = await drawn(page);
+  await page.setInputFiles('#upload', { name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mg)) });
+  await waitDrawn(page, r);
+  assert.equal(await page.locator('#scenario').inputValue(), 'upload');
+  assert.match(await page.locator('#status').innerText(), /Subnet 99 at block 123 · 3 validators × 6 servers/);
+  assert.equal(await page.locator('#upload-error').count(), 0);
+  assert.equal(await page.locator('img').count(), 0, 'user data must never become HTML');
+  await assertCanvasesDraw(page, 'consensus');
+  await shot(page, 'upload-accepted');
+  assertNoErrors(page);
+});
+
+test('a malformed metagraph shows an error instead of crashing', async (browser) => {
+  const page = await open(browser);
+  const cases = [
+    ['broken.json', '{"n": 2, "S": [1, 2', /Not a metagraph JSON file/],
+    ['shape.json', '{"n": 2, "S": [5000, 1], "W": [[0, 1], [1]]}', /W\[1\] has 1 entries, n is 2/],
+    ['nan.json', '{"n": 2, "S": [5000, -1], "W": [[0, 1], [1, 0]]}', /S\[1\] is negative/],
+    ['nostake.json', '{"n": 1, "S": [5], "W": [[1]]}', /no UID has at least 1000 TAO/],
+  ];
+  for (const [name, text, re] of cases) {
+    await page.setInputFiles('#upload', { name, mimeType: 'application/json', buffer: Buffer.from(text) });
+    await page.waitForFunction((nm) => (document.querySelector('#upload-error')?.textContent || '').startsWith(nm), name);
+    assert.match(await page.locator('#upload-error').innerText(), re);
+  }
+  await shot(page, 'upload-rejected');
+  // The page still works: the previous scenario is still shown and the sliders still run it.
+  assert.equal(await page.locator('#scenario').inputValue(), 'sn15');
+  const r = await drawn(page);
+  await setValue(page, '#kappa', 0.4);
+  await waitDrawn(page, r);
+  assertNoErrors(page);
+});
+
+test('a shared URL restores the state', async (browser) => {
+  const hash = '#view=consensus&scenario=case3&variant=yuma3&compare=yuma1&kappa=0.3&bondPenalty=0.5&liquidAlpha=1&epoch=5&miner=1';
+  const page = await open(browser, hash);
+  assert.equal(await page.locator('#scenario').inputValue(), 'case3');
+  assert.equal(await page.locator('#variant').inputValue(), 'yuma3');
+  assert.equal(await page.locator('#compare').inputValue(), 'yuma1');
+  assert.equal(await page.locator('#kappa').inputValue(), '0.3');
+  assert.equal(await page.locator('#bond-penalty').inputValue(), '0.5');
+  assert.equal(await page.locator('#liquid-alpha').isChecked(), true);
+  assert.equal(await page.locator('#epoch').inputValue(), '5');
+  assert.equal(await page.locator('#miner').inputValue(), '1');
+  const shown = await numbers(page);
+  // The same link in a fresh page shows the same numbers.
+  const again = await open(browser, hash);
+  assert.equal(await numbers(again), shown);
+  // A tampered link keeps the defaults and says which values it ignored.
+  const bad = await open(browser, '#kappa=7&variant=<b>x</b>');
+  assert.equal(await bad.locator('#kappa').inputValue(), '0.5');
+  assert.match(await bad.locator('#notes').innerText(), /kappa/);
+  assert.equal(await bad.locator('b').count(), 0);
+  assertNoErrors(page);
+  assertNoErrors(bad);
+});
+
+test('a kappa sweep runs in a worker with progress, and can be cancelled', async (browser) => {
+  const page = await open(browser);
+  await page.click('#sweep-start');
+  await page.click('#sweep-cancel');
+  await page.waitForFunction(() => /cancelled/.test(document.querySelector('.sweep').textContent));
+  const r = await drawn(page);
+  await page.click('#sweep-start');
+  await waitDrawn(page, r);
+  await page.waitForFunction(() => !document.querySelector('#sweep-progress'));
+  const [ink] = await canvasInk(page, '#chart-sweep');
+  assert.ok(ink.ink > 0.02);
+  await shot(page, 'sweep');
+  assertNoErrors(page);
+});
+
+test('charts export as PNG and their data as CSV and JSON', async (browser) => {
+  const page = await open(browser, '#scenario=case1');
+  for (const [fmt, ext] of [['PNG', 'png'], ['CSV', 'csv'], ['JSON', 'json']]) {
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`#fig-dividends button[aria-label="Download dividends${fmt === 'PNG' ? '' : ' data'} as ${fmt}"]`),
+    ]);
+    assert.equal(dl.suggestedFilename(), `taolab-case1-dividends.${ext}`);
+    const path = await dl.path();
+    const { readFileSync } = await import('node:fs');
+    const body = readFileSync(path);
+    if (ext === 'png') assert.equal(body.subarray(1, 4).toString(), 'PNG');
+    if (ext === 'csv') assert.match(body.toString(), /^validator,Yuma 2 \(subtensor\),Yuma 3/);
+    if (ext === 'json') assert.ok(JSON.parse(body.toString()).length === 3);
+  }
+  assertNoErrors(page);
+});
+
+test('works at phone width', async (browser) => {
+  const page = await open(browser, '', { width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
+  await assertCanvasesDraw(page, 'consensus');
+  await shot(page, 'consensus-phone');
+  assertNoErrors(page);
+});
+
+// ---- runner ----
+const only = process.env.TEST_FILTER;
+const browser = await launch();
+let failed = 0;
+for (const t of tests) {
+  if (only && !t.name.includes(only)) continue;
+  const t0 = Date.now();
+  try {
+    await withTimeout(t.fn(browser), 60_000, t.name);
+    console.log(`ok   ${t.name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${t.name}\n     ${String(e.stack || e).split('\n').slice(0, 6).join('\n     ')}`);
+  }
+}
+await withTimeout(browser.close(), 10_000, 'closing the browser').catch(() => {});
+console.log(failed ? `${failed} browser test(s) failed` : `all ${tests.length} browser tests passed; screenshots in dist/test-artifacts/`);
+process.exit(failed ? 1 : 0);

@@ -34,6 +34,7 @@ pub mod metagraph;
 pub mod pool;
 pub mod preset;
 pub mod registry;
+pub mod units;
 pub mod world;
 pub mod yuma;
 

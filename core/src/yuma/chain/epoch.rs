@@ -1,0 +1,733 @@
+//! The fast exact epoch: the arithmetic of spec §6 step by step, bit-identical to the chain
+//! (tested against [`super::port::epoch_port`]), over compressed sparse rows held in a reusable
+//! [`Workspace`] — no per-row densification to `n` columns, no allocation once the buffers
+//! have grown, and the consensus from a sort of each column's non-zero scores.
+//!
+//! With S the normalised stake, A the active stake, W the masked row-normalised weights:
+//!
+//! * consensus `C_j = min { s : Σ_{i: W_ij ≤ s} A'_i > Σ A' − κ }` over the rows with
+//!   `A_i > 0` (`A'` = those stakes re-normalised): the stake-weighted κ-quantile (§2.6);
+//! * clipped weights `Wc_ij = min(W_ij, C_j)` (dropped when `C_j = 0 < W_ij`);
+//!   validator trust `Tv_i = Σ_j Wc_ij`; incentive `I = normalize(Σ_i A_i·Wc_ij)`;
+//! * bond weights `Wb = W + β·(Wc − W)`;
+//! * classic bonds: `B' = colnorm(α·colnorm(Wb ⊙ A) + (1−α)·colnorm(B))`,
+//!   `D = normalize(B'·I)`; Yuma3: `B' = α·Wb + (1−α)·B` (α per entry with liquid alpha),
+//!   `D = normalize((colnorm(B')·I) ⊙ A)`;
+//! * emission: `floor(I_i/Σ(I+D) · E)` to servers, `floor(D_i/Σ(I+D) · E)` to validators.
+
+use super::input::ChainInput;
+use super::output::ChainOutput;
+use crate::error::Result;
+use crate::math::fixed::convert::{fixed_proportion_to_u16, u16_proportion_to_fixed, u16_to_fixed};
+use crate::math::fixed::exp::alpha_sigmoid;
+use crate::math::fixed::median::weighted_median_sorted;
+use crate::math::fixed::ops::{safe_div, safe_div_64, sum, sum_64};
+use crate::math::fixed::topk::topk_into;
+use crate::math::fixed::{I32F32, I64F64, I96F32, ONE, ZERO};
+use alloc::vec::Vec;
+
+/// Marks a clipped weight that `col_clip_sparse` dropped (weights are never negative).
+const ABSENT: I32F32 = I32F32::from_bits(-1);
+
+/// Compressed sparse rows: row i is `col[ptr[i]..ptr[i+1]]`, `val[..]`.
+#[derive(Debug, Clone, Default)]
+pub struct Csr {
+    /// Row starts (`rows + 1` entries).
+    pub ptr: Vec<usize>,
+    /// Column of each entry.
+    pub col: Vec<u16>,
+    /// Value of each entry.
+    pub val: Vec<I32F32>,
+}
+
+impl Csr {
+    fn clear(&mut self) {
+        self.ptr.clear();
+        self.ptr.push(0);
+        self.col.clear();
+        self.val.clear();
+    }
+    fn end_row(&mut self) {
+        self.ptr.push(self.col.len());
+    }
+    fn push(&mut self, j: u16, v: I32F32) {
+        self.col.push(j);
+        self.val.push(v);
+    }
+    /// The entries of row i.
+    pub fn row(&self, i: usize) -> (&[u16], &[I32F32]) {
+        let (a, b) = (self.ptr[i], self.ptr[i + 1]);
+        (&self.col[a..b], &self.val[a..b])
+    }
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.ptr.len().saturating_sub(1)
+    }
+    /// Column sums (saturating) into `sums` (length n), then each entry divided by its
+    /// column sum where that is ≠ 0 (`inplace_col_normalize_sparse`).
+    fn col_normalize(&mut self, sums: &mut [I32F32]) {
+        sums.fill(ZERO);
+        for (&j, &v) in self.col.iter().zip(&self.val) {
+            let s = &mut sums[j as usize];
+            *s = s.saturating_add(v);
+        }
+        for (&j, v) in self.col.iter().zip(self.val.iter_mut()) {
+            let s = sums[j as usize];
+            if s != ZERO {
+                *v = safe_div(*v, s);
+            }
+        }
+    }
+}
+
+/// Scratch buffers reused across epochs (grow once, never shrink).
+#[derive(Debug, Clone, Default)]
+pub struct Workspace {
+    inactive: Vec<bool>,
+    forbid: Vec<bool>,
+    permit: Vec<bool>,
+    total: Vec<I64F64>,
+    raw: Vec<I64F64>,
+    /// Normalised stake S.
+    pub stake: Vec<I32F32>,
+    /// Active stake A.
+    pub active_stake: Vec<I32F32>,
+    topk_idx: Vec<u32>,
+    /// Masked, row-normalised weights W (stored order).
+    pub weights: Csr,
+    /// Clipped weights Wc, parallel to `weights.val` (`-1` bits = dropped).
+    pub clipped: Vec<I32F32>,
+    /// Consensus C.
+    pub consensus: Vec<I32F32>,
+    /// Validator trust Tv.
+    pub validator_trust: Vec<I32F32>,
+    /// Incentive I.
+    pub incentive: Vec<I32F32>,
+    use_stake: Vec<I32F32>,
+    col_ptr: Vec<usize>,
+    col_fill: Vec<usize>,
+    col_pos: Vec<I32F32>,
+    col_buf: Vec<(I32F32, I32F32)>,
+    wb: Csr,
+    delta: Vec<I32F32>,
+    bonds: Csr,
+    /// Bonds after the EMA (before storage scaling for classic bonds, which is applied to
+    /// `stored`).
+    pub ema: Csr,
+    acc: Vec<I32F32>,
+    acc2: Vec<I32F32>,
+    mark: Vec<u32>,
+    stamp: u32,
+    sums: Vec<I32F32>,
+    row_cols: Vec<(u16, u32)>,
+    /// Dividends D.
+    pub dividends: Vec<I32F32>,
+    /// Liquid-alpha α per entry of `ema` rows (Yuma3 with liquid alpha), else empty.
+    pub alphas: Vec<(u32, u16, I32F32)>,
+    /// The constant EMA α when liquid alpha is not in use.
+    pub alpha: I32F32,
+}
+
+fn grow<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
+}
+
+/// Runs one epoch on a validated input (see [`ChainInput::validate`]).
+pub fn epoch(input: &ChainInput) -> Result<ChainOutput> {
+    input.validate()?;
+    let mut ws = Workspace::default();
+    let mut out = ChainOutput::default();
+    epoch_with(input, &mut ws, &mut out);
+    Ok(out)
+}
+
+impl Workspace {
+    fn next_stamp(&mut self) -> u32 {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.mark.fill(0);
+            self.stamp = 1;
+        }
+        self.stamp
+    }
+}
+
+/// [`epoch`] into caller-owned buffers: no allocation once `ws` and `out` have grown. The
+/// input must be valid ([`ChainInput::validate`]); an invalid one gives unspecified (but
+/// panic-free where the lengths agree) results.
+pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput) {
+    let n = input.n;
+    let block = input.block;
+    let owner = input.owner_uid.map(|o| o as usize);
+
+    // 1. Activity.
+    ws.inactive.clear();
+    ws.inactive.extend(
+        input
+            .last_update
+            .iter()
+            .map(|&u| u.saturating_add(input.activity_cutoff) < block),
+    );
+
+    // 2. Stake: I64F64 totals, threshold, normalise, truncate to I32F32.
+    ws.total.clear();
+    ws.total.extend((0..n).map(|i| input.total_stake(i)));
+    ws.raw.clear();
+    ws.raw.extend(ws.total.iter().enumerate().map(|(i, &s)| {
+        if owner != Some(i) && s.saturating_to_num::<u64>() < input.stake_threshold {
+            I64F64::from_bits(0)
+        } else {
+            s
+        }
+    }));
+    let s64 = sum_64(&ws.raw);
+    if s64 != I64F64::from_bits(0) {
+        for v in ws.raw.iter_mut() {
+            *v = safe_div_64(*v, s64);
+        }
+    }
+    ws.stake.clear();
+    ws.stake
+        .extend(ws.raw.iter().map(|&s| I32F32::saturating_from_num(s)));
+
+    // 3. Permits: old ones (owner forced) gate the weights; new ones are top-k non-zero.
+    ws.forbid.clear();
+    ws.forbid.extend(
+        input
+            .validator_permit
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| !(p || owner == Some(i))),
+    );
+    ws.permit.clear();
+    ws.permit.extend(ws.stake.iter().map(|s| *s != ZERO));
+    topk_into(
+        &ws.stake,
+        input.max_allowed_validators as usize,
+        &mut ws.permit,
+        &mut ws.topk_idx,
+    );
+    if let Some(o) = owner {
+        ws.permit[o] = true;
+    }
+
+    // 4. Active stake.
+    ws.active_stake.clear();
+    ws.active_stake.extend(
+        ws.stake
+            .iter()
+            .zip(ws.inactive.iter().zip(&ws.forbid))
+            .map(|(&s, (&i, &f))| if i || f { ZERO } else { s }),
+    );
+    let sa = sum(&ws.active_stake);
+    if sa != ZERO {
+        for v in ws.active_stake.iter_mut() {
+            *v = safe_div(*v, sa);
+        }
+    }
+
+    // 5. Weights: masks (forbidden rows, self-weights but the owner's, outdated, commit-reveal),
+    //    then row normalisation.
+    let bar = &input.block_at_registration;
+    let w = &mut ws.weights;
+    w.clear();
+    for (i, row) in input.weights.iter().enumerate() {
+        if !ws.forbid[i] {
+            let lu = input.last_update[i];
+            let cb = input
+                .commit_blocks
+                .as_ref()
+                .map(|c| c[i].unwrap_or(u64::MAX));
+            let start = w.col.len();
+            let mut s = 0i64;
+            for &(j, v) in row {
+                let ju = j as usize;
+                if (ju == i && owner != Some(i)) || lu <= bar[ju] || cb.is_some_and(|c| c < bar[ju])
+                {
+                    continue;
+                }
+                let f = u16_to_fixed(v);
+                s = s.wrapping_add(f.to_bits());
+                w.push(j, f);
+            }
+            let s = I32F32::from_bits(s);
+            if s > ZERO {
+                for v in &mut w.val[start..] {
+                    *v = safe_div(*v, s);
+                }
+            }
+        }
+        w.end_row();
+    }
+
+    // 6. Consensus: per column, the stake-weighted median over rows with A_i > 0.
+    consensus(input, ws);
+
+    // 7–8. Clip, validator trust, incentive.
+    let (w, c) = (&ws.weights, &ws.consensus);
+    ws.clipped.clear();
+    ws.clipped.extend(w.col.iter().zip(&w.val).map(|(&j, &v)| {
+        let cj = c[j as usize];
+        if cj < v {
+            if ZERO < cj {
+                cj
+            } else {
+                ABSENT
+            }
+        } else {
+            v
+        }
+    }));
+    grow(&mut ws.incentive, n, ZERO);
+    ws.validator_trust.clear();
+    for i in 0..n {
+        let (a, b) = (w.ptr[i], w.ptr[i + 1]);
+        let ai = ws.active_stake[i];
+        let mut t = 0i64;
+        for (&j, &v) in w.col[a..b].iter().zip(&ws.clipped[a..b]) {
+            if v != ABSENT {
+                t = t.wrapping_add(v.to_bits());
+                let r = &mut ws.incentive[j as usize];
+                *r = r.saturating_add(ai.saturating_mul(v));
+            }
+        }
+        ws.validator_trust.push(I32F32::from_bits(t));
+    }
+    let si = sum(&ws.incentive);
+    if si != ZERO {
+        for v in ws.incentive.iter_mut() {
+            *v = safe_div(*v, si);
+        }
+    }
+
+    // 9. Bond weights Wb = interpolate(W, Wc, β).
+    let beta = safe_div(u16_to_fixed(input.bonds_penalty), u16_to_fixed(u16::MAX));
+    bond_weights(n, beta, ws);
+
+    // 10. Bonds and dividends.
+    let last_tempo = if input.last_mechanism_step_block == 0 {
+        block.saturating_sub(input.tempo)
+    } else {
+        input.last_mechanism_step_block.saturating_add(1)
+    };
+    let bma = I64F64::saturating_from_num(input.bonds_moving_average)
+        .saturating_div(I64F64::saturating_from_num(1_000_000u64));
+    ws.alpha = ONE.saturating_sub(I32F32::saturating_from_num(bma));
+    ws.alphas.clear();
+    ws.bonds.clear();
+    for row in &input.bonds {
+        for &(j, b) in row {
+            if last_tempo > bar[j as usize] {
+                let v = if input.yuma3_enabled {
+                    u16_proportion_to_fixed(b)
+                } else {
+                    u16_to_fixed(b)
+                };
+                ws.bonds.push(j, v);
+            }
+        }
+        ws.bonds.end_row();
+    }
+    grow(&mut ws.sums, n, ZERO);
+    grow(&mut ws.acc, n, ZERO);
+    grow(&mut ws.acc2, n, ZERO);
+    if ws.mark.len() != n {
+        grow(&mut ws.mark, n, 0);
+        ws.stamp = 0;
+    }
+    grow(&mut ws.dividends, n, ZERO);
+    if input.yuma3_enabled {
+        if input.liquid_alpha_enabled && ws.consensus.iter().any(|c| *c != ZERO) {
+            ema_liquid(input, ws);
+        } else {
+            ws.delta.clear();
+            ws.delta.extend_from_slice(&ws.wb.val);
+            let (wb_ptr, wb_col) = (
+                core::mem::take(&mut ws.wb.ptr),
+                core::mem::take(&mut ws.wb.col),
+            );
+            ema_constant(n, &wb_ptr, &wb_col, ws);
+            ws.wb.ptr = wb_ptr;
+            ws.wb.col = wb_col;
+        }
+        // Dividends: tb_i = Σ_j colnorm(B')_ij · I_j ; D = normalize(tb ⊙ A).
+        ws.sums.fill(ZERO);
+        for (&j, &v) in ws.ema.col.iter().zip(&ws.ema.val) {
+            let s = &mut ws.sums[j as usize];
+            *s = s.saturating_add(v);
+        }
+        for i in 0..n {
+            let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
+            let mut t = 0i64;
+            for (&j, &v) in ws.ema.col[a..b].iter().zip(&ws.ema.val[a..b]) {
+                let s = ws.sums[j as usize];
+                let bn = if s != ZERO { safe_div(v, s) } else { v };
+                t = t.wrapping_add(bn.saturating_mul(ws.incentive[j as usize]).to_bits());
+            }
+            ws.dividends[i] = I32F32::from_bits(t)
+                .checked_mul(ws.active_stake[i])
+                .unwrap_or(ZERO);
+        }
+    } else {
+        let mut sums = core::mem::take(&mut ws.sums);
+        ws.bonds.col_normalize(&mut sums);
+        // ΔB = colnorm(Wb ⊙ A).
+        ws.delta.clear();
+        for i in 0..n {
+            let ai = ws.active_stake[i];
+            let (a, b) = (ws.wb.ptr[i], ws.wb.ptr[i + 1]);
+            ws.delta
+                .extend(ws.wb.val[a..b].iter().map(|v| v.saturating_mul(ai)));
+        }
+        sums.fill(ZERO);
+        for (&j, &v) in ws.wb.col.iter().zip(&ws.delta) {
+            sums[j as usize] = sums[j as usize].saturating_add(v);
+        }
+        for (&j, v) in ws.wb.col.iter().zip(ws.delta.iter_mut()) {
+            let s = sums[j as usize];
+            if s != ZERO {
+                *v = safe_div(*v, s);
+            }
+        }
+        let (wb_ptr, wb_col) = (
+            core::mem::take(&mut ws.wb.ptr),
+            core::mem::take(&mut ws.wb.col),
+        );
+        ema_constant(n, &wb_ptr, &wb_col, ws);
+        ws.wb.ptr = wb_ptr;
+        ws.wb.col = wb_col;
+        ws.ema.col_normalize(&mut sums);
+        for i in 0..n {
+            let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
+            let mut d = ZERO;
+            for (&j, &v) in ws.ema.col[a..b].iter().zip(&ws.ema.val[a..b]) {
+                d = d.saturating_add(ws.incentive[j as usize].saturating_mul(v));
+            }
+            ws.dividends[i] = d;
+        }
+        // Storage: column max-upscale.
+        sums.fill(ZERO);
+        for (&j, &v) in ws.ema.col.iter().zip(&ws.ema.val) {
+            if sums[j as usize] < v {
+                sums[j as usize] = v;
+            }
+        }
+        for (&j, v) in ws.ema.col.iter().zip(ws.ema.val.iter_mut()) {
+            let m = sums[j as usize];
+            if m != ZERO {
+                *v = safe_div(*v, m);
+            }
+        }
+        ws.sums = sums;
+    }
+    let sd = sum(&ws.dividends);
+    if sd != ZERO {
+        for v in ws.dividends.iter_mut() {
+            *v = safe_div(*v, sd);
+        }
+    }
+
+    // 11–13. Emission split and outputs.
+    write_output(input, ws, out);
+}
+
+/// Consensus (§2.6) from per-column sorted non-zero scores; see [`weighted_median_sorted`].
+fn consensus(input: &ChainInput, ws: &mut Workspace) {
+    let n = input.n;
+    let kappa = safe_div(u16_to_fixed(input.kappa), u16_to_fixed(u16::MAX));
+    // use_stake: A restricted to A_i > 0, re-normalised.
+    grow(&mut ws.use_stake, n, ZERO);
+    let mut k = 0usize;
+    let mut s = 0i64;
+    for &a in &ws.active_stake {
+        if a > ZERO {
+            k += 1;
+            s = s.wrapping_add(a.to_bits());
+        }
+    }
+    let s = I32F32::from_bits(s);
+    let mut stake_sum = 0i64;
+    for (u, &a) in ws.use_stake.iter_mut().zip(&ws.active_stake) {
+        if a > ZERO {
+            *u = if s != ZERO { safe_div(a, s) } else { a };
+            stake_sum = stake_sum.wrapping_add(u.to_bits());
+        }
+    }
+    let stake_sum = I32F32::from_bits(stake_sum);
+    let minority = stake_sum.saturating_sub(kappa);
+    // Bucket the positive scores of participating rows by column.
+    let w = &ws.weights;
+    grow(&mut ws.col_ptr, n + 1, 0);
+    for i in 0..n {
+        if ws.active_stake[i] > ZERO {
+            let (a, b) = (w.ptr[i], w.ptr[i + 1]);
+            for (&j, &v) in w.col[a..b].iter().zip(&w.val[a..b]) {
+                if v > ZERO {
+                    ws.col_ptr[j as usize + 1] += 1;
+                }
+            }
+        }
+    }
+    for j in 0..n {
+        ws.col_ptr[j + 1] += ws.col_ptr[j];
+    }
+    ws.col_fill.clear();
+    ws.col_fill.extend_from_slice(&ws.col_ptr[..n]);
+    grow(&mut ws.col_buf, ws.col_ptr[n], (ZERO, ZERO));
+    grow(&mut ws.col_pos, n, ZERO);
+    for i in 0..n {
+        if ws.active_stake[i] > ZERO {
+            let u = ws.use_stake[i];
+            let (a, b) = (w.ptr[i], w.ptr[i + 1]);
+            for (&j, &v) in w.col[a..b].iter().zip(&w.val[a..b]) {
+                if v > ZERO {
+                    let f = &mut ws.col_fill[j as usize];
+                    ws.col_buf[*f] = (v, u);
+                    *f += 1;
+                    let p = &mut ws.col_pos[j as usize];
+                    *p = I32F32::from_bits(p.to_bits().wrapping_add(u.to_bits()));
+                }
+            }
+        }
+    }
+    ws.consensus.clear();
+    for j in 0..n {
+        let (a, b) = (ws.col_ptr[j], ws.col_ptr[j + 1]);
+        let col = &mut ws.col_buf[a..b];
+        if col.len() > 1 {
+            col.sort_unstable_by_key(|e| e.0.to_bits());
+        }
+        let base = I32F32::from_bits(stake_sum.to_bits().wrapping_sub(ws.col_pos[j].to_bits()));
+        ws.consensus
+            .push(weighted_median_sorted(col, base, b - a < k, minority));
+    }
+}
+
+/// Wb: β = 0 → W, β = 1 → Wc (dropped entries stay dropped), otherwise per row
+/// `W + β·(Wc − W)` over the row's columns in column order, keeping values > 0.
+fn bond_weights(n: usize, beta: I32F32, ws: &mut Workspace) {
+    let w = &ws.weights;
+    let wb = &mut ws.wb;
+    wb.clear();
+    if beta == ZERO {
+        wb.col.extend_from_slice(&w.col);
+        wb.val.extend_from_slice(&w.val);
+        wb.ptr.extend_from_slice(&w.ptr[1..]);
+        return;
+    }
+    if beta == ONE {
+        for i in 0..n {
+            let (a, b) = (w.ptr[i], w.ptr[i + 1]);
+            for (&j, &v) in w.col[a..b].iter().zip(&ws.clipped[a..b]) {
+                if v != ABSENT {
+                    wb.push(j, v);
+                }
+            }
+            wb.end_row();
+        }
+        return;
+    }
+    for i in 0..n {
+        let (a, b) = (w.ptr[i], w.ptr[i + 1]);
+        ws.row_cols.clear();
+        for (k, &j) in w.col[a..b].iter().enumerate() {
+            ws.row_cols.push((j, (a + k) as u32));
+        }
+        ws.row_cols.sort_unstable_by_key(|e| e.0);
+        for &(j, e) in &ws.row_cols {
+            let v1 = w.val[e as usize];
+            let c = ws.clipped[e as usize];
+            let v2 = if c == ABSENT { ZERO } else { c };
+            let v = v1.saturating_add(beta.saturating_mul(v2.saturating_sub(v1)));
+            if ZERO < v {
+                wb.push(j, v);
+            }
+        }
+        wb.end_row();
+    }
+}
+
+/// `mat_ema_sparse(new, B, α)` with `new` = (`ptr`, `col`, `ws.delta`): per row
+/// `α·new + (1−α)·B` over the union of columns, column order, values > 0, into `ws.ema`.
+fn ema_constant(n: usize, ptr: &[usize], col: &[u16], ws: &mut Workspace) {
+    let alpha = ws.alpha;
+    let one_minus = ONE.saturating_sub(alpha);
+    ws.ema.clear();
+    for i in 0..n {
+        let stamp = ws.next_stamp();
+        ws.row_cols.clear();
+        let (a, b) = (ptr[i], ptr[i + 1]);
+        for (&j, &v) in col[a..b].iter().zip(&ws.delta[a..b]) {
+            let ju = j as usize;
+            if ws.mark[ju] != stamp {
+                ws.mark[ju] = stamp;
+                ws.acc[ju] = ZERO;
+                ws.row_cols.push((j, 0));
+            }
+            ws.acc[ju] = ws.acc[ju].saturating_add(alpha.saturating_mul(v));
+        }
+        let (a, b) = (ws.bonds.ptr[i], ws.bonds.ptr[i + 1]);
+        for (&j, &v) in ws.bonds.col[a..b].iter().zip(&ws.bonds.val[a..b]) {
+            let ju = j as usize;
+            if ws.mark[ju] != stamp {
+                ws.mark[ju] = stamp;
+                ws.acc[ju] = ZERO;
+                ws.row_cols.push((j, 0));
+            }
+            ws.acc[ju] = ws.acc[ju].saturating_add(one_minus.saturating_mul(v));
+        }
+        ws.row_cols.sort_unstable_by_key(|e| e.0);
+        for &(j, _) in &ws.row_cols {
+            let v = ws.acc[j as usize];
+            if v > ZERO {
+                ws.ema.push(j, v);
+            }
+        }
+        ws.ema.end_row();
+    }
+}
+
+/// Yuma3 with liquid alpha: α_ij = alpha_sigmoid(C_j, w, b) with w and b found by the chain's
+/// peeking walk (§6.5), then `mat_ema_alpha_sparse` (only Wb's columns survive, Wb's order).
+fn ema_liquid(input: &ChainInput, ws: &mut Workspace) {
+    let n = input.n;
+    let steep = I32F32::saturating_from_num(input.alpha_sigmoid_steepness);
+    let lo = u16_proportion_to_fixed(input.alpha_low);
+    let hi = u16_proportion_to_fixed(input.alpha_high);
+    ws.ema.clear();
+    for i in 0..n {
+        let (a, b) = (ws.wb.ptr[i], ws.wb.ptr[i + 1]);
+        if a == b {
+            ws.ema.end_row();
+            continue;
+        }
+        let stamp = ws.next_stamp();
+        // Queries in column order, walking both rows with the chain's cursors.
+        ws.row_cols.clear();
+        for k in a..b {
+            ws.row_cols.push((ws.wb.col[k], k as u32));
+        }
+        ws.row_cols.sort_unstable_by_key(|e| e.0);
+        let (ba, bb) = (ws.bonds.ptr[i], ws.bonds.ptr[i + 1]);
+        let (mut wp, mut bp) = (a, ba);
+        for &(j, _) in &ws.row_cols {
+            let ju = j as usize;
+            let wv = walk(&ws.wb.col[..b], &ws.wb.val[..b], &mut wp, ju);
+            let bv = walk(&ws.bonds.col[..bb], &ws.bonds.val[..bb], &mut bp, ju);
+            ws.acc[ju] = alpha_sigmoid(ws.consensus[ju], wv, bv, lo, hi, steep);
+            ws.acc2[ju] = ZERO;
+            ws.mark[ju] = stamp;
+        }
+        for k in ba..bb {
+            let ju = ws.bonds.col[k] as usize;
+            if ws.mark[ju] == stamp {
+                ws.acc2[ju] = ONE
+                    .saturating_sub(ws.acc[ju])
+                    .saturating_mul(ws.bonds.val[k]);
+            }
+        }
+        for k in a..b {
+            let j = ws.wb.col[k];
+            let ju = j as usize;
+            let al = ws.acc[ju];
+            let v = ws.acc2[ju]
+                .saturating_add(al.saturating_mul(ws.wb.val[k]).max(ZERO))
+                .min(ONE);
+            if v > ZERO {
+                ws.ema.push(j, v);
+                ws.alphas.push((i as u32, j, al));
+            }
+        }
+        ws.ema.end_row();
+    }
+}
+
+/// The chain's peeking cursor over `col/val[pos..]`: skip columns < j, read j if next.
+fn walk(col: &[u16], val: &[I32F32], pos: &mut usize, j: usize) -> I32F32 {
+    while let Some(&c) = col.get(*pos) {
+        if (c as usize) < j {
+            *pos += 1;
+        } else {
+            return if c as usize == j { val[*pos] } else { ZERO };
+        }
+    }
+    ZERO
+}
+
+fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
+    let n = input.n;
+    let (inc, div) = (&ws.incentive, &ws.dividends);
+    let mut esum = 0i64;
+    for i in 0..n {
+        esum = esum.wrapping_add(inc[i].saturating_add(div[i]).to_bits());
+    }
+    let esum = I32F32::from_bits(esum);
+    let mut csum = esum;
+    let fallback = if esum == ZERO {
+        Some(if sum(&ws.active_stake) == ZERO {
+            &ws.stake
+        } else {
+            &ws.active_stake
+        })
+    } else {
+        None
+    };
+    if let Some(f) = fallback {
+        csum = sum(f);
+    }
+    let rao = I96F32::saturating_from_num(input.rao_emission);
+    let to_rao = |x: I32F32| {
+        I96F32::saturating_from_num(x)
+            .saturating_mul(rao)
+            .saturating_to_num::<u64>()
+    };
+    let norm = |x: I32F32, s: I32F32| if s == ZERO { x } else { safe_div(x, s) };
+    out.server_emission.clear();
+    out.validator_emission.clear();
+    out.emission.clear();
+    for i in 0..n {
+        out.server_emission.push(to_rao(norm(inc[i], esum)));
+        match fallback {
+            Some(f) => {
+                out.validator_emission.push(to_rao(f[i]));
+                out.emission.push(to_rao(f[i]));
+            }
+            None => {
+                out.validator_emission.push(to_rao(norm(div[i], esum)));
+                out.emission
+                    .push(to_rao(norm(inc[i].saturating_add(div[i]), csum)));
+            }
+        }
+    }
+    let u16s = |dst: &mut Vec<u16>, src: &[I32F32]| {
+        dst.clear();
+        dst.extend(src.iter().map(|x| fixed_proportion_to_u16(*x)));
+    };
+    u16s(&mut out.stake_weight, &ws.stake);
+    u16s(&mut out.consensus, &ws.consensus);
+    u16s(&mut out.incentive, inc);
+    u16s(&mut out.dividends, div);
+    u16s(&mut out.validator_trust, &ws.validator_trust);
+    out.active.clear();
+    out.active.extend(ws.inactive.iter().map(|b| !b));
+    out.validator_permit.clear();
+    out.validator_permit.extend_from_slice(&ws.permit);
+    out.stake.clear();
+    out.stake
+        .extend(ws.total.iter().map(|s| s.saturating_to_num::<u64>()));
+    out.bonds.resize_with(n, Vec::new);
+    out.bonds.truncate(n);
+    for (i, row) in out.bonds.iter_mut().enumerate() {
+        row.clear();
+        if ws.permit[i] {
+            let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
+            row.extend(
+                ws.ema.col[a..b]
+                    .iter()
+                    .zip(&ws.ema.val[a..b])
+                    .map(|(&j, &v)| (j, fixed_proportion_to_u16(v))),
+            );
+        }
+    }
+}

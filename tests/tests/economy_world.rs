@@ -1,6 +1,9 @@
-//! The world: conservation to the rao, determinism, presets, scenario errors, golden digest.
+//! The world: conservation to the rao, determinism, every preset and policy, scenario errors,
+//! and the golden digest of a seeded 10 000-block default world (regenerate on purpose with
+//! `TAOLAB_BLESS=1 cargo test -p taolab-tests --release --test economy_world`).
 
 use sha2::{Digest, Sha256};
+use taolab::emission::SharePolicy;
 use taolab::preset::Preset;
 use taolab::world::{default_scenario, Arithmetic, Scenario, World};
 
@@ -34,12 +37,201 @@ fn assert_conserved(w: &World) {
         w.initial_pool_tao() + l.tao_injected + l.tao_chain_bought + user_in,
         "pool TAO"
     );
+    // Dust is rounding only: at most a few rao per subnet-block.
+    assert!(
+        l.dust < l.alpha_out_minted / 1_000_000,
+        "dust {} of {}",
+        l.dust,
+        l.alpha_out_minted
+    );
 }
 
 #[test]
-fn default_world_conserves_every_rao() {
+fn default_world_conserves_every_rao_chain() {
     let mut w = World::new(&default_scenario(), 7).unwrap();
-    w.step(2_000).unwrap();
+    w.step(3_000).unwrap();
     assert_conserved(&w);
-    assert!(w.recorder().epochs.len() > 64);
+    assert!(w.recorder().epochs.len() > 64 * 7);
+    // Issuance grows by exactly the minted minus the recycled TAO.
+    let l = w.ledger();
+    assert_eq!(
+        w.issuance() as u128,
+        11_150_000_000_000_000 + l.tao_minted - l.tao_recycled
+    );
+}
+
+#[test]
+fn default_world_conserves_every_rao_float() {
+    let mut sc = default_scenario();
+    sc.arithmetic = Arithmetic::Float;
+    let mut w = World::new(&sc, 7).unwrap();
+    w.step(3_000).unwrap();
+    assert_conserved(&w);
+}
+
+#[test]
+fn every_preset_and_policy_runs_and_conserves() {
+    for preset in Preset::ALL {
+        let mut sc = default_scenario();
+        sc.preset = preset.name().to_string();
+        sc.subnet_registrations = vec![8_400_100, 8_400_500];
+        let mut w = World::new(&sc, 3).unwrap();
+        assert_eq!(*w.rules(), preset.rules());
+        w.step(1_500).unwrap();
+        assert_conserved(&w);
+        let kinds: Vec<&str> = w.recorder().events.iter().map(|e| e.kind).collect();
+        assert!(
+            kinds.contains(&"subnetRegistered") || kinds.contains(&"subnetRegistrationFailed"),
+            "{preset:?}"
+        );
+    }
+    for policy in [
+        SharePolicy::SpotPrice,
+        SharePolicy::PriceEma,
+        SharePolicy::tao_flow_default(),
+        SharePolicy::NetFlow { window: 100 },
+    ] {
+        let mut sc = default_scenario();
+        sc.rules.share_policy = Some(policy);
+        let mut w = World::new(&sc, 3).unwrap();
+        w.step(600).unwrap();
+        assert_conserved(&w);
+        let shares: f64 = w.subnets().iter().map(|s| s.last_share).sum();
+        assert!(
+            (shares - 1.0).abs() < 1e-9 || shares == 0.0,
+            "{} sums to {shares}",
+            policy.name()
+        );
+    }
+}
+
+#[test]
+fn presets_differ_where_the_rules_differ() {
+    let d = Preset::Described.rules();
+    let t = Preset::Chain2026_06.rules();
+    let l = Preset::Dtao2025_02.rules();
+    assert_eq!(d.min_lock, 100_000_000_000);
+    assert_eq!(d.network_immunity, 7 * 7_200);
+    assert_eq!(t.network_immunity, 864_000);
+    assert_eq!(d.tao_weight, 0);
+    assert_ne!(l.curve, t.curve);
+    assert_eq!(Preset::parse("preset", "2026-06"), Ok(Preset::Chain2026_06));
+    assert!(Preset::parse("preset", "1999-01").is_err());
+}
+
+#[test]
+fn described_preset_splits_18_41_41() {
+    let mut sc = default_scenario();
+    sc.preset = "described".into();
+    sc.random_flows = None;
+    sc.registrations_per_day = 0.0;
+    let mut w = World::new(&sc, 1).unwrap();
+    w.step(720).unwrap();
+    let l = w.ledger();
+    let paid = (l.owner + l.miners + l.validators + l.root + l.burned) as f64;
+    assert_eq!(l.root, 0);
+    assert!((l.owner as f64 / paid - 0.18).abs() < 0.001);
+    assert!(((l.miners + l.validators) as f64 / paid - 0.82).abs() < 0.001);
+}
+
+#[test]
+fn halving_inside_a_world() {
+    let mut sc = default_scenario();
+    sc.issuance = 10_499_999.0;
+    sc.random_flows = None;
+    let mut w = World::new(&sc, 1).unwrap();
+    w.step(4).unwrap();
+    let e: Vec<u64> = w.recorder().blocks.iter().map(|b| b.emission).collect();
+    assert_eq!(e[0], 1_000_000_000);
+    assert_eq!(*e.last().unwrap(), 500_000_000);
+}
+
+#[test]
+fn same_seed_same_world_different_seed_different_world() {
+    let run = |seed| {
+        let mut w = World::new(&default_scenario(), seed).unwrap();
+        w.step(500).unwrap();
+        serde_json::to_string(w.recorder()).unwrap()
+    };
+    assert_eq!(run(5), run(5));
+    assert_ne!(run(5), run(6));
+}
+
+#[test]
+fn scenario_errors_name_the_field() {
+    let sc = default_scenario();
+    let mut v = serde_json::to_value(&sc).unwrap();
+    v["subnets"][3]["tempo"] = 0.into();
+    let e = Scenario::from_json(&v.to_string()).unwrap_err().to_string();
+    assert_eq!(e, "subnets[3].tempo is 0");
+    let mut v = serde_json::to_value(&sc).unwrap();
+    v["subnets"][2]["poolTao"] = (-1.0).into();
+    let e = Scenario::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(e.starts_with("subnets[2].poolTao is negative"), "{e}");
+    let mut v = serde_json::to_value(&sc).unwrap();
+    v["subnets"][1]["netuid"] = 1.into();
+    let e = Scenario::from_json(&v.to_string()).unwrap_err().to_string();
+    assert_eq!(e, "subnets[1].netuid 1 is used twice");
+    let mut v = serde_json::to_value(&sc).unwrap();
+    v["preset"] = "2030-01".into();
+    let e = Scenario::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(e.starts_with("preset: unknown value '2030-01'"), "{e}");
+    let e = Scenario::from_json(r#"{"subnets": [], "tempoo": 1}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown field `tempoo`"), "{e}");
+    let mut v = serde_json::to_value(&sc).unwrap();
+    v["subnets"][0]["weights"] =
+        serde_json::json!({"kind": "fixed", "rows": [{"uid": 900, "targets": [[1, 1.0]]}]});
+    let e = Scenario::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(
+        e.starts_with("subnets[0].weights.rows[0].uid is 900"),
+        "{e}"
+    );
+    let mut w = World::new(&sc, 0).unwrap();
+    assert!(w.step(u64::MAX).is_err());
+}
+
+#[test]
+fn examples_parse_and_run() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if !(name.starts_with("world-") && name.ends_with(".json")) {
+            continue;
+        }
+        let sc = Scenario::from_json(&std::fs::read_to_string(&p).unwrap())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut w = World::new(&sc, 1).unwrap();
+        w.step(800).unwrap();
+        assert_conserved(&w);
+        n += 1;
+    }
+    assert!(n >= 2);
+}
+
+/// The digest of a seeded 10 000-block default world: the recorded series as JSON.
+#[test]
+fn golden_default_world_10000_blocks() {
+    let mut w = World::new(&default_scenario(), 42).unwrap();
+    w.step(10_000).unwrap();
+    assert_conserved(&w);
+    let json = serde_json::to_string(w.recorder()).unwrap();
+    let digest = format!("{:x}", Sha256::digest(json.as_bytes()));
+    let summary = format!(
+        "{{\n  \"seed\": 42,\n  \"blocks\": 10000,\n  \"issuance\": {},\n  \"epochs\": {},\n  \"events\": {},\n  \"sha256\": \"{}\"\n}}\n",
+        w.issuance(),
+        w.recorder().epochs.len(),
+        w.recorder().events.len(),
+        digest
+    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/golden/economy-world.json");
+    if std::env::var("TAOLAB_BLESS").is_ok_and(|v| v == "1") {
+        std::fs::write(path, &summary).unwrap();
+    }
+    let expected =
+        std::fs::read_to_string(path).expect("golden file; run with TAOLAB_BLESS=1 to create it");
+    assert_eq!(summary, expected);
 }

@@ -658,8 +658,10 @@ impl World {
             *e = 0;
         }
         if inc_sum > 0.0 {
+            let mut left = p.server;
             for (u, &x) in self.ws.incentive.iter().enumerate() {
-                let amt = libm::floor(x * p.server as f64) as u64;
+                let amt = (libm::floor(x * p.server as f64) as u64).min(left);
+                left -= amt;
                 if amt == 0 {
                     continue;
                 }
@@ -679,8 +681,10 @@ impl World {
             U64F64::from_num(0)
         };
         let mut validators = 0u64;
+        let mut left = validator_pool;
         for (u, &d) in self.ws.dividends.iter().enumerate() {
-            let amt = libm::floor(d * validator_pool as f64) as u64;
+            let amt = (libm::floor(d * validator_pool as f64) as u64).min(left);
+            left -= amt;
             if amt > 0 {
                 s.neurons.stake[u] += amt;
                 s.neurons.emission[u] += amt;
@@ -998,6 +1002,10 @@ impl World {
                 Some(n) => {
                     if let Some(i) = self.index_of(n) {
                         let s = self.subnets.remove(i);
+                        // Pending alpha dies with the subnet.
+                        let p = s.pending;
+                        self.ledger.alpha_recycled +=
+                            (p.owner + p.server + p.validator + p.root) as u128;
                         // Stakers are refunded from the pool in TAO.
                         self.ledger.tao_external_out += s.pool.tao as u128;
                         self.recorder.events.push(EventRow {

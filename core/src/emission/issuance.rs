@@ -58,7 +58,7 @@ fn block_emission_checked(issuance: u64) -> Option<u64> {
 /// Same formula in f64 with `libm`; agrees with [`block_emission`] away from the thresholds.
 pub fn block_emission_f64(issuance_tao: f64) -> f64 {
     let supply = TOTAL_SUPPLY as f64 / RAO_PER_TAO as f64;
-    if !(issuance_tao < supply) {
+    if issuance_tao.is_nan() || issuance_tao >= supply {
         return 0.0;
     }
     let x = 1.0 / (1.0 - issuance_tao / supply);

@@ -193,7 +193,7 @@ impl Pool {
     /// gains `input` TAO and pays `output` alpha.
     pub fn buy(&mut self, tao: u64, no_fee: bool) -> Swap {
         let s = self.quote_buy(tao, no_fee);
-        self.tao += s.input;
+        self.tao = self.tao.saturating_add(s.input);
         self.alpha -= s.output;
         s
     }
@@ -224,7 +224,7 @@ impl Pool {
                 self.quote_weight,
             )
             .min(self.tao.saturating_sub(1));
-        self.alpha += dx;
+        self.alpha = self.alpha.saturating_add(dx);
         self.tao -= out;
         let mut fee_tao = 0;
         if fee > 0 {
@@ -237,7 +237,7 @@ impl Pool {
                     self.quote_weight,
                 )
                 .min(self.tao.saturating_sub(1));
-            self.alpha += fee;
+            self.alpha = self.alpha.saturating_add(fee);
             self.tao -= f;
             fee_tao = f;
         }

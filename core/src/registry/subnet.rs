@@ -25,14 +25,11 @@ pub struct LockState {
 /// The lock cost at `block` with the current block emission `block_emission` (rao).
 pub fn lock_cost(s: &LockState, block: u64, block_emission: u64) -> u64 {
     let mult = if s.last_registered == 0 { 1 } else { 2 };
-    let interval = (U64F64::from_num(s.reduction_interval) * U64F64::from_num(block_emission)
+    let interval = (U64F64::from_num(s.reduction_interval)
+        .saturating_mul(U64F64::from_num(block_emission))
         / U64F64::from_num(1_000_000_000u64))
     .saturating_to_num::<u64>();
-    let per_block = if interval == 0 {
-        s.last_lock
-    } else {
-        s.last_lock / interval
-    };
+    let per_block = s.last_lock.checked_div(interval).unwrap_or(s.last_lock);
     let decay = per_block.saturating_mul(block.saturating_sub(s.last_registered));
     let cost = s.last_lock.saturating_mul(mult).saturating_sub(decay);
     cost.max(s.min_lock)

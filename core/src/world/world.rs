@@ -153,7 +153,7 @@ fn build_subnet(
         tempo: spec.tempo,
         registered_at: spec.registered_at,
         pool,
-        alpha_out: neurons.stake.iter().sum(),
+        alpha_out: neurons.stake.iter().fold(0u64, |a, &x| a.saturating_add(x)),
         moving_price: I96F32::saturating_from_num(mp),
         moving_price_f64: mp,
         first_emission_block: spec.registered_at.min(start).max(1),
@@ -489,7 +489,7 @@ impl World {
             if root_sell {
                 s.pending.root += split.root;
             } else {
-                s.alpha_out -= split.root;
+                s.alpha_out = s.alpha_out.saturating_sub(split.root);
                 self.ledger.alpha_recycled += split.root as u128;
             }
         }
@@ -696,7 +696,7 @@ impl World {
             + (validator_pool - validators.min(validator_pool));
         if validators == 0 && validator_pool > 0 {
             // Nobody to pay: the chain would have no hotkeys; recycle.
-            s.alpha_out -= validator_pool;
+            s.alpha_out = s.alpha_out.saturating_sub(validator_pool);
             self.ledger.alpha_recycled += validator_pool as u128;
             let rest = undistributed - validator_pool;
             self.ledger.dust += rest as u128;
@@ -861,7 +861,7 @@ impl World {
         let sw = s.pool.sell(amount, false);
         let sold = amount - sw.refund;
         s.neurons.stake[u] -= sold;
-        s.alpha_out -= sold;
+        s.alpha_out = s.alpha_out.saturating_sub(sold);
         s.flow_block -= sw.output as f64 / 1e9;
         self.ledger.tao_external_out += sw.output as u128;
         self.ledger.tao_user_fees += sw.fee_tao as u128;

@@ -15,6 +15,7 @@ pub mod float;
 pub mod input;
 pub mod output;
 pub mod port;
+pub mod random;
 pub mod state;
 
 pub use case::run_case_epochs;

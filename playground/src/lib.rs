@@ -8,6 +8,7 @@
 //! The pure parts ([`state`], [`scenario`], [`table`], [`sweep`]) build and test natively;
 //! the browser parts (`web`) build for `wasm32` only.
 
+pub mod economy;
 pub mod scenario;
 pub mod state;
 pub mod sweep;

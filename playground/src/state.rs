@@ -10,6 +10,8 @@ use taolab::yuma::{Params, Variant};
 pub const MAX_URL_STATE_BYTES: usize = 2048;
 /// Most epochs a metagraph scenario repeats.
 pub const MAX_METAGRAPH_EPOCHS: usize = 200;
+/// Most days a world run covers in the subnets view.
+pub const MAX_WORLD_DAYS: u32 = 90;
 /// Epochs a metagraph scenario repeats by default (as many as a community case has).
 pub const DEFAULT_METAGRAPH_EPOCHS: usize = 40;
 
@@ -108,8 +110,12 @@ pub struct AppState {
     pub metagraph_epochs: usize,
     /// Tokenomics: share of emission recycled (burnt back), 0..1.
     pub recycle: f64,
-    /// Tokenomics/subnets: years projected.
+    /// Tokenomics: years projected.
     pub years: u32,
+    /// Subnets: the policy preset of the world.
+    pub preset: &'static str,
+    /// Subnets: days of the world run.
+    pub world_days: u32,
 }
 
 impl Default for AppState {
@@ -125,6 +131,8 @@ impl Default for AppState {
             metagraph_epochs: DEFAULT_METAGRAPH_EPOCHS,
             recycle: 0.0,
             years: 12,
+            preset: crate::economy::PRESETS[0],
+            world_days: 7,
         }
     }
 }
@@ -183,6 +191,12 @@ impl AppState {
         }
         if self.years != d.years {
             put("years", self.years.to_string());
+        }
+        if self.preset != d.preset {
+            put("preset", self.preset.to_string());
+        }
+        if self.world_days != d.world_days {
+            put("days", self.world_days.to_string());
         }
         parts.join("&")
     }
@@ -268,6 +282,17 @@ impl AppState {
                     .filter(|x| (1..=100).contains(x))
                     .map(|x| s.years = x)
                     .is_some(),
+                "preset" => crate::economy::PRESETS
+                    .iter()
+                    .find(|p| **p == v)
+                    .map(|p| s.preset = p)
+                    .is_some(),
+                "days" => v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|x| (1..=MAX_WORLD_DAYS).contains(x))
+                    .map(|x| s.world_days = x)
+                    .is_some(),
                 _ => true, // unknown keys are ignored silently (forward compatibility)
             };
             if !ok {
@@ -312,6 +337,8 @@ mod tests {
             metagraph_epochs: 60,
             recycle: 0.25,
             years: 20,
+            preset: "described",
+            world_days: 3,
             ..AppState::default()
         };
         s.params.kappa = 0.35;

@@ -18,6 +18,15 @@ pub enum Request {
         /// Number of κ values.
         points: usize,
     },
+    /// Runs the default world under a policy preset.
+    World {
+        /// Preset name.
+        preset: String,
+        /// Blocks to run.
+        blocks: u64,
+        /// Bins of the series.
+        bins: usize,
+    },
 }
 
 /// The result of a κ sweep: each validator's total dividend per 1,000 TAO at each κ.
@@ -38,6 +47,8 @@ pub struct KappaSweep {
 pub enum Response {
     /// A finished sweep.
     KappaSweep(KappaSweep),
+    /// A finished world run.
+    World(crate::economy::WorldSummary),
     /// A failure, as a message for the page.
     Error(String),
 }
@@ -47,6 +58,14 @@ pub fn run(req: Request, progress: &mut dyn FnMut(usize, usize) -> bool) -> Resp
     match req {
         Request::KappaSweep { case, points } => match kappa_sweep(case, points, progress) {
             Ok(s) => Response::KappaSweep(s),
+            Err(e) => Response::Error(e),
+        },
+        Request::World {
+            preset,
+            blocks,
+            bins,
+        } => match crate::economy::run_world(&preset, blocks, bins, progress) {
+            Ok(s) => Response::World(s),
             Err(e) => Response::Error(e),
         },
     }

@@ -64,16 +64,40 @@ test('every consensus chart draws', async (browser) => {
   assertNoErrors(page);
 });
 
-test('tokenomics and subnets views draw', async (browser) => {
+test('tokenomics view draws, and recycling moves the projected halvings', async (browser) => {
   const page = await open(browser);
-  for (const view of ['tokenomics', 'subnets']) {
-    const r = await drawn(page);
-    await page.click(`#tab-${view}`);
-    await waitDrawn(page, r);
-    assert.match(page.url(), new RegExp(`view=${view}`));
-    await assertCanvasesDraw(page, view);
-    await shot(page, `${view}-1280x800`);
-  }
+  const r = await drawn(page);
+  await page.click('#tab-tokenomics');
+  await waitDrawn(page, r);
+  assert.match(page.url(), /view=tokenomics/);
+  await assertCanvasesDraw(page, 'tokenomics');
+  const before = await page.locator('#halvings').innerText();
+  assert.match(before, /2025-12-14/);
+  await shot(page, 'tokenomics-1280x800');
+  const r2 = await drawn(page);
+  await setValue(page, '#recycle', 0.5);
+  await waitDrawn(page, r2);
+  assert.notEqual(await page.locator('#halvings').innerText(), before);
+  assert.match(page.url(), /recycle=0\.5/);
+  assertNoErrors(page);
+});
+
+test('subnets view runs the world in a worker and draws', async (browser) => {
+  const page = await open(browser, '#days=1');
+  await page.click('#tab-subnets');
+  await page.waitForSelector('#world-progress');
+  await page.waitForFunction(() => !document.querySelector('#world-progress'), null, { timeout: 45_000 });
+  assert.equal(await page.locator('#world-error').count(), 0);
+  await waitDrawn(page, await drawn(page) - 1);
+  await assertCanvasesDraw(page, 'subnets');
+  assert.match(page.url(), /view=subnets/);
+  await shot(page, 'subnets-1280x800');
+  // Another preset restarts the run; cancelling it says so.
+  await page.selectOption('#preset', '2025-02');
+  await page.waitForSelector('#world-cancel');
+  await page.click('#world-cancel');
+  await page.waitForSelector('#world-error');
+  assert.match(await page.locator('#world-error').innerText(), /cancelled/);
   assertNoErrors(page);
 });
 

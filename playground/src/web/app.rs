@@ -2,7 +2,9 @@
 //! the visible charts after each render that changed their data.
 
 use super::consensus::{self, Consensus};
+use super::economy::{self as econ, Tokenomics};
 use super::{charts, dom, worker};
+use crate::economy::{WorldSummary, PRESETS};
 use crate::scenario;
 use crate::state::{AppState, ScenarioId, View, DEFAULT_METAGRAPH_EPOCHS, MAX_METAGRAPH_EPOCHS};
 use crate::sweep::{Request, Response};
@@ -47,6 +49,13 @@ pub enum Msg {
     SweepCancel,
     Sweep(worker::Event),
     HashChanged,
+    SetRecycle(f64),
+    SetYears(f64),
+    SetPreset(String),
+    SetWorldDays(f64),
+    WorldRerun,
+    WorldCancel,
+    World(worker::Event),
 }
 
 struct SweepJob {
@@ -73,6 +82,11 @@ pub struct App {
     sweep_error: Option<String>,
     _hash_listener: Option<gloo::events::EventListener>,
     last_fragment: String,
+    tokenomics: Tokenomics,
+    world: Option<WorldSummary>,
+    world_job: Option<SweepJob>,
+    world_error: Option<String>,
+    world_for: Option<(&'static str, u32)>,
 }
 
 fn knob_value(p: &Params, k: Knob) -> f64 {
@@ -107,7 +121,8 @@ impl App {
     fn chart_ids(&self) -> &'static [&'static str] {
         match self.state.view {
             View::Consensus => &consensus::CHARTS,
-            View::Tokenomics | View::Subnets => &[],
+            View::Tokenomics => &econ::TOKENOMICS,
+            View::Subnets => &econ::SUBNETS,
         }
     }
 
@@ -117,7 +132,16 @@ impl App {
             if let Some(c) = self.canvas(id) {
                 let r = match self.state.view {
                     View::Consensus => self.consensus.draw(id, &c, &self.state),
-                    _ => Ok(()),
+                    View::Tokenomics => self.tokenomics.draw(id, &c, &self.state),
+                    View::Subnets => match (&self.world, &self.world_job, &self.world_error) {
+                        (Some(w), _, _) => econ::draw_subnets(id, &c, w),
+                        (None, Some(j), _) => charts::message(
+                            &c,
+                            &format!("Running the world in a worker… {}/{}", j.done, j.total),
+                        ),
+                        (None, None, Some(e)) => charts::message(&c, &crate::table::short(e, 70)),
+                        _ => charts::message(&c, "Press Run to simulate the network."),
+                    },
                 };
                 if let Err(e) = r {
                     let _ = charts::message(&c, &format!("could not draw: {e}"));
@@ -331,6 +355,141 @@ impl App {
         }
     }
 
+    /// Starts a world run in the worker when the shown one is not for the current preset/days.
+    fn ensure_world(&mut self, ctx: &Context<Self>) {
+        let want = (self.state.preset, self.state.world_days);
+        if self.world_for == Some(want) {
+            return;
+        }
+        self.world_for = Some(want);
+        self.world = None;
+        self.world_error = None;
+        let blocks = want.1 as u64 * 7200;
+        let bins = (want.1 as usize * 24).clamp(24, 240);
+        let req = serde_json::to_string(&Request::World {
+            preset: want.0.into(),
+            blocks,
+            bins,
+        })
+        .unwrap_or_default();
+        let link = ctx.link().clone();
+        match worker::Job::start(req, move |ev| link.send_message(Msg::World(ev))) {
+            Ok(job) => {
+                self.world_job = Some(SweepJob {
+                    _job: job,
+                    done: 0,
+                    total: bins,
+                })
+            }
+            Err(e) => self.world_error = Some(e),
+        }
+        self.dirty = true;
+    }
+
+    fn view_tokenomics(&self, ctx: &Context<Self>) -> Html {
+        let s = &self.state;
+        let link = ctx.link();
+        let on_recycle = link.callback(|e: InputEvent| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            Msg::SetRecycle(el.value_as_number())
+        });
+        let on_years = link.callback(|e: Event| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            Msg::SetYears(el.value_as_number())
+        });
+        let recycled_day =
+            crate::economy::recycled_per_block(s.recycle) as f64 * 7200.0 / crate::economy::RAO;
+        let t = self.tokenomics.table("halvings", s);
+        html! {
+            <section class="view" id="view-tokenomics" aria-labelledby="tab-tokenomics">
+                <div class="controls">
+                    <fieldset class="knobs">
+                        <legend>{"Projection"}</legend>
+                        <div class="knob">
+                            <label for="recycle">{"Recycling"}</label>
+                            <input type="range" id="recycle" min="0" max="1" step="0.01" value={s.recycle.to_string()} oninput={on_recycle}
+                                aria-describedby="recycle-help" />
+                            <output for="recycle" id="recycle-value">{format!("{:.0}%", s.recycle * 100.0)}</output>
+                            <small id="recycle-help">{format!("share of today's emission recycled each block: {recycled_day:.0} TAO/day (registration burns and the like)")}</small>
+                        </div>
+                        <label for="years">{"Years shown"}</label>
+                        <input type="number" id="years" min="1" max="100" value={s.years.to_string()} onchange={on_years} />
+                    </fieldset>
+                </div>
+                <div class="table-wrap">
+                <table id="halvings">
+                    <caption>{"Halvings: projected dates (12-second blocks from the reference of 14 December 2025)"}</caption>
+                    <thead><tr>{ for ["Halving", "Date", "Block", "Issuance at start (TAO)", "Emission / block (TAO)", "Emission / day (TAO)"].iter().map(|h| html! { <th scope="col">{*h}</th> }) }</tr></thead>
+                    <tbody>
+                    { for t.rows.iter().take(10).map(|r| html! {
+                        <tr>{ for r.iter().take(6).map(|c| html! { <td>{ match c {
+                            crate::table::Cell::Text(x) => x.clone(),
+                            crate::table::Cell::Num(x) => if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.4}") },
+                        } }</td> }) }</tr>
+                    }) }
+                    </tbody>
+                </table>
+                </div>
+                <div class="charts">
+                    { for econ::TOKENOMICS.iter().copied().map(|id| self.figure(ctx, id, match id {
+                        "issuance" => "Issuance over time".to_string(),
+                        "emission-day" => "Emission per day".to_string(),
+                        _ => "Inflation".to_string(),
+                    })) }
+                </div>
+            </section>
+        }
+    }
+
+    fn view_subnets(&self, ctx: &Context<Self>) -> Html {
+        let s = &self.state;
+        let link = ctx.link();
+        let on_preset = link.callback(|e: Event| {
+            let el: HtmlSelectElement = e.target_unchecked_into();
+            Msg::SetPreset(el.value())
+        });
+        let on_days = link.callback(|e: Event| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            Msg::SetWorldDays(el.value_as_number())
+        });
+        html! {
+            <section class="view" id="view-subnets" aria-labelledby="tab-subnets">
+                <div class="controls">
+                    <fieldset>
+                        <legend>{"World"}</legend>
+                        <p class="status">{"The default network: 64 subnets (the real SN15 metagraph at netuid 15), random stake flows and registrations, seeded."}</p>
+                        <label for="preset">{"Policy preset (the chain's rules of a date)"}</label>
+                        <select id="preset" onchange={on_preset}>
+                            { for PRESETS.iter().map(|p| html! { <option value={*p} selected={s.preset == *p}>{*p}</option> }) }
+                        </select>
+                        <label for="world-days">{format!("Days to simulate (1–{})", crate::state::MAX_WORLD_DAYS)}</label>
+                        <input type="number" id="world-days" min="1" max={crate::state::MAX_WORLD_DAYS.to_string()} value={s.world_days.to_string()} onchange={on_days} />
+                    </fieldset>
+                </div>
+                <div class="sweep" role="group" aria-label="World run">
+                    <button id="world-run" disabled={self.world_job.is_some()} onclick={link.callback(|_| Msg::WorldRerun)}>{"Run"}</button>
+                    if let Some(j) = &self.world_job {
+                        <progress id="world-progress" max={j.total.max(1).to_string()} value={j.done.to_string()}></progress>
+                        <span>{format!("{} / {} bins", j.done, j.total)}</span>
+                        <button id="world-cancel" onclick={link.callback(|_| Msg::WorldCancel)}>{"Cancel"}</button>
+                    }
+                    if let Some(e) = &self.world_error {
+                        <span class="error" role="alert" id="world-error">{e}</span>
+                    }
+                </div>
+                <div class="charts">
+                    { for econ::SUBNETS.iter().copied().map(|id| self.figure(ctx, id, match id {
+                        "shares" => "Emission shares over time".to_string(),
+                        "prices" => "Pool prices".to_string(),
+                        "flows" => "Owner, validator, miner and root flows (stacked)".to_string(),
+                        "costs" => "Registration and lock costs".to_string(),
+                        _ => "Subnet ecology: registrations and pruning".to_string(),
+                    })) }
+                </div>
+            </section>
+        }
+    }
+
     fn numbers(&self) -> Html {
         let c = &self.consensus;
         let runs = c.runs();
@@ -378,14 +537,6 @@ impl App {
             </div>
         }
     }
-
-    fn view_pending(&self, what: &str) -> Html {
-        html! {
-            <section class="view" id={format!("view-{what}")}>
-                <p class="status">{format!("The {what} view needs the economy model, which is not in this build yet.")}</p>
-            </section>
-        }
-    }
 }
 
 impl Component for App {
@@ -395,11 +546,19 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let frag = dom::fragment();
         let (state, notes) = AppState::from_fragment(&frag);
+        let state_for_tokenomics = state.clone();
         let sn15 = scenario::sn15();
         let consensus = Consensus::compute(&state, &sn15, None);
         let mut canvases = HashMap::new();
-        for id in consensus::CHARTS {
-            canvases.insert(id, NodeRef::default());
+        for id in consensus::CHARTS
+            .iter()
+            .chain(&econ::TOKENOMICS)
+            .chain(&econ::SUBNETS)
+        {
+            canvases.insert(*id, NodeRef::default());
+        }
+        if state.view == View::Subnets {
+            ctx.link().send_message(Msg::SetView(View::Subnets));
         }
         let link = ctx.link().clone();
         let hash_listener = web_sys::window().map(|w| {
@@ -425,6 +584,11 @@ impl Component for App {
             sweep_error: None,
             _hash_listener: hash_listener,
             last_fragment: String::new(),
+            tokenomics: Tokenomics::compute(&state_for_tokenomics),
+            world: None,
+            world_job: None,
+            world_error: None,
+            world_for: None,
         };
         app.write_url();
         app
@@ -571,20 +735,32 @@ impl Component for App {
             }
             Msg::Export(id, fmt) => {
                 let base = format!("taolab-{}-{id}", self.state.scenario.to_key());
+                let base = match self.state.view {
+                    View::Consensus => base,
+                    View::Tokenomics => format!("taolab-tokenomics-{id}"),
+                    View::Subnets => format!("taolab-subnets-{}-{id}", self.state.preset),
+                };
+                let table = || match self.state.view {
+                    View::Consensus => self.consensus.table(id, &self.state),
+                    View::Tokenomics => self.tokenomics.table(id, &self.state),
+                    View::Subnets => self
+                        .world
+                        .as_ref()
+                        .map(|w| econ::subnets_table(id, w))
+                        .unwrap_or_default(),
+                };
                 let r = match fmt {
                     "png" => match self.canvas(id) {
                         Some(c) => dom::download_png(&format!("{base}.png"), &c),
                         None => Ok(()),
                     },
-                    "csv" => dom::download_text(
-                        &format!("{base}.csv"),
-                        "text/csv",
-                        &self.consensus.table(id, &self.state).to_csv(),
-                    ),
+                    "csv" => {
+                        dom::download_text(&format!("{base}.csv"), "text/csv", &table().to_csv())
+                    }
                     _ => dom::download_text(
                         &format!("{base}.json"),
                         "application/json",
-                        &self.consensus.table(id, &self.state).to_json(),
+                        &table().to_json(),
                     ),
                 };
                 if let Err(e) = r {
@@ -641,12 +817,74 @@ impl Component for App {
                             self.dirty = true;
                         }
                         Ok(Response::Error(e)) => self.sweep_error = Some(e),
+                        Ok(_) => {}
                         Err(e) => self.sweep_error = Some(format!("bad worker reply: {e}")),
                     }
                 }
                 worker::Event::Failed(e) => {
                     self.sweep = None;
                     self.sweep_error = Some(e);
+                }
+            },
+            Msg::SetRecycle(x) => {
+                if x.is_finite() {
+                    self.state.recycle = x.clamp(0.0, 1.0);
+                    self.tokenomics = Tokenomics::compute(&self.state);
+                    self.dirty = true;
+                }
+            }
+            Msg::SetYears(x) => {
+                if x.is_finite() {
+                    self.state.years = x.round().clamp(1.0, 100.0) as u32;
+                    self.tokenomics = Tokenomics::compute(&self.state);
+                    self.dirty = true;
+                }
+            }
+            Msg::SetPreset(p) => {
+                if let Some(p) = PRESETS.iter().find(|x| **x == p) {
+                    self.state.preset = p;
+                }
+            }
+            Msg::SetWorldDays(x) => {
+                if x.is_finite() {
+                    self.state.world_days =
+                        x.round().clamp(1.0, crate::state::MAX_WORLD_DAYS as f64) as u32;
+                }
+            }
+            Msg::WorldRerun => {
+                self.world_for = None;
+                self.world = None;
+            }
+            Msg::WorldCancel => {
+                self.world_job = None;
+                self.world_error = Some("World run cancelled. Press Run to start it again.".into());
+                self.world_for = Some((self.state.preset, self.state.world_days));
+                self.dirty = true;
+            }
+            Msg::World(ev) => match ev {
+                worker::Event::Progress(done, total) => {
+                    if let Some(j) = &mut self.world_job {
+                        j.done = done;
+                        j.total = total;
+                    }
+                }
+                worker::Event::Done(text) => {
+                    self.world_job = None;
+                    match serde_json::from_str::<Response>(&text) {
+                        Ok(Response::World(w)) => {
+                            self.world = Some(w);
+                            self.world_error = None;
+                        }
+                        Ok(Response::Error(e)) => self.world_error = Some(e),
+                        Ok(_) => {}
+                        Err(e) => self.world_error = Some(format!("bad worker reply: {e}")),
+                    }
+                    self.dirty = true;
+                }
+                worker::Event::Failed(e) => {
+                    self.world_job = None;
+                    self.world_error = Some(e);
+                    self.dirty = true;
                 }
             },
             Msg::HashChanged => {
@@ -666,6 +904,9 @@ impl Component for App {
             if keep_sweep {
                 self.consensus.sweep = old_sweep;
             }
+        }
+        if self.state.view == View::Subnets {
+            self.ensure_world(ctx);
         }
         self.write_url();
         true
@@ -694,8 +935,8 @@ impl Component for App {
                 }
                 { match self.state.view {
                     View::Consensus => self.view_consensus(ctx),
-                    View::Tokenomics => self.view_pending("tokenomics"),
-                    View::Subnets => self.view_pending("subnets"),
+                    View::Tokenomics => self.view_tokenomics(ctx),
+                    View::Subnets => self.view_subnets(ctx),
                 } }
             </>
         }

@@ -4,6 +4,7 @@ mod app;
 mod charts;
 mod consensus;
 mod dom;
+mod economy;
 mod worker;
 
 use wasm_bindgen::prelude::*;

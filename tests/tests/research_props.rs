@@ -112,10 +112,12 @@ proptest! {
     }
 
     #[test]
-    fn quickselect_consensus_matches_sorting(pairs in proptest::collection::vec((prop_oneof![Just(0.0), Just(0.5), 0.0f64..1.0], 0.0f64..1.0), 0..40), kappa in 0.0f64..1.2) {
-        let want = consensus::kappa_quantile_by_sort(&pairs, kappa);
-        let mut p = pairs.clone();
-        prop_assert_eq!(consensus::kappa_quantile(&mut p, kappa), want);
+    fn histogram_consensus_matches_sorting(pairs in proptest::collection::vec((prop_oneof![Just(0.0), Just(0.5), Just(1e-300), 0.0f64..1.0], 0.0f64..1.0), 1..300), kappa in 0.0f64..1.2) {
+        let (col, s): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
+        let want = consensus::kappa_quantile_by_sort(&col, &s, kappa);
+        let mut got = [0.0];
+        consensus::consensus_dense(&col, col.len(), 1, &s, kappa, &mut got, &mut consensus::Scratch::default());
+        prop_assert_eq!(got[0], want);
     }
 
     #[test]
@@ -126,7 +128,7 @@ proptest! {
         for k in 0..rows * cols { if next() % 3 != 0 { d.data[k] = (next() % 1000) as f64 / 1000.0; } }
         let s: Vec<f64> = (0..rows).map(|_| (next() % 100) as f64 / 100.0).collect();
         let mut dense = vec![0.0; cols];
-        consensus::consensus_dense(&d.data, rows, cols, &s, kappa, &mut dense, &mut Vec::new());
+        consensus::consensus_dense(&d.data, rows, cols, &s, kappa, &mut dense, &mut consensus::Scratch::default());
         let mut sparse = vec![0.0; cols];
         Csr::from_dense(&d).consensus(&s, kappa, &mut sparse);
         prop_assert_eq!(&dense, &sparse);

@@ -3,7 +3,7 @@
 //! Real subnets set weights on a few servers out of thousands; the sparse kernels do work in
 //! proportion to the entries present, and agree with the dense kernels (property-tested).
 
-use super::consensus::kappa_quantile;
+use super::consensus::{fixed_stakes, kappa_quantile};
 use super::Dense;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -96,26 +96,27 @@ impl Csr {
             counts[j + 1] += counts[j];
         }
         let mut fill = counts.clone();
-        let mut pairs = vec![(0.0f64, 0.0f64); self.nnz()];
+        let mut fixed = Vec::new();
+        let k = fixed_stakes(s, kappa, &mut fixed);
+        let total: u64 = fixed.iter().sum();
+        let mut pairs = vec![(0.0f64, 0u64); self.nnz()];
         for i in 0..self.rows {
-            for k in self.indptr[i]..self.indptr[i + 1] {
-                let j = self.indices[k];
-                pairs[fill[j]] = (self.values[k], s[i]);
+            for e in self.indptr[i]..self.indptr[i + 1] {
+                let j = self.indices[e];
+                pairs[fill[j]] = (self.values[e], fixed[i]);
                 fill[j] += 1;
             }
         }
-        let total: f64 = s.iter().sum();
-        let mut col: Vec<(f64, f64)> = Vec::new();
+        let mut col: Vec<(f64, u64)> = Vec::new();
         for j in 0..self.cols {
             col.clear();
             col.extend_from_slice(&pairs[counts[j]..counts[j + 1]]);
-            let present: f64 = col.iter().map(|p| p.1).sum();
-            let absent = total - present;
-            if absent > 0.0 || col.len() < self.rows {
+            let present: u64 = col.iter().map(|p| p.1).sum();
+            if col.len() < self.rows {
                 // The absent rows are one tied group at weight 0.
-                col.push((0.0, absent.max(0.0)));
+                col.push((0.0, total - present));
             }
-            out[j] = kappa_quantile(&mut col, kappa);
+            out[j] = kappa_quantile(&mut col, k);
         }
     }
 }

@@ -44,8 +44,7 @@ pub const BOND_CAPACITY: f64 = 18_446_744_073_709_551_615.0;
 #[derive(Debug, Default, Clone)]
 pub struct Workspace {
     row_sums: Vec<f64>,
-    transposed: Vec<f64>,
-    pairs: Vec<(f64, f64)>,
+    consensus: consensus::Scratch,
     col: Vec<f64>,
     bonds_old: Vec<f64>,
     consensus_for_alpha: Vec<f64>,
@@ -117,16 +116,16 @@ pub fn epoch(
     // 3. Prerank.
     weighted_col_sums(&out.weights.data, &out.stake, n, &mut out.prerank);
 
-    // 4–5. Consensus, on the transposed weights so each column is contiguous.
-    transpose(&out.weights.data, v, n, &mut ws.transposed);
+    // 4–5. Consensus.
     out.consensus.resize(n, 0.0);
-    consensus::consensus_transposed(
-        &ws.transposed,
+    consensus::consensus_dense(
+        &out.weights.data,
         v,
+        n,
         &out.stake,
         params.kappa,
         &mut out.consensus,
-        &mut ws.pairs,
+        &mut ws.consensus,
     );
     clip::normalize_quantize_u16(&mut out.consensus);
 
@@ -217,23 +216,6 @@ fn weighted_col_sums(m: &[f64], s: &[f64], cols: usize, out: &mut Vec<f64>) {
         }
         for (o, &x) in out.iter_mut().zip(row) {
             *o += si * x;
-        }
-    }
-}
-
-/// Cache-friendly tiled transpose of a row-major `rows × cols` matrix into `cols × rows`.
-fn transpose(src: &[f64], rows: usize, cols: usize, dst: &mut Vec<f64>) {
-    const TILE: usize = 32;
-    dst.clear();
-    dst.resize(rows * cols, 0.0);
-    for i0 in (0..rows).step_by(TILE) {
-        for j0 in (0..cols).step_by(TILE) {
-            for i in i0..(i0 + TILE).min(rows) {
-                let row = &src[i * cols..(i + 1) * cols];
-                for j in j0..(j0 + TILE).min(cols) {
-                    dst[j * rows + i] = row[j];
-                }
-            }
         }
     }
 }

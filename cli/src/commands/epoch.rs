@@ -1,6 +1,6 @@
 //! `taolab epoch`: one epoch.
 
-use crate::io::{print_json, read_input, CliError, CliResult};
+use crate::io::{print_json, read_input, CliResult};
 use taolab::yuma::{run_epoch, EpochInput, Variant};
 
 /// Arguments of `taolab epoch`.
@@ -29,8 +29,8 @@ pub fn run(args: Args) -> CliResult {
     print_json(&out)
 }
 
-fn chain(_text: &str) -> CliResult {
-    Err(CliError(
-        "the chain epoch is not available in this build".into(),
-    ))
+fn chain(text: &str) -> CliResult {
+    let input = taolab::yuma::chain::ChainInput::from_json(text)?;
+    let out = taolab::yuma::chain::epoch(&input)?;
+    print_json(&out)
 }

@@ -5,6 +5,7 @@
 //! * [`chain`] — subtensor's production epoch, bit-identical (spec/subtensor-economics.md §6).
 //! * [`cases`] — the 22 community cases.
 
+pub mod batch;
 pub mod case;
 pub mod cases;
 pub mod chain;

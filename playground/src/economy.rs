@@ -196,6 +196,14 @@ pub fn run_world(
         burn_n[bi] += 1.0;
     }
     let mean = |s: f64, n: f64| if n > 0.0 { s / n } else { 0.0 };
+    // A bin with no epoch (shorter than a tempo) repeats the previous bin's value.
+    let carry = |v: &mut Vec<f64>, n: &[f64]| {
+        for b in 1..v.len() {
+            if n[b] == 0.0 {
+                v[b] = v[b - 1];
+            }
+        }
+    };
     let mut shares: Vec<Vec<f64>> = (0..top.len())
         .map(|t| {
             (0..bins)
@@ -209,13 +217,22 @@ pub fn run_world(
             .map(|m| m.values().map(|(s, n)| mean(*s, *n)).sum())
             .collect(),
     );
+    for t in 0..top.len() {
+        carry(&mut shares[t], &share_n[t]);
+    }
     let prices = (0..top.len())
         .map(|t| {
             (0..bins)
                 .map(|b| mean(price_sum[t][b], price_n[t][b]))
                 .collect()
         })
-        .collect();
+        .collect::<Vec<Vec<f64>>>();
+    let mut prices = prices;
+    for t in 0..top.len() {
+        carry(&mut prices[t], &price_n[t]);
+    }
+    let mut burn: Vec<f64> = (0..bins).map(|b| mean(burn_sum[b], burn_n[b])).collect();
+    carry(&mut burn, &burn_n);
     let mut events = vec![vec![0.0; bins]; EVENT_KINDS.len()];
     for e in &rec.events {
         if let Some(k) = EVENT_KINDS.iter().position(|(kind, _)| *kind == e.kind) {
@@ -235,7 +252,7 @@ pub fn run_world(
         shares,
         prices,
         flows,
-        burn: (0..bins).map(|b| mean(burn_sum[b], burn_n[b])).collect(),
+        burn,
         lock_cost,
         events,
     })

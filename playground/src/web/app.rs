@@ -365,7 +365,7 @@ impl App {
         self.world = None;
         self.world_error = None;
         let blocks = want.1 as u64 * 7200;
-        let bins = (want.1 as usize * 24).clamp(24, 240);
+        let bins = (want.1 as usize * 10).clamp(10, 240); // two tempos (720 blocks) per bin
         let req = serde_json::to_string(&Request::World {
             preset: want.0.into(),
             blocks,

@@ -16,4 +16,4 @@ pub mod ops;
 pub mod sparse;
 pub mod topk;
 
-pub use ops::{fx, safe_div, SparseMatrix, I32F32, I64F64, I96F32, ONE, U96F32, ZERO};
+pub use ops::{fx, safe_div, Recip, SparseMatrix, I32F32, I64F64, I96F32, ONE, U96F32, ZERO};

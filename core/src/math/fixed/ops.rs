@@ -50,3 +50,47 @@ pub fn sum(x: &[I32F32]) -> I32F32 {
 pub fn sum_64(x: &[I64F64]) -> I64F64 {
     I64F64::from_bits(x.iter().fold(0i128, |a, v| a.wrapping_add(v.to_bits())))
 }
+
+/// Division by one divisor many times, bit-identical to [`safe_div`]: for `0 ≤ x ≤ s` the
+/// quotient `floor(x·2³² / s)` is estimated in f64 (error < 2⁻¹⁹, so off by at most one) and
+/// corrected with an exact 128-bit product; anything else falls back to [`safe_div`]. About
+/// ten times faster than the 128-bit division `checked_div` performs.
+#[derive(Debug, Clone, Copy)]
+pub struct Recip {
+    s: i64,
+    inv: f64,
+}
+
+impl Recip {
+    /// Prepares division by `s`.
+    #[inline]
+    pub fn new(s: I32F32) -> Recip {
+        let b = s.to_bits();
+        Recip {
+            s: b,
+            inv: if b > 0 {
+                4_294_967_296.0 / b as f64
+            } else {
+                0.0
+            },
+        }
+    }
+    /// `safe_div(x, s)`.
+    #[inline]
+    pub fn div(&self, x: I32F32) -> I32F32 {
+        let xb = x.to_bits();
+        if self.s <= 0 || xb < 0 || xb > self.s {
+            return safe_div(x, I32F32::from_bits(self.s));
+        }
+        let n = (xb as u128) << 32;
+        let s = self.s as u128;
+        let mut q = (xb as f64 * self.inv) as u64 as u128;
+        while q * s > n {
+            q -= 1;
+        }
+        while (q + 1) * s <= n {
+            q += 1;
+        }
+        I32F32::from_bits(q as i64)
+    }
+}

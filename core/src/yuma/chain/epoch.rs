@@ -21,7 +21,13 @@ use crate::error::Result;
 use crate::math::fixed::convert::{fixed_proportion_to_u16, u16_proportion_to_fixed, u16_to_fixed};
 use crate::math::fixed::exp::alpha_sigmoid;
 use crate::math::fixed::median::weighted_median_sorted;
-use crate::math::fixed::ops::{safe_div, safe_div_64, sum, sum_64};
+use crate::math::fixed::ops::{safe_div, safe_div_64, sum, sum_64, Recip};
+
+/// `safe_div(x, s)` through [`Recip`] (same bits, no 128-bit division).
+#[inline]
+fn qdiv(x: I32F32, s: I32F32) -> I32F32 {
+    Recip::new(s).div(x)
+}
 use crate::math::fixed::topk::topk_into;
 use crate::math::fixed::{I32F32, I64F64, I96F32, ONE, ZERO};
 use alloc::vec::Vec;
@@ -74,7 +80,7 @@ impl Csr {
         for (&j, v) in self.col.iter().zip(self.val.iter_mut()) {
             let s = sums[j as usize];
             if s != ZERO {
-                *v = safe_div(*v, s);
+                *v = qdiv(*v, s);
             }
         }
     }
@@ -223,7 +229,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     let sa = sum(&ws.active_stake);
     if sa != ZERO {
         for v in ws.active_stake.iter_mut() {
-            *v = safe_div(*v, sa);
+            *v = qdiv(*v, sa);
         }
     }
 
@@ -254,7 +260,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             let s = I32F32::from_bits(s);
             if s > ZERO {
                 for v in &mut w.val[start..] {
-                    *v = safe_div(*v, s);
+                    *v = qdiv(*v, s);
                 }
             }
         }
@@ -297,7 +303,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     let si = sum(&ws.incentive);
     if si != ZERO {
         for v in ws.incentive.iter_mut() {
-            *v = safe_div(*v, si);
+            *v = qdiv(*v, si);
         }
     }
 
@@ -362,7 +368,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             let mut t = 0i64;
             for (&j, &v) in ws.ema.col[a..b].iter().zip(&ws.ema.val[a..b]) {
                 let s = ws.sums[j as usize];
-                let bn = if s != ZERO { safe_div(v, s) } else { v };
+                let bn = if s != ZERO { qdiv(v, s) } else { v };
                 t = t.wrapping_add(bn.saturating_mul(ws.incentive[j as usize]).to_bits());
             }
             ws.dividends[i] = I32F32::from_bits(t)
@@ -387,7 +393,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         for (&j, v) in ws.wb.col.iter().zip(ws.delta.iter_mut()) {
             let s = sums[j as usize];
             if s != ZERO {
-                *v = safe_div(*v, s);
+                *v = qdiv(*v, s);
             }
         }
         let (wb_ptr, wb_col) = (
@@ -416,7 +422,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         for (&j, v) in ws.ema.col.iter().zip(ws.ema.val.iter_mut()) {
             let m = sums[j as usize];
             if m != ZERO {
-                *v = safe_div(*v, m);
+                *v = qdiv(*v, m);
             }
         }
         ws.sums = sums;
@@ -424,7 +430,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     let sd = sum(&ws.dividends);
     if sd != ZERO {
         for v in ws.dividends.iter_mut() {
-            *v = safe_div(*v, sd);
+            *v = qdiv(*v, sd);
         }
     }
 
@@ -450,7 +456,7 @@ fn consensus(input: &ChainInput, ws: &mut Workspace) {
     let mut stake_sum = 0i64;
     for (u, &a) in ws.use_stake.iter_mut().zip(&ws.active_stake) {
         if a > ZERO {
-            *u = if s != ZERO { safe_div(a, s) } else { a };
+            *u = if s != ZERO { qdiv(a, s) } else { a };
             stake_sum = stake_sum.wrapping_add(u.to_bits());
         }
     }
@@ -555,9 +561,37 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], ws: &mut Workspace) {
     let one_minus = ONE.saturating_sub(alpha);
     ws.ema.clear();
     for i in 0..n {
+        let (a, b) = (ptr[i], ptr[i + 1]);
+        let (ba, bb) = (ws.bonds.ptr[i], ws.bonds.ptr[i + 1]);
+        if ascending(&col[a..b]) && ascending(&ws.bonds.col[ba..bb]) {
+            // Both rows in column order: a merge gives the densified row's non-zeros directly.
+            let (mut p, mut q) = (a, ba);
+            while p < b || q < bb {
+                let jp = if p < b { col[p] as u32 } else { u32::MAX };
+                let jq = if q < bb {
+                    ws.bonds.col[q] as u32
+                } else {
+                    u32::MAX
+                };
+                let j = jp.min(jq);
+                let mut v = ZERO;
+                if jp == j {
+                    v = v.saturating_add(alpha.saturating_mul(ws.delta[p]));
+                    p += 1;
+                }
+                if jq == j {
+                    v = v.saturating_add(one_minus.saturating_mul(ws.bonds.val[q]));
+                    q += 1;
+                }
+                if v > ZERO {
+                    ws.ema.push(j as u16, v);
+                }
+            }
+            ws.ema.end_row();
+            continue;
+        }
         let stamp = ws.next_stamp();
         ws.row_cols.clear();
-        let (a, b) = (ptr[i], ptr[i + 1]);
         for (&j, &v) in col[a..b].iter().zip(&ws.delta[a..b]) {
             let ju = j as usize;
             if ws.mark[ju] != stamp {
@@ -586,6 +620,10 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], ws: &mut Workspace) {
         }
         ws.ema.end_row();
     }
+}
+
+fn ascending(c: &[u16]) -> bool {
+    c.windows(2).all(|w| w[0] < w[1])
 }
 
 /// Yuma3 with liquid alpha: α_ij = alpha_sigmoid(C_j, w, b) with w and b found by the chain's
@@ -682,7 +720,7 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
             .saturating_mul(rao)
             .saturating_to_num::<u64>()
     };
-    let norm = |x: I32F32, s: I32F32| if s == ZERO { x } else { safe_div(x, s) };
+    let norm = |x: I32F32, s: I32F32| if s == ZERO { x } else { qdiv(x, s) };
     out.server_emission.clear();
     out.validator_emission.clear();
     out.emission.clear();

@@ -226,16 +226,43 @@ fn oversized_matrices_are_refused_before_running() {
 
 #[test]
 fn runs_the_real_subnet_15_metagraph() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/metagraph-sn15-block4769998.json");
-    let o = taolab(&["run", "--metagraph", path, "--epochs", "3", "--variant", "yuma3"], None);
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../data/metagraph-sn15-block4769998.json"
+    );
+    let o = taolab(
+        &[
+            "run",
+            "--metagraph",
+            path,
+            "--epochs",
+            "3",
+            "--variant",
+            "yuma3",
+        ],
+        None,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     // 11 UIDs hold at least 1000 TAO; every one of the 256 UIDs is a server.
     assert_eq!(v["validators"].as_array().unwrap().len(), 11);
     assert_eq!(v["servers"].as_array().unwrap().len(), 256);
     assert!(v["validators"][0].as_str().unwrap().starts_with("UID 0 ("));
-    let inc: f64 = v["epochs"][2]["incentive"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).sum();
+    let inc: f64 = v["epochs"][2]["incentive"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .sum();
     assert!((inc - 1.0).abs() < 1e-9);
-    rejects(&["run", "--metagraph", "-"], Some(r#"{"n":2,"S":[1,2],"W":[[0,1]]}"#), "W has 1 rows, n is 2");
-    rejects(&["run", "--metagraph", "-"], Some(r#"{"n":1,"S":[5],"W":[[1]]}"#), "S has no UID with at least 1000 TAO");
+    rejects(
+        &["run", "--metagraph", "-"],
+        Some(r#"{"n":2,"S":[1,2],"W":[[0,1]]}"#),
+        "W has 1 rows, n is 2",
+    );
+    rejects(
+        &["run", "--metagraph", "-"],
+        Some(r#"{"n":1,"S":[5],"W":[[1]]}"#),
+        "S has no UID with at least 1000 TAO",
+    );
 }

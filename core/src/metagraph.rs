@@ -42,7 +42,11 @@ impl Metagraph {
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Metagraph> {
         if text.len() > limits::MAX_INPUT_BYTES {
-            return Err(Error::too_large("input", text.len(), limits::MAX_INPUT_BYTES));
+            return Err(Error::too_large(
+                "input",
+                text.len(),
+                limits::MAX_INPUT_BYTES,
+            ));
         }
         let m: Metagraph = serde_json::from_str(text)?;
         m.validate()?;
@@ -58,20 +62,36 @@ impl Metagraph {
             return Err(Error::too_large("n", self.n, limits::MAX_UIDS));
         }
         if self.stake.len() != self.n {
-            return Err(Error::shape(format!("S has {} entries, n is {}", self.stake.len(), self.n)));
+            return Err(Error::shape(format!(
+                "S has {} entries, n is {}",
+                self.stake.len(),
+                self.n
+            )));
         }
         if self.weights.len() != self.n {
-            return Err(Error::shape(format!("W has {} rows, n is {}", self.weights.len(), self.n)));
+            return Err(Error::shape(format!(
+                "W has {} rows, n is {}",
+                self.weights.len(),
+                self.n
+            )));
         }
         if !self.hotkeys.is_empty() && self.hotkeys.len() != self.n {
-            return Err(Error::shape(format!("hotkeys has {} entries, n is {}", self.hotkeys.len(), self.n)));
+            return Err(Error::shape(format!(
+                "hotkeys has {} entries, n is {}",
+                self.hotkeys.len(),
+                self.n
+            )));
         }
         for (i, &s) in self.stake.iter().enumerate() {
             check_non_negative(|| format!("S[{i}]"), s)?;
         }
         for (i, row) in self.weights.iter().enumerate() {
             if row.len() != self.n {
-                return Err(Error::shape(format!("W[{i}] has {} entries, n is {}", row.len(), self.n)));
+                return Err(Error::shape(format!(
+                    "W[{i}] has {} entries, n is {}",
+                    row.len(),
+                    self.n
+                )));
             }
             for (j, &w) in row.iter().enumerate() {
                 check_non_negative(|| format!("W[{i}][{j}]"), w)?;
@@ -98,14 +118,24 @@ impl Metagraph {
         self.validate()?;
         let uids = self.validator_uids();
         if uids.is_empty() {
-            return Err(Error::invalid("S", format!("has no UID with at least {VALIDATOR_MIN_STAKE} TAO to validate")));
+            return Err(Error::invalid(
+                "S",
+                format!("has no UID with at least {VALIDATOR_MIN_STAKE} TAO to validate"),
+            ));
         }
         if epochs == 0 || epochs > limits::MAX_EPOCHS {
-            return Err(Error::invalid("epochs", format!("is {epochs}, outside 1..={}", limits::MAX_EPOCHS)));
+            return Err(Error::invalid(
+                "epochs",
+                format!("is {epochs}, outside 1..={}", limits::MAX_EPOCHS),
+            ));
         }
         let weights: Vec<Vec<f64>> = uids.iter().map(|&i| self.weights[i].clone()).collect();
         let stakes: Vec<f64> = uids.iter().map(|&i| self.stake[i]).collect();
-        let epoch = CaseEpoch { weights, stakes, reset_bonds_column: None };
+        let epoch = CaseEpoch {
+            weights,
+            stakes,
+            reset_bonds_column: None,
+        };
         let name = |i: usize| match self.hotkeys.get(i) {
             Some(h) if h.len() > 8 => format!("UID {i} ({}…)", &h[..8]),
             Some(h) => format!("UID {i} ({h})"),

@@ -64,16 +64,14 @@ pub fn col_sums(m: &[f64], cols: usize, sums: &mut [f64]) {
 pub fn col_normalize_eps(m: &mut [f64], cols: usize, eps: f64, sums: &mut [f64]) {
     col_sums(m, cols, sums);
     for s in sums.iter_mut() {
-        let d = *s + eps;
-        *s = if d > 0.0 { 1.0 / d } else { 0.0 };
+        *s += eps;
     }
     if cols == 0 {
         return;
     }
     for row in m.chunks_exact_mut(cols) {
-        for (x, &inv) in row.iter_mut().zip(sums.iter()) {
-            // Multiplying by the reciprocal would change the last bit; divide as the formula says.
-            *x = if inv == 0.0 { 0.0 } else { *x / (1.0 / inv) };
+        for (x, &d) in row.iter_mut().zip(sums.iter()) {
+            *x = if d > 0.0 { *x / d } else { 0.0 };
         }
     }
 }

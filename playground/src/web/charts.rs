@@ -327,7 +327,7 @@ pub fn lines(
         .caption(title, (FONT, 16))
         .margin(8)
         .x_label_area_size(34)
-        .y_label_area_size(56)
+        .y_label_area_size(84)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
     chart

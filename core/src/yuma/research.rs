@@ -135,13 +135,37 @@ pub fn epoch(
         (Variant::Yuma2b, Some(p)) => &p.weights.data,
         _ => &out.weights.data,
     };
-    clip::clip_to_consensus(clip_source, &out.consensus, &mut out.clipped_weights.data);
-
-    // 7. Rank and incentive.
-    weighted_col_sums(&out.clipped_weights.data, &out.stake, n, &mut out.rank);
+    // 7–8 fused, one pass over the rows: Wc = min(W, C), R_j += Sn_i·Wc_ij, and the row sums
+    // of Wc and Wn for validator trust.
+    out.rank.clear();
+    out.rank.resize(n, 0.0);
+    out.validator_trust.clear();
+    if n > 0 {
+        for (i, (wc_row, src_row)) in out
+            .clipped_weights
+            .data
+            .chunks_exact_mut(n)
+            .zip(clip_source.chunks_exact(n))
+            .enumerate()
+        {
+            let si = out.stake[i];
+            let mut sum_wc = 0.0;
+            for (((wc, &w), &c), r) in wc_row
+                .iter_mut()
+                .zip(src_row)
+                .zip(&out.consensus)
+                .zip(out.rank.iter_mut())
+            {
+                let x = if w < c { w } else { c };
+                *wc = x;
+                *r += si * x;
+                sum_wc += x;
+            }
+            let sum_wn: f64 = out.weights.row(i).iter().sum();
+            out.validator_trust.push(safe_div(sum_wc, sum_wn));
+        }
+    }
     incentive(&out.rank, params.winner_takes_all, &mut out.incentive);
-
-    // 8. Trust and validator trust.
     out.trust.clear();
     out.trust.extend(
         out.rank
@@ -149,12 +173,6 @@ pub fn epoch(
             .zip(&out.prerank)
             .map(|(&r, &p)| safe_div(r, p)),
     );
-    out.validator_trust.clear();
-    for i in 0..v {
-        let wc: f64 = out.clipped_weights.row(i).iter().sum();
-        let wn: f64 = out.weights.row(i).iter().sum();
-        out.validator_trust.push(safe_div(wc, wn));
-    }
 
     // 9. Bonds and dividends.
     let mut reset_buf = core::mem::take(&mut ws.bonds_old);
@@ -316,16 +334,33 @@ fn stake_weighted_bonds(
     let beta = params.bond_penalty;
     let eps = if variant == Variant::Yuma1 { EPS } else { 0.0 };
     out.fresh_bonds.reset(v, n);
-    for i in 0..v {
-        let si = out.stake[i];
-        let src = &bond_source[i * n..(i + 1) * n];
-        let wc = out.clipped_weights.row(i);
-        for ((f, &w), &c) in out.fresh_bonds.row_mut(i).iter_mut().zip(src).zip(wc) {
-            *f = si * ((1.0 - beta) * w + beta * c);
+    ws.col.clear();
+    ws.col.resize(n, 0.0);
+    if n > 0 {
+        let rows = out
+            .fresh_bonds
+            .data
+            .chunks_exact_mut(n)
+            .zip(bond_source.chunks_exact(n))
+            .zip(out.clipped_weights.data.chunks_exact(n));
+        for (i, ((f_row, src), wc)) in rows.enumerate() {
+            let si = out.stake[i];
+            for (((f, &w), &c), cs) in f_row.iter_mut().zip(src).zip(wc).zip(ws.col.iter_mut()) {
+                let x = si * ((1.0 - beta) * w + beta * c);
+                *f = x;
+                *cs += x;
+            }
+        }
+        // Column-normalise with the variant's epsilon (0/0 → 0).
+        for d in ws.col.iter_mut() {
+            *d += eps;
+        }
+        for f_row in out.fresh_bonds.data.chunks_exact_mut(n) {
+            for (f, &d) in f_row.iter_mut().zip(&ws.col) {
+                *f = if d > 0.0 { *f / d } else { 0.0 };
+            }
         }
     }
-    ws.col.resize(n, 0.0);
-    normalize::col_normalize_eps(&mut out.fresh_bonds.data, n, eps, &mut ws.col);
 
     let scalar = if variant == Variant::Yuma1 {
         1.0
@@ -391,11 +426,17 @@ fn capacity_bonds(params: &Params, bonds_old: Option<&[f64]>, out: &mut EpochOut
     for i in 0..v {
         let cap = out.stake[i] * BOND_CAPACITY;
         let buy = params.capacity_alpha * cap;
-        for j in 0..n {
-            let old = bonds_old.map_or(0.0, |b| b[i * n + j]);
+        let row = i * n..(i + 1) * n;
+        let old_row = bonds_old.map(|b| &b[row.clone()]);
+        for (j, (b, &w)) in out.bonds.data[row.clone()]
+            .iter_mut()
+            .zip(&out.weights.data[row.clone()])
+            .enumerate()
+        {
+            let old = old_row.map_or(0.0, |o| o[j]);
             let remaining = (cap - old).max(0.0);
-            let purchase = buy.min(remaining) * out.weights.get(i, j);
-            out.bonds.set(i, j, (decay * old + purchase).min(cap));
+            let purchase = buy.min(remaining) * w;
+            *b = (decay * old + purchase).min(cap);
         }
     }
     share_dividends(out, false);
@@ -463,19 +504,26 @@ fn relative_bonds(
 
 /// `D_i = [Sn_i·] Σ_j B_ij/(Σ_k B_kj + 1e-6)·I_j` for 2C and 3.
 fn share_dividends(out: &mut EpochOutput, times_stake: bool) {
-    let (v, n) = (out.bonds.rows, out.bonds.cols);
+    let n = out.bonds.cols;
     let mut col = alloc::vec![0.0; n];
     normalize::col_sums(&out.bonds.data, n, &mut col);
+    for c in col.iter_mut() {
+        *c += EPS;
+    }
     out.dividends_raw.clear();
-    for i in 0..v {
-        let share: f64 = (0..n)
-            .map(|j| out.bonds.get(i, j) / (col[j] + EPS) * out.incentive[j])
+    if n == 0 {
+        out.dividends_raw.resize(out.bonds.rows, 0.0);
+        return;
+    }
+    for (row, &s) in out.bonds.data.chunks_exact(n).zip(&out.stake) {
+        let share: f64 = row
+            .iter()
+            .zip(&col)
+            .zip(&out.incentive)
+            .map(|((&b, &c), &inc)| b / c * inc)
             .sum();
-        out.dividends_raw.push(if times_stake {
-            out.stake[i] * share
-        } else {
-            share
-        });
+        out.dividends_raw
+            .push(if times_stake { s * share } else { share });
     }
 }
 

@@ -1,0 +1,175 @@
+// taolab — the JS API over the raw wasm-bindgen layer (wasm/src). One copy of this file sits
+// beside each build's glue (web/, node/, bundler/) and imports its own `./taolab_wasm.js`.
+// Types and documentation: ../taolab.d.ts.
+import * as raw from "./taolab_wasm.js";
+
+/** Set by the web entry: whether the module is instantiated. */
+export const state = { ready: true };
+
+function check() {
+  if (!state.ready) {
+    throw new Error(
+      "taolab: the wasm module is not initialised; call `await init()` (or `initSync(bytes)`) first",
+    );
+  }
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** A u64 from a bigint or a safe non-negative integer number; never rounds. */
+function u64(value, field) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "bigint") {
+    if (value < 0n || value > U64_MAX) throw new Error(`${field} is ${value}, outside 0..2^64-1`);
+    return value;
+  }
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  throw new Error(
+    `${field} must be a bigint or a non-negative safe integer (got ${String(value)})`,
+  );
+}
+
+/**
+ * An input as the wasm reads it: a JSON string passes as is; an object is copied with typed
+ * arrays turned into plain arrays (a BigUint64Array gives bigints, read exactly). A NaN or
+ * infinite number is reported with its path, in the core's words (`epochs[0].weights[1][2]
+ * is NaN`), since JSON, and so the core, cannot hold one.
+ */
+function plain(value, path = "") {
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) throw new Error(`${path || "input"} is NaN`);
+    if (!Number.isFinite(value)) throw new Error(`${path || "input"} is infinite`);
+    return value;
+  }
+  if (value === null || typeof value !== "object") return value;
+  if (ArrayBuffer.isView(value)) {
+    if (value instanceof DataView) return value;
+    return plain(Array.from(value), path);
+  }
+  if (Array.isArray(value)) {
+    let nested = false;
+    for (let i = 0; i < value.length; i++) {
+      const x = value[i];
+      if (typeof x === "number") {
+        if (!Number.isFinite(x)) plain(x, `${path}[${i}]`);
+      } else if (x !== null && typeof x === "object") {
+        nested = true;
+      }
+    }
+    return nested ? value.map((x, i) => plain(x, `${path}[${i}]`)) : value;
+  }
+  const out = {};
+  for (const [k, x] of Object.entries(value)) out[k] = plain(x, path ? `${path}.${k}` : k);
+  return out;
+}
+
+/** A string stays a string (the CLI's parser); anything else goes through `plain`. */
+function input(value) {
+  return typeof value === "string" ? value : plain(value);
+}
+
+function variantOf(options) {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options === "string") return options;
+  return options.variant ?? undefined;
+}
+
+/** The epoch rules, in display order. */
+export const variants = Object.freeze(["yuma1", "yuma2", "yuma2b", "yuma2c", "yuma3", "chain"]);
+
+/** Runs a multi-epoch case (the `taolab run` input) and returns the `taolab run` output. */
+export function runCase(value, options) {
+  check();
+  const onProgress = options && typeof options === "object" ? options.onProgress : undefined;
+  return JSON.parse(raw.runCaseJson(input(value), variantOf(options), false, onProgress ?? undefined));
+}
+
+/** As `runCase`, returning the JSON text exactly as `taolab run` prints it. */
+export function runCaseJson(value, options) {
+  check();
+  const onProgress = options && typeof options === "object" ? options.onProgress : undefined;
+  return raw.runCaseJson(input(value), variantOf(options), true, onProgress ?? undefined);
+}
+
+/** Runs one epoch: a float `EpochInput` for the research variants, a `ChainInput` for
+ * `"chain"` (typed arrays and bigints out). */
+export function runEpoch(value, variant) {
+  check();
+  if (variant === "chain") return raw.runChainEpoch(input(value));
+  return JSON.parse(raw.runEpochJson(input(value), variant ?? undefined, false));
+}
+
+/** As `runEpoch`, returning the JSON text exactly as `taolab epoch` prints it. */
+export function runEpochJson(value, variant) {
+  check();
+  return raw.runEpochJson(input(value), variant ?? undefined, true);
+}
+
+/** The built-in community cases as `run` inputs (element k is case k + 1). */
+export function cases() {
+  check();
+  return JSON.parse(raw.casesJson());
+}
+
+/** The issuance and halving schedule. */
+export function emissionSchedule(options = {}) {
+  check();
+  const o = options ?? {};
+  const halvings = o.halvings ?? undefined;
+  if (halvings !== undefined && !(Number.isInteger(halvings) && halvings >= 0 && halvings <= 0xffffffff)) {
+    throw new Error(`halvings must be a non-negative integer (got ${String(halvings)})`);
+  }
+  return raw.emissionSchedule(
+    u64(o.fromBlock, "fromBlock"),
+    o.fromDate ?? undefined,
+    u64(o.issuance, "issuance"),
+    u64(o.recycledPerBlock, "recycledPerBlock"),
+    halvings,
+  );
+}
+
+/** The multi-subnet economy, stepped block by block. Call `free()` when done (or rely on
+ * the garbage collector, which frees it too). */
+export class World {
+  #handle;
+
+  constructor(scenario, options) {
+    check();
+    const seed = options && typeof options === "object" ? options.seed : options;
+    this.#handle = new raw.WorldHandle(scenario == null ? undefined : input(scenario), u64(seed, "seed"));
+  }
+
+  #h() {
+    if (this.#handle === undefined) throw new Error("taolab: this World has been freed");
+    return this.#handle;
+  }
+
+  /** Advances `blocks` blocks; returns the number advanced (fewer if `onProgress` returned
+   * false). */
+  step(blocks, onProgress) {
+    return Number(this.#h().step(u64(blocks, "blocks"), onProgress ?? undefined));
+  }
+
+  get block() { return this.#h().block; }
+  get issuance() { return this.#h().issuance; }
+  get lockCost() { return this.#h().lockCost; }
+  get seed() { return this.#h().seed; }
+  get stepped() { return this.#h().stepped; }
+
+  blockSeries() { return this.#h().blockSeries(); }
+  epochSeries() { return this.#h().epochSeries(); }
+  events() { return this.#h().events(); }
+  ledger() { return this.#h().ledger(); }
+  subnets() { return this.#h().subnets(); }
+  seriesJson() { return this.#h().seriesJson(); }
+
+  /** Releases the wasm memory now. */
+  free() {
+    if (this.#handle !== undefined) {
+      this.#handle.free();
+      this.#handle = undefined;
+    }
+  }
+
+  [Symbol.dispose]() { this.free(); }
+}

@@ -1,0 +1,33 @@
+//! # taolab-wasm — the npm package's raw layer
+//!
+//! A thin wasm-bindgen face over the `taolab` core: it converts JS values to the core's
+//! inputs, runs the core, and converts the results back. No economics lives here.
+//!
+//! The hand-written JS in `wasm/js/` wraps these raw exports into the documented API
+//! (`runCase`, `runEpoch`, `cases`, `emissionSchedule`, `World`); the TypeScript types are
+//! in `wasm/js/taolab.d.ts`.
+//!
+//! Conventions:
+//! * Inputs are either a JSON **string** (parsed by the same `from_json` as the CLI, so the
+//!   error messages are the CLI's) or a JS **object** (read with serde-wasm-bindgen, then
+//!   validated by the same core checks; floats are read exactly, u64 amounts from `BigInt`
+//!   or safe-integer numbers).
+//! * JSON-shaped results leave as serde_json text and are parsed by `JSON.parse` in the
+//!   wrapper: serde_json writes the shortest decimal that round-trips (ryu) and `JSON.parse`
+//!   rounds correctly, so every f64 arrives bit-identical to the CLI's.
+//! * Series and on-chain amounts leave as typed arrays (`Float64Array`, `BigUint64Array`,
+//!   `Uint16Array`, `Uint32Array`); u64 and u128 scalars as `BigInt`. Nothing on-chain goes
+//!   through a JS number.
+//! * Every error is a JS `Error` carrying the core's message (the CLI prints the same text
+//!   after `error: `). Nothing here indexes, unwraps or panics on user data.
+#![forbid(unsafe_code)]
+
+mod emission;
+mod input;
+mod js;
+mod world;
+mod yuma;
+
+pub use emission::emission_schedule;
+pub use world::WorldHandle;
+pub use yuma::{cases_json, run_case_json, run_chain_epoch, run_epoch_json};

@@ -1,0 +1,136 @@
+//! Yuma: one epoch (float or chain-exact), a multi-epoch case, the built-in cases.
+
+use crate::input::{js_error, read, to_json};
+use crate::js::{bools, u16s, u64s, Obj};
+use js_sys::{Array, Function};
+use taolab::yuma::chain::{self, ChainInput, ChainOutput};
+use taolab::yuma::{cases, run_case_with_progress, run_epoch, Case, EpochInput, Variant};
+use wasm_bindgen::prelude::*;
+
+fn variant(name: Option<String>) -> Result<Option<Variant>, JsValue> {
+    name.as_deref()
+        .map(str::parse::<Variant>)
+        .transpose()
+        .map_err(|e| js_error(e).into())
+}
+
+fn read_chain(input: JsValue) -> Result<ChainInput, JsValue> {
+    Ok(read(input, "input", ChainInput::from_json, |c: &mut ChainInput| {
+        c.fill_defaults();
+        c.validate()
+    })?)
+}
+
+/// Runs a multi-epoch case (the `taolab run` input, as JSON text or an object) and returns
+/// the `taolab run` output as JSON text. `variant` overrides the case's, like `--variant`.
+/// `on_progress(done, total)` is called after each epoch; returning `false` cancels.
+#[wasm_bindgen(js_name = runCaseJson)]
+pub fn run_case_json(
+    input: JsValue,
+    variant_name: Option<String>,
+    pretty: bool,
+    on_progress: Option<Function>,
+) -> Result<String, JsValue> {
+    let v = variant(variant_name)?;
+    let mut case: Case = read(input, "input", Case::from_json, |c: &mut Case| {
+        c.validate()
+    })?;
+    if v.is_some() {
+        case.variant = v;
+    }
+    let mut thrown: Option<JsValue> = None;
+    let result = match &on_progress {
+        None => run_case_with_progress(&case, &mut |_, _| true),
+        Some(f) => run_case_with_progress(&case, &mut |done, total| {
+            match f.call2(
+                &JsValue::NULL,
+                &JsValue::from_f64(done as f64),
+                &JsValue::from_f64(total as f64),
+            ) {
+                Ok(r) => r.as_bool() != Some(false),
+                Err(e) => {
+                    thrown = Some(e);
+                    false
+                }
+            }
+        }),
+    };
+    if let Some(e) = thrown {
+        return Err(e);
+    }
+    let out = result.map_err(js_error)?;
+    Ok(to_json(&out, pretty)?)
+}
+
+/// Runs one epoch and returns its output as JSON text, as `taolab epoch [--variant V]`
+/// prints it: a float `EpochInput` for the research variants, a `ChainInput` in on-chain
+/// units for `chain` (integers stay exact in the text).
+#[wasm_bindgen(js_name = runEpochJson)]
+pub fn run_epoch_json(
+    input: JsValue,
+    variant_name: Option<String>,
+    pretty: bool,
+) -> Result<String, JsValue> {
+    let v = variant(variant_name)?;
+    if v == Some(Variant::Chain) {
+        let out = chain::epoch(&read_chain(input)?).map_err(js_error)?;
+        return Ok(to_json(&out, pretty)?);
+    }
+    let parsed: EpochInput = read(input, "input", EpochInput::from_json, |e: &mut EpochInput| {
+        e.validate()
+    })?;
+    let out = run_epoch(&parsed, v).map_err(js_error)?;
+    Ok(to_json(&out, pretty)?)
+}
+
+/// The chain-exact epoch with typed results: rao amounts as `BigUint64Array`, u16
+/// proportions as `Uint16Array`, bonds as `[uid, value][]` rows.
+#[wasm_bindgen(js_name = runChainEpoch)]
+pub fn run_chain_epoch(input: JsValue) -> Result<JsValue, JsValue> {
+    let out = chain::epoch(&read_chain(input)?).map_err(js_error)?;
+    Ok(chain_output(&out))
+}
+
+fn chain_output(out: &ChainOutput) -> JsValue {
+    let bonds: Array = out
+        .bonds
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|&(uid, v)| {
+                    let pair = Array::new();
+                    pair.push(&JsValue::from(uid));
+                    pair.push(&JsValue::from(v));
+                    JsValue::from(pair)
+                })
+                .collect::<Array>()
+        })
+        .collect();
+    let o = Obj::new();
+    o.set("active", bools(&out.active))
+        .set("validatorPermit", bools(&out.validator_permit))
+        .set("stake", u64s(&out.stake))
+        .set("stakeWeight", u16s(&out.stake_weight))
+        .set("consensus", u16s(&out.consensus))
+        .set("incentive", u16s(&out.incentive))
+        .set("dividends", u16s(&out.dividends))
+        .set("validatorTrust", u16s(&out.validator_trust))
+        .set("serverEmission", u64s(&out.server_emission))
+        .set("validatorEmission", u64s(&out.validator_emission))
+        .set("emission", u64s(&out.emission))
+        .set("bonds", bonds);
+    o.into_value()
+}
+
+/// The built-in community cases as a JSON array of `run` inputs (with `name`, without
+/// `variant`), in order: element k is case k+1, as `taolab cases --json k+1` prints it.
+#[wasm_bindgen(js_name = casesJson)]
+pub fn cases_json() -> Result<String, JsValue> {
+    Ok(to_json(&cases::all(), false)?)
+}
+
+/// Number of built-in cases.
+#[wasm_bindgen(js_name = caseCount)]
+pub fn case_count() -> u32 {
+    cases::COUNT as u32
+}

@@ -1,0 +1,145 @@
+// Runs inside a fresh Node ESM project with only the packed tarball installed: what a new
+// user gets from `npm install taolab`. No set-up call: the node build is ready on import.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import init, { cases, emissionSchedule, runCase, runCaseJson, runEpoch, runEpochJson, variants, World } from "taolab";
+
+const CLI = process.env.TAOLAB_CLI;
+const SCENARIO = process.env.TAOLAB_SCENARIO;
+const cli = (...args) => execFileSync(CLI, args, { encoding: "utf8", maxBuffer: 1 << 28 });
+
+test("import, no init needed; init() is harmless", async () => {
+  await init();
+  const all = cases();
+  assert.equal(all.length, 22);
+  const out = runCase({ ...all[0], variant: "yuma3" });
+  assert.equal(out.variant, "yuma3");
+  assert.equal(out.epochs.length, 40);
+  assert.deepEqual(variants, ["yuma1", "yuma2", "yuma2b", "yuma2c", "yuma3", "chain"]);
+});
+
+test("cases() is `taolab cases --json N`, value for value", () => {
+  const all = cases();
+  for (const n of [1, 7, 19, 22]) {
+    assert.deepEqual(all[n - 1], JSON.parse(cli("cases", "--json", String(n))), `case ${n}`);
+  }
+});
+
+// The determinism contract: every community case under every variant gives the CLI's JSON,
+// byte for byte (runCaseJson), and runCase's numbers are the same f64s, bit for bit.
+test("determinism: 22 cases × 6 variants, npm package == CLI", () => {
+  const all = cases();
+  for (let n = 1; n <= all.length; n++) {
+    for (const v of variants) {
+      const expected = cli("run", "--case", String(n), "--variant", v);
+      const text = runCaseJson({ ...all[n - 1], variant: v });
+      assert.equal(text + "\n", expected, `case ${n} ${v}: JSON text differs`);
+      const parsed = runCase(all[n - 1], v);
+      assert.ok(bitEqual(parsed, JSON.parse(expected)), `case ${n} ${v}: values differ`);
+    }
+  }
+});
+
+function bitEqual(a, b) {
+  if (typeof a === "number") return typeof b === "number" && Object.is(a, b);
+  if (a === null || typeof a !== "object") return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => bitEqual(a[k], b[k]));
+}
+
+test("errors are Errors with the CLI's message", () => {
+  const input = { epochs: [{ weights: [[1, 2], [3, 4]], stakes: [1] }] };
+  const dir = mkdtempSync(join(tmpdir(), "taolab-err-"));
+  const path = join(dir, "bad.json");
+  execFileSync("sh", ["-c", `cat > ${path}`], { input: JSON.stringify(input) });
+  let cliMessage = "";
+  try {
+    cli("run", "--input", path);
+  } catch (e) {
+    cliMessage = String(e.stderr).trim();
+  }
+  assert.throws(() => runCase(input), (e) => e instanceof Error && `error: ${e.message}` === cliMessage);
+  assert.throws(() => runCase({ epochs: [{ weights: [[1, NaN]], stakes: [1] }] }), {
+    message: "epochs[0].weights[0][1] is NaN",
+  });
+  assert.throws(() => runCase({ ...cases()[0], typo: 1 }), /unknown field `typo`/);
+  assert.throws(() => runEpoch({ weights: [[1]], stakes: [1] }, "yuma7"), /variant: unknown value 'yuma7'/);
+});
+
+test("chain epoch: stakes near 1e18 stay exact (BigInt in, BigUint64Array out)", () => {
+  const stake = new BigUint64Array([999_999_999_999_999_999n, 1_000_000_000_000_000_001n, 3n]);
+  const input = {
+    n: 3,
+    block: 5000n,
+    lastUpdate: [4999, 4999, 4999],
+    blockAtRegistration: [0, 0, 0],
+    stake,
+    validatorPermit: [true, true, false],
+    weights: [[[2, 65535]], [[2, 65535]], []],
+    raoEmission: 18_000_000_000_000_000_001n,
+  };
+  const out = runEpoch(input, "chain");
+  assert.ok(out.stake instanceof BigUint64Array);
+  assert.deepEqual([...out.stake], [...stake]);
+  assert.deepEqual([...out.incentive], [0, 0, 65535]);
+  const total = out.emission.reduce((s, x) => s + x, 0n);
+  assert.ok(total <= input.raoEmission && total > input.raoEmission - 1_000_000_000_000_000n);
+  // The JSON text path keeps the integers exact too, and matches the typed result.
+  const text = runEpochJson(
+    JSON.stringify(input, (_, x) => (typeof x === "bigint" ? `@${x}@` : x instanceof BigUint64Array ? [...x] : x))
+      .replace(/"@(\d+)@"/g, "$1"),
+    "chain",
+  );
+  assert.match(text, /"stake": \[\s*999999999999999999,\s*1000000000000000001,\s*3\s*\]/);
+  assert.throws(() => runEpoch({ ...input, raoEmission: 2 ** 60 }, "chain"), /expected u64/);
+});
+
+test("emission schedule: halvings with bigints", () => {
+  const rows = emissionSchedule({ halvings: 3 });
+  assert.equal(rows.length, 4);
+  assert.equal(rows[1].issuanceThreshold, 10_500_000_000_000_000n);
+  assert.equal(rows[1].date, "2025-12-14");
+  assert.equal(rows[2].emissionPerBlock, 250_000_000n);
+  const cliRows = JSON.parse(cli("schedule", "--format", "json", "--halvings", "3"));
+  assert.deepEqual(rows.map((r) => r.date), cliRows.map((r) => r.date));
+  assert.deepEqual(rows.map((r) => r.block === null ? null : Number(r.block)), cliRows.map((r) => r.block));
+  assert.ok(emissionSchedule({ recycledPerBlock: 100_000_000n })[2].block > rows[2].block);
+});
+
+test("a world gives the CLI's series, exactly", () => {
+  const text = readFileSync(SCENARIO, "utf8");
+  const out = mkdtempSync(join(tmpdir(), "taolab-world-"));
+  cli("world", "--scenario", SCENARIO, "--blocks", "3000", "--seed", "5", "--out", out);
+  const world = new World(text, { seed: 5 });
+  assert.equal(world.step(3000), 3000);
+  assert.equal(world.seriesJson(), readFileSync(join(out, "series.json"), "utf8"));
+  // Typed series against the CLI's CSV, integer for integer (issuance > 2^53).
+  const csv = readFileSync(join(out, "blocks.csv"), "utf8").trim().split("\n");
+  const head = csv[0].split(",");
+  const col = head.indexOf("issuance");
+  const issuance = world.blockSeries().issuance;
+  assert.ok(issuance instanceof BigUint64Array);
+  assert.equal(issuance.length, csv.length - 1);
+  csv.slice(1).forEach((line, i) => assert.equal(issuance[i], BigInt(line.split(",")[col])));
+  const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+  assert.equal(Number(world.block), summary.finalBlock);
+  assert.equal(world.subnets().length, summary.subnets.length);
+  world.free();
+  assert.throws(() => world.block, /freed/);
+});
+
+test("the default network steps too", () => {
+  const world = new World();
+  let calls = 0;
+  assert.equal(world.step(2000, () => { calls++; }), 2000);
+  assert.equal(calls, 2);
+  assert.equal(world.subnets().length, 64);
+  assert.ok(world.ledger().taoMinted > 0n);
+  world.free();
+});

@@ -1,0 +1,202 @@
+//! The raw layer in a real JS engine: Node (`wasm-bindgen-test-runner`) and headless Chromium
+//! (`WASM_BINDGEN_USE_BROWSER=1`). `scripts/npm.sh test` runs both.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, BigUint64Array, Function, Reflect, Uint16Array, JSON};
+use taolab_wasm::{
+    cases_json, emission_schedule, run_case_json, run_chain_epoch, run_epoch_json, WorldHandle,
+};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn parse(text: &str) -> JsValue {
+    JSON::parse(text).expect("test JSON parses")
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).expect("property")
+}
+
+fn message(e: JsValue) -> String {
+    e.dyn_into::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|v| format!("not an Error: {v:?}"))
+}
+
+fn case1() -> JsValue {
+    let all = parse(&cases_json().expect("cases"));
+    Array::from(&all).get(0)
+}
+
+#[wasm_bindgen_test]
+fn cases_are_the_22_run_inputs() {
+    let all = Array::from(&parse(&cases_json().expect("cases")));
+    assert_eq!(all.length(), 22);
+    let c = all.get(0);
+    assert_eq!(
+        get(&c, "name").as_string().as_deref(),
+        Some("Case 1 - kappa moves first")
+    );
+    assert!(get(&c, "variant").is_undefined());
+    assert_eq!(Array::from(&get(&c, "epochs")).length(), 40);
+}
+
+#[wasm_bindgen_test]
+fn run_case_object_equals_run_case_text() {
+    // The object path (serde-wasm-bindgen, exact floats) and the text path (the CLI's
+    // parser) give the same output, to the byte.
+    let c = case1();
+    let text = String::from(JSON::stringify(&c).expect("stringify"));
+    for v in ["yuma1", "yuma2", "yuma2b", "yuma2c", "yuma3", "chain"] {
+        let a = run_case_json(c.clone(), Some(v.into()), false, None).expect("object");
+        let b = run_case_json(JsValue::from_str(&text), Some(v.into()), false, None).expect("text");
+        assert_eq!(a, b, "{v}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn case1_yuma2_values() {
+    // Case 1, epoch 0: two validators at 0.8/0.1/0.1 stake, all on server 1 → the whole
+    // incentive to S1; dividends follow stake (D̂ = D/(ΣD+1e-6)).
+    let out = parse(&run_case_json(case1(), Some("yuma2".into()), false, None).expect("run"));
+    assert_eq!(get(&out, "variant").as_string().as_deref(), Some("yuma2"));
+    let e0 = Array::from(&get(&out, "epochs")).get(0);
+    let inc: Vec<f64> = Array::from(&get(&e0, "incentive"))
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect();
+    assert_eq!(inc, vec![1.0, 0.0]);
+    let div: Vec<f64> = Array::from(&get(&e0, "dividends"))
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect();
+    assert!((div[0] - 0.8).abs() < 1e-5 && (div[1] - 0.1).abs() < 1e-5, "{div:?}");
+}
+
+#[wasm_bindgen_test]
+fn errors_carry_the_cli_messages() {
+    let bad = |json: &str| {
+        message(run_case_json(parse(json), None, false, None).expect_err("must fail"))
+    };
+    assert_eq!(
+        bad(r#"{"epochs":[{"weights":[[1,-1]],"stakes":[1]}]}"#),
+        "epochs[0].weights[0][1] is negative (-1)"
+    );
+    assert_eq!(
+        bad(r#"{"epochs":[{"weights":[[1,1],[1,1]],"stakes":[1]}]}"#),
+        "epochs[0].stakes has 1 entries, epochs[0].weights has 2 rows"
+    );
+    assert!(bad(r#"{"epochs":[],"bogus":1}"#).starts_with("invalid input: unknown field `bogus`"));
+    let text = run_case_json(JsValue::from_str("{\"epochs\": [}"), None, false, None)
+        .expect_err("syntax");
+    assert!(message(text).starts_with("invalid input: expected value at line 1"));
+    let v = run_case_json(case1(), Some("yuma9".into()), false, None).expect_err("variant");
+    assert_eq!(
+        message(v),
+        "variant: unknown value 'yuma9' (expected one of: yuma1, yuma2, yuma2b, yuma2c, yuma3, chain)"
+    );
+    let e = run_epoch_json(JsValue::from_f64(3.0), None, false).expect_err("number");
+    assert_eq!(message(e), "input must be a JSON string or an object");
+}
+
+#[wasm_bindgen_test]
+fn progress_is_reported_and_can_cancel() {
+    let seen = Array::new();
+    let record = Function::new_with_args("done, total", "this.push([done, total]);");
+    let record = record.bind(&seen);
+    run_case_json(case1(), None, false, Some(record)).expect("run");
+    assert_eq!(seen.length(), 40);
+    let stop = Function::new_with_args("done, total", "return done < 3;");
+    assert!(run_case_json(case1(), None, false, Some(stop)).is_err());
+    let throw = Function::new_no_args("throw new RangeError('stop here');");
+    let e = run_case_json(case1(), None, false, Some(throw)).expect_err("thrown");
+    assert!(e.is_instance_of::<js_sys::RangeError>());
+}
+
+#[wasm_bindgen_test]
+fn float_epoch() {
+    let out = parse(
+        &run_epoch_json(
+            parse(r#"{"weights":[[1,0],[0,1]],"stakes":[3,1]}"#),
+            Some("yuma3".into()),
+            false,
+        )
+        .expect("epoch"),
+    );
+    let stake: Vec<f64> = Array::from(&get(&out, "stake"))
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect();
+    assert_eq!(stake, vec![0.75, 0.25]);
+}
+
+/// Stakes near 1e18 rao (above 2^53) as BigInt in, BigUint64Array out: nothing is rounded.
+#[wasm_bindgen_test]
+fn chain_epoch_keeps_u64_exact() {
+    let input = parse(
+        r#"{"n":3,"block":1000,"lastUpdate":[999,999,999],"blockAtRegistration":[0,0,0],
+            "validatorPermit":[true,true,false],"weights":[[[2,65535]],[[2,65535]],[]]}"#,
+    );
+    let big = [999_999_999_999_999_999u64, 1_000_000_000_000_000_001, 7];
+    let stake = BigUint64Array::new_with_length(3);
+    stake.copy_from(&big);
+    Reflect::set(&input, &"stake".into(), &stake).expect("set");
+    Reflect::set(&input, &"raoEmission".into(), &JsValue::from(u64::MAX)).expect("set");
+    // Typed arrays go through the JS wrapper's `plain` (Array.from); do the same here.
+    Reflect::set(&input, &"stake".into(), &Array::from(&stake)).expect("set");
+    let out = run_chain_epoch(input.clone()).expect("chain epoch");
+    let s = BigUint64Array::from(get(&out, "stake"));
+    assert_eq!(s.to_vec(), big.to_vec());
+    let emission = BigUint64Array::from(get(&out, "emission")).to_vec();
+    let total: u128 = emission.iter().map(|&x| x as u128).sum();
+    assert!(total <= u64::MAX as u128 && total > (u64::MAX as u128) * 99 / 100);
+    let inc = Uint16Array::from(get(&out, "incentive")).to_vec();
+    assert_eq!(inc, vec![0, 0, 65535]);
+    // A number above 2^53 is refused rather than rounded.
+    Reflect::set(&input, &"raoEmission".into(), &JsValue::from_f64(2f64.powi(60))).expect("set");
+    let e = message(run_chain_epoch(input).expect_err("unsafe number"));
+    assert!(e.contains("expected u64"), "{e}");
+}
+
+#[wasm_bindgen_test]
+fn chain_epoch_json_text_is_exact() {
+    let text = r#"{"n":2,"block":10,"lastUpdate":[9,9],"blockAtRegistration":[0,0],
+        "stake":[18446744073709551615,1],"validatorPermit":[true,false],
+        "weights":[[[1,65535]],[]],"raoEmission":999999999999999999}"#;
+    let out = run_epoch_json(JsValue::from_str(text), Some("chain".into()), false).expect("chain");
+    assert!(out.contains("\"stake\":[18446744073709551615,1]"), "{out}");
+}
+
+#[wasm_bindgen_test]
+fn schedule_rows() {
+    let rows = emission_schedule(None, None, None, None, Some(3)).expect("schedule");
+    assert_eq!(rows.length(), 4);
+    let first = rows.get(1);
+    assert_eq!(get(&first, "date").as_string().as_deref(), Some("2025-12-14"));
+    assert_eq!(
+        u64::try_from(get(&first, "issuanceThreshold")).expect("bigint"),
+        10_500_000_000_000_000
+    );
+    let e = emission_schedule(None, Some("14/12/2025".into()), None, None, None)
+        .expect_err("date");
+    assert_eq!(message(e), "fromDate '14/12/2025' is not a YYYY-MM-DD date");
+}
+
+#[wasm_bindgen_test]
+fn world_steps_and_records() {
+    let scenario = include_str!("../../examples/world-two-subnets.json");
+    let mut w = WorldHandle::new(JsValue::from_str(scenario), Some(1)).expect("world");
+    let start = w.block();
+    assert_eq!(w.step(1_000, None).expect("step"), 1_000);
+    assert_eq!(w.block(), start + 1_000);
+    let blocks = get(&w.block_series(), "issuance");
+    let issuance = BigUint64Array::from(blocks).to_vec();
+    assert_eq!(issuance.len(), 1_000);
+    assert!(issuance.windows(2).all(|p| p[0] <= p[1]));
+    assert_eq!(issuance.last().copied(), Some(w.issuance()));
+    let minted = u128::try_from(get(&w.ledger(), "taoMinted")).expect("bigint");
+    assert!(minted > 0);
+    assert_eq!(w.subnets().length(), 2);
+    let bad = WorldHandle::new(parse(r#"{"subnets":[],"bogus":1}"#), None);
+    assert!(message(bad.err().expect("unknown field")).contains("unknown field `bogus`"));
+}

@@ -52,11 +52,7 @@ fn case_1_chain_consensus_follows_the_big_validator() {
     let out = run_case(&case).unwrap();
     // Every validator weights one server fully in epoch 0: consensus 1 there.
     let first = &out.epochs[0];
-    assert!(
-        first.consensus.iter().any(|&c| c == 1.0),
-        "{:?}",
-        first.consensus
-    );
+    assert!(first.consensus.contains(&1.0), "{:?}", first.consensus);
     assert_eq!(
         first.weights.data.iter().filter(|&&w| w == 1.0).count(),
         case.shape().0

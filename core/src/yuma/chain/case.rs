@@ -44,12 +44,11 @@ const FIRST_BLOCK: u64 = 1000;
 pub fn chain_params(p: &Params, input: &mut ChainInput) {
     input.kappa = f64_to_u16_floor(p.kappa);
     input.bonds_penalty = f64_to_u16_floor(p.bond_penalty);
-    input.bonds_moving_average = (p.bond_moving_average * 1e6).round().clamp(0.0, 1e6) as u64;
+    input.bonds_moving_average = libm::round(p.bond_moving_average * 1e6).clamp(0.0, 1e6) as u64;
     input.liquid_alpha_enabled = p.liquid_alpha;
     input.alpha_low = f64_to_u16_floor(p.alpha_low);
     input.alpha_high = f64_to_u16_floor(p.alpha_high);
-    input.alpha_sigmoid_steepness = (p.alpha_sigmoid_steepness * 100.0)
-        .round()
+    input.alpha_sigmoid_steepness = libm::round(p.alpha_sigmoid_steepness * 100.0)
         .clamp(i16::MIN as f64, i16::MAX as f64) as i16;
     input.yuma3_enabled = p.yuma3_enabled;
 }
@@ -92,7 +91,7 @@ pub fn run_case_epochs(
         stake.clear();
         stake.extend(ep.stakes.iter().map(|&x| {
             if ssum > 0.0 {
-                (x / ssum * CASE_TOTAL_STAKE_RAO).floor() as u64
+                libm::floor(x / ssum * CASE_TOTAL_STAKE_RAO) as u64
             } else {
                 0
             }

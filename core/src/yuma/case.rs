@@ -178,20 +178,14 @@ impl Case {
                     ep.stakes.len()
                 )));
             }
-            for (i, row) in ep.weights.iter().enumerate() {
-                if row.len() != n {
-                    return Err(Error::shape(format!(
-                        "epochs[{e}].weights[{i}] has {} entries, epochs[0].weights[0] has {n}",
-                        row.len()
-                    )));
-                }
-                for (j, &w) in row.iter().enumerate() {
-                    check_non_negative(|| format!("epochs[{e}].weights[{i}][{j}]"), w)?;
-                }
-            }
-            for (i, &s) in ep.stakes.iter().enumerate() {
-                check_non_negative(|| format!("epochs[{e}].stakes[{i}]"), s)?;
-            }
+            check_matrix(
+                &format!("epochs[{e}].weights"),
+                &ep.weights,
+                v,
+                n,
+                "epochs[0].weights",
+            )?;
+            check_vector(&format!("epochs[{e}].stakes"), &ep.stakes)?;
             if let Some(c) = ep.reset_bonds_column {
                 if c >= n {
                     return Err(Error::invalid(
@@ -228,6 +222,43 @@ impl Case {
         }
         Ok(())
     }
+}
+
+/// Checks a `v × n` matrix given as rows: shape against `reference`, every value finite and
+/// non-negative. Errors name `field[i][j]`.
+pub(crate) fn check_matrix(
+    field: &str,
+    rows: &[Vec<f64>],
+    v: usize,
+    n: usize,
+    reference: &str,
+) -> Result<()> {
+    if rows.len() != v {
+        return Err(Error::shape(format!(
+            "{field} has {} rows, {reference} has {v}",
+            rows.len()
+        )));
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if r.len() != n {
+            return Err(Error::shape(format!(
+                "{field}[{i}] has {} entries, {reference}[0] has {n}",
+                r.len()
+            )));
+        }
+        for (j, &x) in r.iter().enumerate() {
+            check_non_negative(|| format!("{field}[{i}][{j}]"), x)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks every value of a vector is finite and non-negative. Errors name `field[i]`.
+pub(crate) fn check_vector(field: &str, xs: &[f64]) -> Result<()> {
+    for (i, &x) in xs.iter().enumerate() {
+        check_non_negative(|| format!("{field}[{i}]"), x)?;
+    }
+    Ok(())
 }
 
 /// The EMA weight reported for an epoch: one number, or one per (validator, server).

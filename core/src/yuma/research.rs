@@ -313,6 +313,24 @@ pub fn liquid_alpha(
     }
 }
 
+/// [`liquid_alpha`] into the matrix of the previous epoch's output when there is one, so a
+/// steady-state run does not allocate.
+fn liquid_alpha_reusing(
+    previous: &mut Alpha,
+    params: &Params,
+    wn: &[f64],
+    b_old: &[f64],
+    c: &[f64],
+    rows: usize,
+) -> Dense {
+    let mut m = match core::mem::take(previous) {
+        Alpha::Matrix(m) => m,
+        _ => Dense::default(),
+    };
+    liquid_alpha(params, wn, b_old, c, &mut m, rows);
+    m
+}
+
 /// Yuma 1, 2 and 2B: stake-weighted bonds.
 /// `Wb = (1−β)·W + β·Wc`, `B_ij = Sn_i·Wb_ij / Σ_k Sn_k·Wb_kj` (Yuma 1: `+1e-6`),
 /// `B_ema = α·B + (1−α)·B_old` (first epoch: `B`), Yuma 1 column-normalises `B_ema` again
@@ -370,16 +388,12 @@ fn stake_weighted_bonds(
     out.bonds.reset(v, n);
     match bonds_old {
         Some(b_old) if params.liquid_alpha && prev.is_some() => {
-            let mut alpha = match core::mem::take(&mut out.alpha) {
-                Alpha::Matrix(m) => m,
-                _ => Dense::default(),
-            };
-            liquid_alpha(
+            let alpha = liquid_alpha_reusing(
+                &mut out.alpha,
                 params,
                 &out.weights.data,
                 b_old,
                 &out.consensus,
-                &mut alpha,
                 v,
             );
             ema::ema_per_entry(
@@ -472,16 +486,12 @@ fn relative_bonds(
                         .map(|(&a, &b)| a.max(b)),
                 ),
             }
-            let mut alpha = match core::mem::take(&mut out.alpha) {
-                Alpha::Matrix(m) => m,
-                _ => Dense::default(),
-            };
-            liquid_alpha(
+            let alpha = liquid_alpha_reusing(
+                &mut out.alpha,
                 params,
                 &out.weights.data,
                 b_old,
                 &ws.consensus_for_alpha,
-                &mut alpha,
                 v,
             );
             Some(alpha)

@@ -1,9 +1,9 @@
 //! One float epoch on its own: the `taolab epoch` input for the research variants.
 
-use super::case::EpochOutput;
+use super::case::{check_matrix, check_vector, EpochOutput};
 use super::params::{Params, Variant};
 use super::research::{self, Workspace};
-use crate::error::{check_non_negative, Error, Result};
+use crate::error::{Error, Result};
 use crate::limits;
 use crate::math::Dense;
 use alloc::format;
@@ -58,23 +58,7 @@ pub struct PreviousEpoch {
 }
 
 fn matrix(field: &str, rows: &[Vec<f64>], v: usize, n: usize) -> Result<Dense> {
-    if rows.len() != v {
-        return Err(Error::shape(format!(
-            "{field} has {} rows, weights has {v}",
-            rows.len()
-        )));
-    }
-    for (i, r) in rows.iter().enumerate() {
-        if r.len() != n {
-            return Err(Error::shape(format!(
-                "{field}[{i}] has {} entries, weights[0] has {n}",
-                r.len()
-            )));
-        }
-        for (j, &x) in r.iter().enumerate() {
-            check_non_negative(|| format!("{field}[{i}][{j}]"), x)?;
-        }
-    }
+    check_matrix(field, rows, v, n, "weights")?;
     Ok(Dense::from_rows(rows, n))
 }
 
@@ -122,9 +106,7 @@ impl EpochInput {
             )));
         }
         matrix("weights", &self.weights, v, n)?;
-        for (i, &s) in self.stakes.iter().enumerate() {
-            check_non_negative(|| format!("stakes[{i}]"), s)?;
-        }
+        check_vector("stakes", &self.stakes)?;
         if let Some(p) = &self.previous {
             matrix("previous.bonds", &p.bonds, v, n)?;
             if let Some(c) = &p.consensus {
@@ -134,9 +116,7 @@ impl EpochInput {
                         c.len()
                     )));
                 }
-                for (j, &x) in c.iter().enumerate() {
-                    check_non_negative(|| format!("previous.consensus[{j}]"), x)?;
-                }
+                check_vector("previous.consensus", c)?;
             }
             if let Some(w) = &p.weights {
                 matrix("previous.weights", w, v, n)?;

@@ -9,9 +9,6 @@ step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
 step "setup"
 scripts/setup.sh all
 
-step "formatting"
-cargo fmt --all -- --check
-
 step "no_std build of core (wasm32-unknown-unknown, alloc + libm)"
 cargo build -p taolab --no-default-features --target wasm32-unknown-unknown
 
@@ -24,5 +21,8 @@ for s in npm site gpu; do
     "scripts/$s.sh" test
   fi
 done
+
+step "formatting (cargo fmt --check)"
+cargo fmt --all -- --check
 
 step "done in $(( $(date +%s) - start ))s"

@@ -32,6 +32,25 @@ use crate::math::fixed::topk::topk_into;
 use crate::math::fixed::{I32F32, I64F64, I96F32, ONE, ZERO};
 use alloc::vec::Vec;
 
+/// `saturating_mul` / `saturating_add` of I32F32 as plain 64/128-bit integer operations (the
+/// same bits as `substrate-fixed`: the exact product shifted right 32 — floor — and clamped).
+trait FastOps {
+    fn smul(self, b: I32F32) -> I32F32;
+    fn sadd(self, b: I32F32) -> I32F32;
+}
+
+impl FastOps for I32F32 {
+    #[inline(always)]
+    fn smul(self, b: I32F32) -> I32F32 {
+        let p = (self.to_bits() as i128 * b.to_bits() as i128) >> 32;
+        I32F32::from_bits(p.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
+    }
+    #[inline(always)]
+    fn sadd(self, b: I32F32) -> I32F32 {
+        I32F32::from_bits(self.to_bits().saturating_add(b.to_bits()))
+    }
+}
+
 /// Marks a clipped weight that `col_clip_sparse` dropped (weights are never negative).
 const ABSENT: I32F32 = I32F32::from_bits(-1);
 
@@ -75,7 +94,7 @@ impl Csr {
         sums.fill(ZERO);
         for (&j, &v) in self.col.iter().zip(&self.val) {
             let s = &mut sums[j as usize];
-            *s = s.saturating_add(v);
+            *s = s.sadd(v);
         }
         for (&j, v) in self.col.iter().zip(self.val.iter_mut()) {
             let s = sums[j as usize];
@@ -295,7 +314,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             if v != ABSENT {
                 t = t.wrapping_add(v.to_bits());
                 let r = &mut ws.incentive[j as usize];
-                *r = r.saturating_add(ai.saturating_mul(v));
+                *r = r.sadd(ai.smul(v));
             }
         }
         ws.validator_trust.push(I32F32::from_bits(t));
@@ -322,11 +341,12 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     ws.alpha = ONE.saturating_sub(I32F32::saturating_from_num(bma));
     ws.alphas.clear();
     ws.bonds.clear();
+    let u16_max = Recip::new(u16_to_fixed(u16::MAX));
     for row in &input.bonds {
         for &(j, b) in row {
             if last_tempo > bar[j as usize] {
                 let v = if input.yuma3_enabled {
-                    u16_proportion_to_fixed(b)
+                    u16_max.div(u16_to_fixed(b))
                 } else {
                     u16_to_fixed(b)
                 };
@@ -361,7 +381,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         ws.sums.fill(ZERO);
         for (&j, &v) in ws.ema.col.iter().zip(&ws.ema.val) {
             let s = &mut ws.sums[j as usize];
-            *s = s.saturating_add(v);
+            *s = s.sadd(v);
         }
         for i in 0..n {
             let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
@@ -369,7 +389,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             for (&j, &v) in ws.ema.col[a..b].iter().zip(&ws.ema.val[a..b]) {
                 let s = ws.sums[j as usize];
                 let bn = if s != ZERO { qdiv(v, s) } else { v };
-                t = t.wrapping_add(bn.saturating_mul(ws.incentive[j as usize]).to_bits());
+                t = t.wrapping_add(bn.smul(ws.incentive[j as usize]).to_bits());
             }
             ws.dividends[i] = I32F32::from_bits(t)
                 .checked_mul(ws.active_stake[i])
@@ -383,12 +403,11 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         for i in 0..n {
             let ai = ws.active_stake[i];
             let (a, b) = (ws.wb.ptr[i], ws.wb.ptr[i + 1]);
-            ws.delta
-                .extend(ws.wb.val[a..b].iter().map(|v| v.saturating_mul(ai)));
+            ws.delta.extend(ws.wb.val[a..b].iter().map(|v| v.smul(ai)));
         }
         sums.fill(ZERO);
         for (&j, &v) in ws.wb.col.iter().zip(&ws.delta) {
-            sums[j as usize] = sums[j as usize].saturating_add(v);
+            sums[j as usize] = sums[j as usize].sadd(v);
         }
         for (&j, v) in ws.wb.col.iter().zip(ws.delta.iter_mut()) {
             let s = sums[j as usize];
@@ -408,7 +427,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
             let mut d = ZERO;
             for (&j, &v) in ws.ema.col[a..b].iter().zip(&ws.ema.val[a..b]) {
-                d = d.saturating_add(ws.incentive[j as usize].saturating_mul(v));
+                d = d.sadd(ws.incentive[j as usize].smul(v));
             }
             ws.dividends[i] = d;
         }
@@ -545,7 +564,7 @@ fn bond_weights(n: usize, beta: I32F32, ws: &mut Workspace) {
             let v1 = w.val[e as usize];
             let c = ws.clipped[e as usize];
             let v2 = if c == ABSENT { ZERO } else { c };
-            let v = v1.saturating_add(beta.saturating_mul(v2.saturating_sub(v1)));
+            let v = v1.sadd(beta.smul(v2.saturating_sub(v1)));
             if ZERO < v {
                 wb.push(j, v);
             }
@@ -576,11 +595,11 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], ws: &mut Workspace) {
                 let j = jp.min(jq);
                 let mut v = ZERO;
                 if jp == j {
-                    v = v.saturating_add(alpha.saturating_mul(ws.delta[p]));
+                    v = v.sadd(alpha.smul(ws.delta[p]));
                     p += 1;
                 }
                 if jq == j {
-                    v = v.saturating_add(one_minus.saturating_mul(ws.bonds.val[q]));
+                    v = v.sadd(one_minus.smul(ws.bonds.val[q]));
                     q += 1;
                 }
                 if v > ZERO {
@@ -599,7 +618,7 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], ws: &mut Workspace) {
                 ws.acc[ju] = ZERO;
                 ws.row_cols.push((j, 0));
             }
-            ws.acc[ju] = ws.acc[ju].saturating_add(alpha.saturating_mul(v));
+            ws.acc[ju] = ws.acc[ju].sadd(alpha.smul(v));
         }
         let (a, b) = (ws.bonds.ptr[i], ws.bonds.ptr[i + 1]);
         for (&j, &v) in ws.bonds.col[a..b].iter().zip(&ws.bonds.val[a..b]) {
@@ -609,7 +628,7 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], ws: &mut Workspace) {
                 ws.acc[ju] = ZERO;
                 ws.row_cols.push((j, 0));
             }
-            ws.acc[ju] = ws.acc[ju].saturating_add(one_minus.saturating_mul(v));
+            ws.acc[ju] = ws.acc[ju].sadd(one_minus.smul(v));
         }
         ws.row_cols.sort_unstable_by_key(|e| e.0);
         for &(j, _) in &ws.row_cols {
@@ -660,18 +679,14 @@ fn ema_liquid(input: &ChainInput, ws: &mut Workspace) {
         for k in ba..bb {
             let ju = ws.bonds.col[k] as usize;
             if ws.mark[ju] == stamp {
-                ws.acc2[ju] = ONE
-                    .saturating_sub(ws.acc[ju])
-                    .saturating_mul(ws.bonds.val[k]);
+                ws.acc2[ju] = ONE.saturating_sub(ws.acc[ju]).smul(ws.bonds.val[k]);
             }
         }
         for k in a..b {
             let j = ws.wb.col[k];
             let ju = j as usize;
             let al = ws.acc[ju];
-            let v = ws.acc2[ju]
-                .saturating_add(al.saturating_mul(ws.wb.val[k]).max(ZERO))
-                .min(ONE);
+            let v = ws.acc2[ju].sadd(al.smul(ws.wb.val[k]).max(ZERO)).min(ONE);
             if v > ZERO {
                 ws.ema.push(j, v);
                 ws.alphas.push((i as u32, j, al));
@@ -698,7 +713,7 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
     let (inc, div) = (&ws.incentive, &ws.dividends);
     let mut esum = 0i64;
     for i in 0..n {
-        esum = esum.wrapping_add(inc[i].saturating_add(div[i]).to_bits());
+        esum = esum.wrapping_add(inc[i].sadd(div[i]).to_bits());
     }
     let esum = I32F32::from_bits(esum);
     let mut csum = esum;
@@ -733,8 +748,7 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
             }
             None => {
                 out.validator_emission.push(to_rao(norm(div[i], esum)));
-                out.emission
-                    .push(to_rao(norm(inc[i].saturating_add(div[i]), csum)));
+                out.emission.push(to_rao(norm(inc[i].sadd(div[i]), csum)));
             }
         }
     }

@@ -30,6 +30,8 @@ enum Command {
     Schedule(commands::schedule::Args),
     /// Run the multi-subnet economy and write its series (CSV and JSON) to a directory.
     World(commands::world::Args),
+    /// Run a study: the consensus-guarantee map, or a parameter sweep (grid or random).
+    Sweep(commands::sweep::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Cases(a) => commands::cases::run(a),
         Command::Schedule(a) => commands::schedule::run(a),
         Command::World(a) => commands::world::run(a),
+        Command::Sweep(a) => commands::sweep::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

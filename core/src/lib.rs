@@ -26,14 +26,18 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod agents;
 pub mod emission;
 pub mod error;
+#[cfg(feature = "gpu")]
+pub mod gpu;
 pub mod limits;
 pub mod math;
 pub mod metagraph;
 pub mod pool;
 pub mod preset;
 pub mod registry;
+pub mod study;
 pub mod units;
 pub mod world;
 pub mod yuma;

@@ -4,4 +4,5 @@ pub mod cases;
 pub mod epoch;
 pub mod run;
 pub mod schedule;
+pub mod sweep;
 pub mod world;

@@ -1,0 +1,230 @@
+//! `taolab sweep`: the consensus-guarantee map (`sweep consensus-map`) and generic parameter
+//! sweeps (`sweep --grid FILE`), written as CSV or JSON lines.
+
+mod plot;
+
+use crate::io::{read_input, CliError, CliResult};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use taolab::study::sweep::{run_sweep, Shard, SweepFormat, SweepSpec};
+use taolab::study::{consensus_map, consensus_map_cpu, ConsensusMap, ConsensusMapConfig};
+use taolab::yuma::batch::BatchScorer;
+use taolab::yuma::Variant;
+
+/// Arguments of `taolab sweep`.
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Option<Study>,
+    /// Sweep specification (.json or .toml): scenario, parameter grid or random ranges,
+    /// repetitions, seed, metrics.
+    #[arg(long, value_name = "FILE")]
+    grid: Option<String>,
+    /// Run only shard i of n (1-based, `--shard 2/8`); the shards' outputs concatenate
+    /// (only shard 1 writes the CSV header).
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Output format: csv or jsonl.
+    #[arg(long, default_value = "csv")]
+    format: String,
+    /// Output file (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    out: Option<String>,
+}
+
+#[derive(clap::Subcommand)]
+enum Study {
+    /// subtensor's consensus-guarantee map: 11 × 51 × 51 single epochs, written as CSV rows
+    /// `major_stake,major_weight,minor_weight,weight_dev,major_ratio`.
+    ConsensusMap(MapArgs),
+}
+
+#[derive(clap::Args)]
+struct MapArgs {
+    /// Epoch rule: chain (exact, default), yuma1, yuma2, yuma2b, yuma2c, yuma3.
+    #[arg(long, default_value = "chain")]
+    variant: String,
+    /// Bond penalty β (0, 0.5 and 1 in the study).
+    #[arg(long, default_value_t = 1.0)]
+    bond_penalty: f64,
+    /// κ, the consensus quantile.
+    #[arg(long, default_value_t = 0.5)]
+    kappa: f64,
+    /// σ_W, the spread of the weight draws.
+    #[arg(long, default_value_t = 0.4)]
+    sigma_w: f64,
+    /// Generator seed (ChaCha8).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// W_H and W_C levels from 1 down to 0 (51 = steps of 0.02).
+    #[arg(long, default_value_t = 51)]
+    levels: usize,
+    /// Scoring backend for the float variants: cpu, gpu or auto.
+    #[arg(long, default_value = "auto")]
+    backend: String,
+    /// Output CSV file (`-` for stdout).
+    #[arg(long, value_name = "FILE.csv")]
+    out: String,
+    /// Also draw the compound retention plot (.svg or .png).
+    #[arg(long, value_name = "FILE.svg|png")]
+    plot: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> CliResult {
+    match args.command {
+        Some(Study::ConsensusMap(m)) => run_map(m),
+        None => run_grid(args),
+    }
+}
+
+fn bar(total: u64, unit: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{{bar:40}} {{pos}}/{{len}} {unit} ({{per_sec}}, eta {{eta}})"
+    )) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The scorer a `--backend` names, for the float variants. `None` means the CPU path
+/// (parallel under rayon).
+fn backend(name: &str) -> CliResult<Option<Box<dyn BatchScorer>>> {
+    match name {
+        "cpu" | "auto" => Ok(None),
+        "gpu" => Err(CliError(
+            "--backend gpu: this taolab was built without the gpu feature".into(),
+        )),
+        other => Err(CliError(format!(
+            "--backend: unknown value '{other}' (expected one of: cpu, gpu, auto)"
+        ))),
+    }
+}
+
+fn run_map(m: MapArgs) -> CliResult {
+    let variant: Variant = m
+        .variant
+        .parse()
+        .map_err(|e: taolab::Error| CliError(format!("--variant: {e}")))?;
+    let mut cfg = ConsensusMapConfig {
+        variant,
+        sigma_w: m.sigma_w,
+        seed: m.seed,
+        weight_levels: m.levels,
+        ..ConsensusMapConfig::default()
+    };
+    cfg.params.kappa = m.kappa;
+    cfg.params.bond_penalty = m.bond_penalty;
+    cfg.validate()
+        .map_err(|e| CliError(format!("consensus map: {e}")))?;
+    let scorer = backend(&m.backend)?;
+    let total = cfg.points();
+    let pb = bar(total as u64, "epochs");
+    let start = std::time::Instant::now();
+    let mut progress = |done: usize, _: usize| {
+        pb.set_position(done as u64);
+        true
+    };
+    let map = match scorer {
+        Some(mut s) if variant != Variant::Chain => consensus_map(&cfg, s.as_mut(), &mut progress)?,
+        _ => consensus_map_cpu(&cfg, &mut progress)?,
+    };
+    pb.finish_and_clear();
+    let secs = start.elapsed().as_secs_f64();
+    write_out(&m.out, map.to_csv().as_bytes())?;
+    if let Some(p) = &m.plot {
+        plot::draw(&map, p)?;
+    }
+    eprintln!(
+        "{total} epochs ({}, β = {}, κ = {}, σ_W = {}, seed {}) in {secs:.2} s; wrote {}{}",
+        variant,
+        cfg.params.bond_penalty,
+        cfg.params.kappa,
+        cfg.sigma_w,
+        cfg.seed,
+        m.out,
+        m.plot
+            .as_ref()
+            .map(|p| format!(" and {}", p.display()))
+            .unwrap_or_default()
+    );
+    let _ = print_summary(&map);
+    Ok(())
+}
+
+/// The headline thresholds on stderr: W_H needed at W_C = 1 per stake level.
+fn print_summary(map: &ConsensusMap) -> Option<()> {
+    let parts: Vec<String> = map
+        .config
+        .stake_levels
+        .iter()
+        .enumerate()
+        .map(|(l, s)| {
+            let c = map.contour(l);
+            match c.first().filter(|p| p.1 >= 1.0 - 1e-9) {
+                Some(p) => format!("{s:.2}: {:.2}", p.0),
+                None => format!("{s:.2}: -"),
+            }
+        })
+        .collect();
+    eprintln!(
+        "honest utility W_H needed at W_C = 1, per S_H: {}",
+        parts.join(", ")
+    );
+    Some(())
+}
+
+fn write_out(path: &str, bytes: &[u8]) -> CliResult {
+    if path == "-" {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()?;
+        Ok(())
+    } else {
+        std::fs::write(Path::new(path), bytes).map_err(|e| CliError(format!("--out {path}: {e}")))
+    }
+}
+
+fn run_grid(args: Args) -> CliResult {
+    let Some(grid) = &args.grid else {
+        return Err(CliError(
+            "sweep: give a study (`taolab sweep consensus-map --out map.csv`) or --grid FILE"
+                .into(),
+        ));
+    };
+    let text = read_input(grid)?;
+    let spec = if grid.ends_with(".toml") {
+        SweepSpec::from_toml(&text)?
+    } else {
+        SweepSpec::from_json(&text)?
+    };
+    let shard = match &args.shard {
+        Some(s) => Shard::parse(s)?,
+        None => Shard::default(),
+    };
+    let format = SweepFormat::parse(&args.format)?;
+    let runs = spec.runs()?.len();
+    let mine = shard.range(runs);
+    let pb = bar(mine.len() as u64, "runs");
+    let out = run_sweep(&spec, shard, format, &mut |done, _| {
+        pb.set_position(done as u64);
+        true
+    })?;
+    pb.finish_and_clear();
+    let path = args.out.as_deref().unwrap_or("-");
+    write_out(path, out.as_bytes())?;
+    if path != "-" {
+        eprintln!(
+            "{} of {runs} runs (shard {}/{}) written to {path}",
+            mine.len(),
+            shard.index + 1,
+            shard.count
+        );
+    }
+    Ok(())
+}

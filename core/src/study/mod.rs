@@ -1,0 +1,19 @@
+//! Studies: Monte Carlo maps and parameter sweeps over the model.
+//!
+//! * [`consensus_map`] — subtensor's consensus-guarantee study (spec/consensus-guarantees.md):
+//!   11 × 51 × 51 single epochs of an honest majority against a cabal, chain-exact by default.
+//! * [`normal`] — the seeded normal generator the studies draw from (ChaCha8 + Box–Muller).
+//! * [`sweep`] — grid and random sweeps over scenario parameters, with Monte Carlo
+//!   repetitions, sharding and a long-table output.
+//! * [`scenarios`] — the studies shipped as scenarios (weight copying with and without
+//!   commit-reveal, a 40 % cabal, a lazy validator, move-first against followers).
+
+pub mod consensus_map;
+pub mod normal;
+pub mod scenarios;
+pub mod sweep;
+
+pub use consensus_map::{
+    consensus_map, consensus_map_cpu, retention_threshold, ConsensusMap, ConsensusMapConfig,
+    ConsensusRow,
+};

@@ -6,6 +6,9 @@ use sha2::{Digest, Sha256};
 use taolab::emission::SharePolicy;
 use taolab::preset::Preset;
 use taolab::world::{default_scenario, Arithmetic, Scenario, World};
+use taolab::yuma::chain::{epoch as chain_epoch, ChainInput};
+use taolab::yuma::research;
+use taolab::yuma::{EpochOutput, Variant};
 
 /// Checks that every rao minted is accounted for.
 fn assert_conserved(w: &World) {
@@ -234,4 +237,168 @@ fn golden_default_world_10000_blocks() {
     let expected =
         std::fs::read_to_string(path).expect("golden file; run with TAOLAB_BLESS=1 to create it");
     assert_eq!(summary, expected);
+}
+
+/// One subnet: validators 0–2 with stake and fixed weights, miners 3–7 without stake, tempo 10.
+fn small_scenario(arith: &str, hyper: &str) -> Scenario {
+    Scenario::from_json(&format!(
+        r#"{{"arithmetic": "{arith}", "subnets": [{{"netuid": 1, "tempo": 10,
+            "poolTao": 1000, "poolAlpha": 10000, "maxValidators": 3, "hyperparams": {hyper},
+            "neurons": [{{"stake": 1000}}, {{"stake": 600}}, {{"stake": 300}}, {{"stake": 0}},
+                        {{"stake": 0}}, {{"stake": 0}}, {{"stake": 0}}, {{"stake": 0}}],
+            "weights": {{"kind": "fixed", "rows": [
+                {{"uid": 0, "targets": [[3, 1.0], [4, 2.0], [5, 3.0]]}},
+                {{"uid": 1, "targets": [[3, 1.0], [4, 2.0], [6, 1.0]]}},
+                {{"uid": 2, "targets": [[7, 1.0], [3, 1.0], [0, 5.0]]}}]}}}}]}}"#
+    ))
+    .unwrap()
+}
+
+/// Steps one block at a time until an epoch runs; returns the world before that block.
+fn step_to_epoch(w: &mut World) -> World {
+    loop {
+        let before = w.clone();
+        let epochs = w.recorder().epochs.len();
+        w.step(1).unwrap();
+        if w.recorder().epochs.len() > epochs {
+            return before;
+        }
+    }
+}
+
+/// The chain arithmetic runs `yuma::chain::epoch` on the subnet's storage (weights re-set,
+/// bonds and permits carried, `lastMechanismStepBlock`), with `raoEmission = S + V + R`, and
+/// pays the miners its server emission and the validators V by its validator emission.
+#[test]
+fn chain_world_runs_the_chain_epoch_and_carries_its_state() {
+    for hyper in [
+        "{}",
+        r#"{"yuma3": false}"#,
+        r#"{"liquidAlpha": true, "kappa": 40000, "bondsPenalty": 30000}"#,
+    ] {
+        let mut w = World::new(&small_scenario("chain", hyper), 1).unwrap();
+        for epoch in 0..4 {
+            let before = step_to_epoch(&mut w);
+            let (s0, s1) = (&before.subnets()[0], &w.subnets()[0]);
+            let b = w.block();
+            let p = s1.last_drained;
+            let n = s0.neurons.len();
+            let mut st = s0.chain.clone();
+            for r in &s0.rows {
+                st.set_weights(r.uid as usize, &r.entries, b);
+            }
+            let mut inp = ChainInput::new(n, b, p.server + p.validator + p.root);
+            inp.tempo = 10;
+            inp.max_allowed_validators = 3;
+            inp.stake = Some(s0.neurons.stake.clone());
+            inp.yuma3_enabled = s0.hyper.yuma3;
+            inp.liquid_alpha_enabled = s0.hyper.liquid_alpha;
+            inp.kappa = s0.hyper.kappa;
+            inp.bonds_penalty = s0.hyper.bonds_penalty;
+            st.fill_input(&mut inp);
+            let out = chain_epoch(&inp).unwrap();
+            assert_eq!(s1.chain.bonds, out.bonds, "{hyper} epoch {epoch}");
+            assert_eq!(s1.chain.validator_permit, out.validator_permit);
+            assert_eq!(s1.chain.last_mechanism_step_block, b);
+            assert!(out.incentive.iter().any(|&x| x > 0), "{hyper}");
+            let div_total: u64 = out.validator_emission.iter().sum();
+            for u in 0..n {
+                let delta = s1.neurons.stake[u] - s0.neurons.stake[u];
+                let want = out.server_emission[u]
+                    + if out.validator_emission[u] > 0 {
+                        (p.validator as u128 * out.validator_emission[u] as u128
+                            / div_total as u128) as u64
+                    } else {
+                        0
+                    };
+                // U96F32 share × pool may floor one rao below the exact quotient.
+                assert!(
+                    delta <= want && want - delta <= 1,
+                    "{hyper} epoch {epoch} uid {u}: {delta} vs {want}"
+                );
+            }
+            if epoch > 0 {
+                assert!(s1.chain.bonds.iter().any(|r| !r.is_empty()));
+            }
+        }
+        assert_conserved(&w);
+    }
+}
+
+/// The float arithmetic runs `yuma::research::epoch` (Yuma 3 by default, or the scenario's
+/// variant) with the previous output as its state, and splits S by incentive.
+#[test]
+fn float_world_runs_the_research_epoch() {
+    for variant in [None, Some(Variant::Yuma2), Some(Variant::Yuma2c)] {
+        let mut sc = small_scenario("float", "{}");
+        sc.variant = variant;
+        let mut w = World::new(&sc, 1).unwrap();
+        let mut prev: Option<EpochOutput> = None;
+        let mut ws = research::Workspace::default();
+        for epoch in 0..3 {
+            let before = step_to_epoch(&mut w);
+            let (s0, s1) = (&before.subnets()[0], &w.subnets()[0]);
+            let n = s0.neurons.len();
+            let mut wts = taolab::math::Dense::zeros(3, n);
+            for (k, r) in s0.rows.iter().enumerate() {
+                for &(j, v) in &r.entries {
+                    if j != r.uid {
+                        wts.set(k, j as usize, v as f64);
+                    }
+                }
+            }
+            let stakes: Vec<f64> = (0..3).map(|u| s0.neurons.stake[u] as f64).collect();
+            let mut out = EpochOutput::default();
+            research::epoch(
+                variant.unwrap_or(Variant::Yuma3),
+                &s0.hyper.research_params(),
+                &wts,
+                &stakes,
+                prev.as_ref(),
+                None,
+                &mut out,
+                &mut ws,
+            )
+            .unwrap();
+            let server = s1.last_drained.server;
+            for u in 3..n {
+                let delta = s1.neurons.stake[u] - s0.neurons.stake[u];
+                let want = (out.incentive[u] * server as f64).floor() as u64;
+                assert_eq!(delta, want, "{variant:?} epoch {epoch} uid {u}");
+            }
+            assert_eq!(s1.float.prev.bonds, out.bonds);
+            prev = Some(out);
+        }
+        assert_conserved(&w);
+    }
+}
+
+#[test]
+fn hyperparams_and_variant_are_checked() {
+    let sc = default_scenario();
+    let mut v = serde_json::to_value(&sc).unwrap();
+    v["subnets"][4]["hyperparams"] = serde_json::json!({"alphaLow": 60000});
+    let e = Scenario::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(
+        e.starts_with("subnets[4].hyperparams.alphaLow is 60000"),
+        "{e}"
+    );
+    let mut v = serde_json::to_value(&sc).unwrap();
+    v["subnets"][4]["hyperparams"] = serde_json::json!({"kapa": 1});
+    let e = Scenario::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(e.contains("unknown field `kapa`"), "{e}");
+    let mut v = serde_json::to_value(&sc).unwrap();
+    v["variant"] = "chain".into();
+    let e = Scenario::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(e.starts_with("variant is chain"), "{e}");
+    // Every research variant runs the default network and conserves.
+    for variant in [Variant::Yuma1, Variant::Yuma2b, Variant::Yuma2c] {
+        let mut sc = default_scenario();
+        sc.arithmetic = Arithmetic::Float;
+        sc.variant = Some(variant);
+        let mut w = World::new(&sc, 2).unwrap();
+        w.step(800).unwrap();
+        assert_conserved(&w);
+        assert!(w.ledger().validators > 0 && w.ledger().miners > 0);
+    }
 }

@@ -7,8 +7,8 @@
 //! one), and each weight row max-upscaled to u16 as the chain stores weights.
 
 use super::scenario::{
-    Arithmetic, NeuronSpec, RandomFlows, RulesPatch, Scenario, SubnetSpec, WeightRowSpec,
-    WeightsSpec,
+    Arithmetic, Hyperparams, NeuronSpec, RandomFlows, RulesPatch, Scenario, SubnetSpec,
+    WeightRowSpec, WeightsSpec,
 };
 use crate::error::{Error, Result};
 use alloc::format;
@@ -113,6 +113,7 @@ pub fn default_scenario() -> Scenario {
             neurons: Vec::new(),
             metagraph: None,
             weights: None,
+            hyperparams: Hyperparams::default(),
         };
         if netuid == 15 {
             spec.name = Some(String::from("subnet 15 (metagraph at block 4769998)"));
@@ -154,6 +155,7 @@ pub fn default_scenario() -> Scenario {
         preset: String::from("2026-06"),
         rules: RulesPatch::default(),
         arithmetic: Arithmetic::Chain,
+        variant: None,
         seed: 0,
         start_block: 8_400_000,
         issuance: 11_150_000.0,

@@ -1,55 +1,280 @@
-//! The world's per-tempo epoch: a sparse float Yuma 3 (bonds follow the clipped weights,
-//! bond penalty 1, EMA α = 0.1, κ = 32767/65535) over u16 weight rows, allocation-free after
-//! warm-up. It returns incentive and dividend *proportions*; the pending alpha is divided by
-//! them (spec §8.2), so the emission amounts stay in rao in both arithmetics.
+//! The world's per-tempo epoch: glue between a subnet's state and the crate's epochs, one per
+//! arithmetic.
+//!
+//! * **chain** — [`crate::yuma::chain::epoch_with`], bit-identical to subtensor: the subnet's
+//!   storage ([`ChainState`]: stored u16 weight rows, stored bonds, permits, `LastUpdate`,
+//!   `BlockAtRegistration`, `LastMechansimStepBlock`) plus its stake in rao and its
+//!   hyperparameters form a [`ChainInput`] with `raoEmission` = the drained `S + V + R`
+//!   (spec §8.2); the new bonds and permits are stored back as the chain does.
+//! * **float** — [`crate::yuma::research::epoch`] (Yuma 3 by default, or the variant the
+//!   scenario names) over the validators' rows × every uid, with the previous epoch's output
+//!   carried as its state.
+//!
+//! Neither allocates once its buffers have grown (apart from reshaping the float state when
+//! a subnet's uids or validators change).
 
+use super::scenario::Hyperparams;
+use crate::math::fixed::convert::vec_u16_max_upscale_to_u16;
+use crate::math::Dense;
+use crate::yuma::chain::epoch::epoch_with;
+use crate::yuma::chain::{ChainInput, ChainOutput, ChainState, Workspace};
+use crate::yuma::research;
+use crate::yuma::{EpochOutput, Variant};
 use alloc::vec::Vec;
 
-/// One validator's weight row: target uids and u16 weights, and its bonds (entry-aligned).
+/// One validator's weight row as its behaviour sets it: target uids and u16 weights
+/// (max-upscaled, ascending uid).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WeightRow {
     /// Setter uid.
     pub uid: u16,
     /// (target uid, u16 weight), ascending uid.
     pub entries: Vec<(u16, u16)>,
-    /// Bond per entry (proportions).
-    pub bonds: Vec<f64>,
     /// Block the weights were last set.
     pub set_at: u64,
 }
 
-/// Scratch buffers reused across epochs.
-#[derive(Debug, Default, Clone)]
+/// The float epoch's state of one subnet: the previous output (bonds, weights, consensus)
+/// and the shape it was computed for (validator rows × uids).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FloatState {
+    /// The previous epoch's output.
+    pub prev: EpochOutput,
+    /// Whether `prev` holds an epoch.
+    pub has_prev: bool,
+    /// Validator uid of each row of `prev`.
+    pub rows: Vec<u16>,
+    /// Columns (uids) of `prev`.
+    pub n: usize,
+}
+
+impl FloatState {
+    /// UID `uid` was replaced: its bond column (and previous weights to it) are zeroed.
+    pub fn prune(&mut self, uid: usize) {
+        if !self.has_prev || uid >= self.n {
+            return;
+        }
+        for m in [&mut self.prev.bonds, &mut self.prev.weights] {
+            if m.cols == self.n {
+                for i in 0..m.rows {
+                    m.set(i, uid, 0.0);
+                }
+            }
+        }
+    }
+
+    /// Carries `prev` over to a new shape: rows matched by validator uid, columns by uid,
+    /// new entries zero.
+    fn reshape(&mut self, rows: &[u16], n: usize) {
+        if self.has_prev {
+            let (v, on) = (rows.len(), self.n);
+            let remap = |m: &Dense, old_rows: &[u16]| -> Dense {
+                let mut d = Dense::zeros(v, n);
+                if m.cols != on || m.rows != old_rows.len() {
+                    return d;
+                }
+                for (k, u) in rows.iter().enumerate() {
+                    if let Some(ok) = old_rows.iter().position(|x| x == u) {
+                        let c = on.min(n);
+                        d.row_mut(k)[..c].copy_from_slice(&m.row(ok)[..c]);
+                    }
+                }
+                d
+            };
+            self.prev.bonds = remap(&self.prev.bonds, &self.rows);
+            self.prev.weights = remap(&self.prev.weights, &self.rows);
+            self.prev.consensus.resize(n, 0.0);
+        }
+        self.rows.clear();
+        self.rows.extend_from_slice(rows);
+        self.n = n;
+    }
+}
+
+/// A subnet's chain storage at the start of a world: no weights or bonds yet, permits for
+/// the top-`max_validators` non-zero stakes (ties to the higher uid, as `is_topk_nonzero`),
+/// `BlockAtRegistration` as given.
+pub fn initial_chain_state(
+    stake: &[u64],
+    registered_at: &[u64],
+    max_validators: u16,
+) -> ChainState {
+    let n = stake.len();
+    let mut permit: Vec<bool> = stake.iter().map(|&s| s > 0).collect();
+    let k = max_validators as usize;
+    if n >= k {
+        let mut idx: Vec<usize> = (0..n).collect();
+        idx.sort_by_key(|&i| stake[i]);
+        for &i in idx.iter().take(n - k) {
+            permit[i] = false;
+        }
+    }
+    ChainState {
+        weights: alloc::vec![Vec::new(); n],
+        bonds: alloc::vec![Vec::new(); n],
+        validator_permit: permit,
+        last_update: alloc::vec![0; n],
+        block_at_registration: registered_at.to_vec(),
+        last_mechanism_step_block: 0,
+    }
+}
+
+/// A key registered on `uid` at `block` (the next free uid appends one).
+pub fn chain_register(state: &mut ChainState, uid: usize, block: u64) {
+    if uid >= state.weights.len() {
+        state.weights.push(Vec::new());
+        state.bonds.push(Vec::new());
+        state.validator_permit.push(false);
+        state.last_update.push(block);
+        state.block_at_registration.push(block);
+    } else {
+        state.register(uid, block);
+    }
+}
+
+/// Scratch shared by every subnet's epochs.
+#[derive(Debug, Clone)]
 pub struct EpochWorkspace {
-    active: Vec<f64>,
+    chain_in: ChainInput,
+    chain_ws: Workspace,
+    /// The last chain epoch's output.
+    pub chain_out: ChainOutput,
+    research_ws: research::Workspace,
+    research_out: EpochOutput,
+    weights: Dense,
+    stakes: Vec<f64>,
     order: Vec<usize>,
-    col_start: Vec<usize>,
-    col_fill: Vec<usize>,
-    col_vals: Vec<(f64, f64)>,
-    consensus: Vec<f64>,
-    row_norm: Vec<f64>,
-    col_bond: Vec<f64>,
-    /// Incentive per uid (sums to 1 or 0).
+    row_uids: Vec<u16>,
+    /// Float: incentive per uid (sums to 1 or 0).
     pub incentive: Vec<f64>,
-    /// Dividends per uid (sums to 1 or 0).
+    /// Float: dividends per uid (sums to 1 or 0).
     pub dividends: Vec<f64>,
 }
 
-/// κ as the chain reads its default (`32767/65535`).
-pub const KAPPA: f64 = 32_767.0 / 65_535.0;
-/// Bonds EMA α for `BondsMovingAverage` 900 000.
-pub const BOND_ALPHA: f64 = 0.1;
+impl Default for EpochWorkspace {
+    fn default() -> Self {
+        EpochWorkspace {
+            chain_in: ChainInput::new(0, 0, 0),
+            chain_ws: Workspace::default(),
+            chain_out: ChainOutput::default(),
+            research_ws: research::Workspace::default(),
+            research_out: EpochOutput::default(),
+            weights: Dense::default(),
+            stakes: Vec::new(),
+            order: Vec::new(),
+            row_uids: Vec::new(),
+            incentive: Vec::new(),
+            dividends: Vec::new(),
+        }
+    }
+}
 
-/// Runs one epoch. `stake` and `registered_at` are per uid; `rows` the validators' weights
-/// (bonds are updated in place). Results are in `ws.incentive` / `ws.dividends`.
-pub fn run_epoch(
-    stake: &[u64],
-    registered_at: &[u64],
-    rows: &mut [WeightRow],
-    max_validators: usize,
+/// What a chain epoch reads of a subnet besides its storage.
+pub struct ChainSubnet<'a> {
+    /// Alpha stake per uid, rao.
+    pub stake: &'a [u64],
+    /// The validators' rows, set (`set_weights`) at the epoch's block.
+    pub rows: &'a [WeightRow],
+    /// Hyperparameters.
+    pub hyper: &'a Hyperparams,
+    /// `Tempo`.
+    pub tempo: u16,
+    /// `MaxAllowedValidators`.
+    pub max_validators: u16,
+    /// UID of the owner's hotkey.
+    pub owner_uid: Option<u16>,
+}
+
+/// Runs the chain epoch of one subnet at `block` with `rao_emission` and stores its bonds
+/// and permits (`LastMechansimStepBlock = block`); the output is in `ws.chain_out`.
+pub fn run_chain(
+    sub: &ChainSubnet<'_>,
+    state: &mut ChainState,
+    block: u64,
+    rao_emission: u64,
     ws: &mut EpochWorkspace,
 ) {
-    let n = stake.len();
+    let n = sub.stake.len();
+    // Every validator re-sets its weights this tempo (`set_weights`: max-upscaled, stored).
+    for r in sub.rows {
+        let u = r.uid as usize;
+        if u >= n || u >= state.weights.len() {
+            continue;
+        }
+        let w = &mut state.weights[u];
+        w.clear();
+        w.extend(r.entries.iter().copied().filter(|e| (e.0 as usize) < n));
+        let m = w.iter().map(|e| e.1).max().unwrap_or(0);
+        if m != 0 && m != u16::MAX {
+            let vals: Vec<u16> = w.iter().map(|e| e.1).collect();
+            for (e, v) in w.iter_mut().zip(vec_u16_max_upscale_to_u16(&vals)) {
+                e.1 = v;
+            }
+        }
+        state.last_update[u] = block;
+    }
+    let h = sub.hyper;
+    let inp = &mut ws.chain_in;
+    inp.n = n;
+    inp.block = block;
+    inp.tempo = sub.tempo as u64;
+    inp.activity_cutoff = h.activity_cutoff;
+    match &mut inp.stake {
+        Some(v) => {
+            v.clear();
+            v.extend_from_slice(sub.stake);
+        }
+        None => inp.stake = Some(sub.stake.to_vec()),
+    }
+    inp.alpha_stake = None;
+    inp.tao_stake = None;
+    inp.tao_weight = None;
+    inp.kappa = h.kappa;
+    inp.bonds_penalty = h.bonds_penalty;
+    inp.bonds_moving_average = h.bonds_moving_average;
+    inp.liquid_alpha_enabled = h.liquid_alpha;
+    inp.alpha_low = h.alpha_low;
+    inp.alpha_high = h.alpha_high;
+    inp.alpha_sigmoid_steepness = h.alpha_sigmoid_steepness;
+    inp.yuma3_enabled = h.yuma3;
+    inp.max_allowed_validators = sub.max_validators;
+    inp.stake_threshold = 0;
+    inp.owner_uid = sub.owner_uid.filter(|&o| (o as usize) < n);
+    inp.commit_blocks = None;
+    inp.rao_emission = rao_emission;
+    state.fill_input(inp);
+    debug_assert!(inp.validate().is_ok(), "{:?}", inp.validate());
+    epoch_with(inp, &mut ws.chain_ws, &mut ws.chain_out);
+    state.apply(&ws.chain_out, block, true);
+}
+
+/// What a float epoch reads of a subnet.
+pub struct FloatSubnet<'a> {
+    /// Alpha stake per uid, rao.
+    pub stake: &'a [u64],
+    /// `BlockAtRegistration` per uid.
+    pub registered_at: &'a [u64],
+    /// The validators' rows.
+    pub rows: &'a [WeightRow],
+    /// Hyperparameters.
+    pub hyper: &'a Hyperparams,
+    /// `MaxAllowedValidators`.
+    pub max_validators: u16,
+}
+
+/// Runs the float research epoch of one subnet: rows are the validators' weight rows (self
+/// weights and weights to uids registered since they were set removed), columns every uid,
+/// stake the validators' rao stake where they hold a permit (top-`max_validators` non-zero
+/// stakes) and 0 otherwise. Results are per uid in `ws.incentive` / `ws.dividends`; with no
+/// permitted stake behind any row, dividends follow stake (as the chain's fallback does).
+pub fn run_float(
+    sub: &FloatSubnet<'_>,
+    variant: Option<Variant>,
+    state: &mut FloatState,
+    ws: &mut EpochWorkspace,
+) {
+    let n = sub.stake.len();
+    let stake = sub.stake;
     ws.incentive.clear();
     ws.incentive.resize(n, 0.0);
     ws.dividends.clear();
@@ -57,152 +282,83 @@ pub fn run_epoch(
     // Permits: the top-k non-zero stakes (ties to the higher uid).
     ws.order.clear();
     ws.order.extend((0..n).filter(|&i| stake[i] > 0));
-    if max_validators > 0 && ws.order.len() > max_validators {
+    let k = sub.max_validators as usize;
+    if ws.order.len() > k {
         ws.order
-            .sort_by(|&a, &b| stake[b].cmp(&stake[a]).then(b.cmp(&a)));
-        ws.order.truncate(max_validators);
+            .sort_unstable_by(|&a, &b| stake[b].cmp(&stake[a]).then(b.cmp(&a)));
+        ws.order.truncate(k);
     }
-    ws.active.clear();
-    ws.active.resize(n, 0.0);
-    let mut permitted_total = 0u128;
-    for &i in &ws.order {
-        permitted_total += stake[i] as u128;
-    }
-    // Active stake: permitted uids that have a weight row.
-    let mut sum_a = 0.0;
-    for r in rows.iter() {
+    let v = sub.rows.iter().filter(|r| (r.uid as usize) < n).count();
+    ws.weights.reset(v, n);
+    ws.stakes.clear();
+    let mut row_uids = core::mem::take(&mut ws.row_uids);
+    row_uids.clear();
+    let mut k = 0;
+    for r in sub.rows {
         let u = r.uid as usize;
-        if u < n && ws.order.contains(&u) {
-            ws.active[u] = stake[u] as f64;
-            sum_a += stake[u] as f64;
+        if u >= n {
+            continue;
         }
+        row_uids.push(r.uid);
+        let row = ws.weights.row_mut(k);
+        for &(j, w) in &r.entries {
+            let j = j as usize;
+            if j < n && j != u && r.set_at > sub.registered_at[j] {
+                row[j] = w as f64;
+            }
+        }
+        ws.stakes.push(if ws.order.contains(&u) {
+            stake[u] as f64
+        } else {
+            0.0
+        });
+        k += 1;
     }
-    let _ = permitted_total;
-    if sum_a <= 0.0 {
-        // No usable weights: everything goes to stake (dividends ∝ stake).
+    if ws.stakes.iter().sum::<f64>() <= 0.0 {
         let total: f64 = stake.iter().map(|&s| s as f64).sum();
         if total > 0.0 {
             for (d, &s) in ws.dividends.iter_mut().zip(stake) {
                 *d = s as f64 / total;
             }
         }
+        ws.row_uids = row_uids;
         return;
     }
-    for a in ws.active.iter_mut() {
-        *a /= sum_a;
+    if state.rows != row_uids || state.n != n {
+        state.reshape(&row_uids, n);
     }
-    // Row normalisation (self-weight and outdated weights removed), column buckets.
-    ws.row_norm.clear();
-    ws.col_start.clear();
-    ws.col_start.resize(n + 1, 0);
-    for r in rows.iter() {
-        let u = r.uid as usize;
-        let mut s = 0u64;
-        if u < n && ws.active[u] > 0.0 {
-            for &(j, w) in &r.entries {
-                let j = j as usize;
-                if j < n && j != u && r.set_at > registered_at[j] {
-                    s += w as u64;
-                    ws.col_start[j + 1] += 1;
-                }
-            }
-        }
-        ws.row_norm.push(if s > 0 { 1.0 / s as f64 } else { 0.0 });
+    let variant = variant.unwrap_or_else(|| sub.hyper.research_variant());
+    let params = sub.hyper.research_params();
+    let prev = if state.has_prev {
+        Some(&state.prev)
+    } else {
+        None
+    };
+    // Shapes agree by construction and the variant is a research one: this cannot fail.
+    if research::epoch(
+        variant,
+        &params,
+        &ws.weights,
+        &ws.stakes,
+        prev,
+        None,
+        &mut ws.research_out,
+        &mut ws.research_ws,
+    )
+    .is_err()
+    {
+        ws.row_uids = row_uids;
+        return;
     }
-    for j in 0..n {
-        ws.col_start[j + 1] += ws.col_start[j];
-    }
-    ws.col_fill.clear();
-    ws.col_fill.extend_from_slice(&ws.col_start[..n]);
-    ws.col_vals.clear();
-    ws.col_vals.resize(ws.col_start[n], (0.0, 0.0));
-    for (r, &norm) in rows.iter().zip(&ws.row_norm) {
-        let u = r.uid as usize;
-        if norm == 0.0 {
-            continue;
-        }
-        for &(j, w) in &r.entries {
-            let j = j as usize;
-            if j < n && j != u && r.set_at > registered_at[j] {
-                ws.col_vals[ws.col_fill[j]] = (w as f64 * norm, ws.active[u]);
-                ws.col_fill[j] += 1;
-            }
+    core::mem::swap(&mut state.prev, &mut ws.research_out);
+    state.has_prev = true;
+    ws.incentive.copy_from_slice(&state.prev.incentive);
+    // D̂ = D/(ΣD + 1e-6) only weights the validator pool (spec §8.2): renormalise to 1.
+    let d_sum: f64 = state.prev.dividends.iter().sum();
+    if d_sum > 0.0 {
+        for (&u, &d) in row_uids.iter().zip(&state.prev.dividends) {
+            ws.dividends[u as usize] = d / d_sum;
         }
     }
-    // Consensus: the κ stake-quantile per column, missing entries counting as 0.
-    let minority = 1.0 - KAPPA;
-    ws.consensus.clear();
-    ws.consensus.resize(n, 0.0);
-    for j in 0..n {
-        let col = &mut ws.col_vals[ws.col_start[j]..ws.col_start[j + 1]];
-        if col.is_empty() {
-            continue;
-        }
-        let present: f64 = col.iter().map(|c| c.1).sum();
-        let mut cum = 1.0 - present; // stake scoring 0
-        if cum > minority {
-            continue;
-        }
-        col.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-        let mut c = col[col.len() - 1].0;
-        for &(w, a) in col.iter() {
-            cum += a;
-            if cum > minority {
-                c = w;
-                break;
-            }
-        }
-        ws.consensus[j] = c;
-    }
-    // Clipped weights → incentive; Yuma 3 bonds → dividends.
-    let mut sum_r = 0.0;
-    ws.col_bond.clear();
-    ws.col_bond.resize(n, 0.0);
-    for (r, &norm) in rows.iter_mut().zip(&ws.row_norm) {
-        let u = r.uid as usize;
-        if r.bonds.len() != r.entries.len() {
-            r.bonds.resize(r.entries.len(), 0.0);
-        }
-        for (k, &(j, w)) in r.entries.iter().enumerate() {
-            let j = j as usize;
-            let mut wc = 0.0;
-            if norm > 0.0 && j < n && j != u && r.set_at > registered_at[j] {
-                wc = (w as f64 * norm).min(ws.consensus[j]);
-                ws.incentive[j] += ws.active[u] * wc;
-                sum_r += ws.active[u] * wc;
-            }
-            let b = BOND_ALPHA * wc + (1.0 - BOND_ALPHA) * r.bonds[k];
-            r.bonds[k] = b;
-            if j < n {
-                ws.col_bond[j] += b;
-            }
-        }
-    }
-    if sum_r > 0.0 {
-        for x in ws.incentive.iter_mut() {
-            *x /= sum_r;
-        }
-    }
-    let mut sum_d = 0.0;
-    for r in rows.iter() {
-        let u = r.uid as usize;
-        if u >= n || ws.active[u] <= 0.0 {
-            continue;
-        }
-        let mut tb = 0.0;
-        for (k, &(j, _)) in r.entries.iter().enumerate() {
-            let j = j as usize;
-            if j < n && ws.col_bond[j] > 0.0 {
-                tb += r.bonds[k] / ws.col_bond[j] * ws.incentive[j];
-            }
-        }
-        let d = tb * ws.active[u];
-        ws.dividends[u] = d;
-        sum_d += d;
-    }
-    if sum_d > 0.0 {
-        for x in ws.dividends.iter_mut() {
-            *x /= sum_d;
-        }
-    }
+    ws.row_uids = row_uids;
 }

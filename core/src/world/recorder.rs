@@ -122,6 +122,10 @@ pub struct Ledger {
     pub alpha_recycled: u128,
     /// Rounding dust (minted but owned by no one).
     pub dust: u128,
+    /// Chain arithmetic: alpha the chain epoch paid beyond the drained buckets (its incentive
+    /// is `⌊I/Σ(I+D)·(S+V+R)⌋`, which can exceed `S` by rounding); minted at payout and
+    /// included in `alpha_out_minted`.
+    pub alpha_epoch_minted: u128,
     /// Alpha bought by chain buys (protocol alpha, owned by no one).
     pub protocol_alpha: u128,
     /// TAO that entered from outside (stakes, registration burns, locks).

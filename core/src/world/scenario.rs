@@ -8,6 +8,8 @@ use crate::limits;
 use crate::pool::Curve;
 use crate::preset::{InjectionCap, Preset, Rules, Scheduler};
 use crate::registry::SubnetPruning;
+use crate::yuma::chain::input::defaults as chain_defaults;
+use crate::yuma::{Params, Variant};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -192,6 +194,85 @@ pub struct SubnetSpec {
     /// Weight-setting behaviour (default: uniform).
     #[cfg_attr(feature = "serde", serde(default))]
     pub weights: Option<WeightsSpec>,
+    /// The epoch's hyperparameters (chain storage units; chain defaults).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub hyperparams: Hyperparams,
+}
+
+/// A subnet's epoch hyperparameters as the chain stores them (spec §13); every field defaults
+/// to what `init_new_network` sets. The chain arithmetic passes them to the chain epoch as
+/// they are; the float arithmetic converts them to the research epoch's [`Params`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(rename_all = "camelCase", deny_unknown_fields, default)
+)]
+pub struct Hyperparams {
+    /// `Kappa` (κ = kappa / 65535).
+    pub kappa: u16,
+    /// `BondsPenalty` (β = value / 65535).
+    pub bonds_penalty: u16,
+    /// `BondsMovingAverage` (α = 1 − value / 10⁶).
+    pub bonds_moving_average: u64,
+    /// `Yuma3On`: Yuma 3 bonds (true) or classic EMA bonds.
+    pub yuma3: bool,
+    /// `LiquidAlphaOn`.
+    pub liquid_alpha: bool,
+    /// `AlphaValues.0` (u16 proportion).
+    pub alpha_low: u16,
+    /// `AlphaValues.1` (u16 proportion).
+    pub alpha_high: u16,
+    /// `AlphaSigmoidSteepness`.
+    pub alpha_sigmoid_steepness: i16,
+    /// Activity cutoff, blocks.
+    pub activity_cutoff: u64,
+}
+
+impl Default for Hyperparams {
+    fn default() -> Self {
+        Hyperparams {
+            kappa: chain_defaults::kappa(),
+            bonds_penalty: chain_defaults::bonds_penalty(),
+            bonds_moving_average: chain_defaults::bonds_moving_average(),
+            yuma3: chain_defaults::yuma3_enabled(),
+            liquid_alpha: false,
+            alpha_low: chain_defaults::alpha_low(),
+            alpha_high: chain_defaults::alpha_high(),
+            alpha_sigmoid_steepness: chain_defaults::alpha_sigmoid_steepness(),
+            activity_cutoff: chain_defaults::activity_cutoff(),
+        }
+    }
+}
+
+impl Hyperparams {
+    /// The research epoch's parameters for these hyperparameters: κ, β and the liquid-alpha
+    /// bounds as u16 proportions, `bond_moving_average = BondsMovingAverage / 10⁶` (the old
+    /// bonds' weight in both), and the chain's steepness / 100 (the chain's sigmoid is
+    /// `σ((steepness/100)·(x − ½))`, the research one `σ(steepness·(x − ½))`).
+    pub fn research_params(&self) -> Params {
+        let p16 = |v: u16| v as f64 / 65_535.0;
+        Params {
+            kappa: p16(self.kappa),
+            bond_penalty: p16(self.bonds_penalty),
+            bond_moving_average: (self.bonds_moving_average.min(1_000_000)) as f64 / 1e6,
+            liquid_alpha: self.liquid_alpha,
+            alpha_low: p16(self.alpha_low),
+            alpha_high: p16(self.alpha_high),
+            alpha_sigmoid_steepness: self.alpha_sigmoid_steepness as f64 / 100.0,
+            yuma3_enabled: self.yuma3,
+            ..Params::default()
+        }
+    }
+
+    /// The research variant that matches `Yuma3On` (Yuma 3, or Yuma 2's classic EMA bonds).
+    pub fn research_variant(&self) -> Variant {
+        if self.yuma3 {
+            Variant::Yuma3
+        } else {
+            Variant::Yuma2
+        }
+    }
 }
 
 #[cfg(feature = "serde")]
@@ -303,6 +384,14 @@ pub struct Scenario {
     /// Arithmetic.
     #[cfg_attr(feature = "serde", serde(default))]
     pub arithmetic: Arithmetic,
+    /// Float arithmetic only: the research epoch every subnet runs (`yuma1`, `yuma2`,
+    /// `yuma2b`, `yuma2c`, `yuma3`); absent: Yuma 3, or Yuma 2 where a subnet's `yuma3` is
+    /// false. The chain arithmetic always runs the chain epoch.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub variant: Option<Variant>,
     /// RNG seed (the CLI's `--seed` overrides it).
     #[cfg_attr(feature = "serde", serde(default))]
     pub seed: u64,
@@ -520,6 +609,12 @@ impl Scenario {
         if self.record_every == 0 {
             return Err(Error::invalid("recordEvery", "is 0"));
         }
+        if self.variant == Some(Variant::Chain) {
+            return Err(Error::invalid(
+                "variant",
+                "is chain (the chain epoch is arithmetic: chain; variant names a float research epoch)",
+            ));
+        }
         let mut seen = Vec::new();
         for (i, s) in self.subnets.iter().enumerate() {
             let f = |name: &str| format!("subnets[{i}].{name}");
@@ -538,6 +633,21 @@ impl Scenario {
             seen.push(s.netuid);
             if s.tempo == 0 {
                 return Err(Error::invalid(f("tempo"), "is 0"));
+            }
+            if s.hyperparams.alpha_low > s.hyperparams.alpha_high {
+                return Err(Error::invalid(
+                    f("hyperparams.alphaLow"),
+                    format!(
+                        "is {}, above alphaHigh {}",
+                        s.hyperparams.alpha_low, s.hyperparams.alpha_high
+                    ),
+                ));
+            }
+            if s.hyperparams.bonds_moving_average > 1_000_000 {
+                return Err(Error::invalid(
+                    f("hyperparams.bondsMovingAverage"),
+                    format!("is {}, over 1000000", s.hyperparams.bonds_moving_average),
+                ));
             }
             let tao = to_rao(|| f("poolTao"), s.pool_tao)?;
             let alpha = to_rao(|| f("poolAlpha"), s.pool_alpha)?;

@@ -1,8 +1,10 @@
 //! One simulated subnet: its pool, neurons, weights, pending emission and epoch schedule.
 
-use super::epoch::WeightRow;
+use super::epoch::{FloatState, WeightRow};
+use super::scenario::Hyperparams;
 use crate::pool::Pool;
 use crate::registry::BurnPrice;
+use crate::yuma::chain::ChainState;
 use alloc::string::String;
 use alloc::vec::Vec;
 use substrate_fixed::types::{I96F32, U64F64};
@@ -92,6 +94,8 @@ pub struct Subnet {
     pub blocks_since_last_step: u64,
     /// Pending buckets.
     pub pending: Pending,
+    /// The buckets drained by the last epoch.
+    pub last_drained: Pending,
     /// Registration price.
     pub burn: BurnPrice,
     /// `ImmunityPeriod`.
@@ -140,12 +144,27 @@ pub struct Subnet {
     pub prunings: u32,
     /// Extra alpha-out accounting: protocol alpha bought by chain buys.
     pub protocol_alpha: u64,
+    /// Epoch hyperparameters.
+    pub hyper: Hyperparams,
+    /// Chain arithmetic: the storage the chain epoch reads and writes.
+    pub chain: ChainState,
+    /// Float arithmetic: the research epoch's carried state.
+    pub float: FloatState,
 }
 
 impl Subnet {
     /// `alpha_issuance = SubnetAlphaIn + SubnetAlphaOut`.
     pub fn alpha_issuance(&self) -> u64 {
         self.pool.alpha.saturating_add(self.alpha_out)
+    }
+
+    /// The owner's hotkey uid (`SubnetOwnerHotkey`): the first owner-owned uid.
+    pub fn owner_uid(&self) -> Option<u16> {
+        self.neurons
+            .owner_owned
+            .iter()
+            .position(|&o| o)
+            .map(|u| u as u16)
     }
 }
 

@@ -3,7 +3,10 @@
 //! moving price, then stake flows and registrations.
 
 use super::default::{sn15, sn15_rows};
-use super::epoch::{run_epoch, EpochWorkspace, WeightRow};
+use super::epoch::{
+    chain_register, initial_chain_state, run_chain, run_float, ChainSubnet, EpochWorkspace,
+    FloatState, FloatSubnet, WeightRow,
+};
 use super::recorder::{BlockRow, EpochRow, EventRow, Ledger, Recorder};
 use super::scenario::{to_rao, Arithmetic, Scenario, WeightsSpec};
 use super::subnet::{upscale, Behaviour, Neurons, Pending, Subnet};
@@ -18,6 +21,8 @@ use crate::preset::{InjectionCap, Rules, Scheduler};
 use crate::registry::{
     lock_cost, subnet_to_prune, uid_to_prune, BurnPrice, LockState, SubnetCandidate, UidCandidate,
 };
+use crate::yuma::chain::ChainState;
+use crate::yuma::Variant;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -33,6 +38,7 @@ const MAX_TEMPO: u64 = 50_400;
 pub struct World {
     rules: Rules,
     arithmetic: Arithmetic,
+    variant: Option<Variant>,
     block: u64,
     issuance: u64,
     root_tao: u64,
@@ -81,7 +87,6 @@ fn build_subnet(
             out.retain(|x| x.uid != r.uid);
             out.push(WeightRow {
                 uid: r.uid,
-                bonds: alloc::vec![0.0; entries.len()],
                 entries,
                 set_at: 0,
             });
@@ -126,7 +131,6 @@ fn build_subnet(
                 .map(|&v| WeightRow {
                     uid: v,
                     entries: Vec::new(),
-                    bonds: Vec::new(),
                     set_at: 0,
                 })
                 .collect();
@@ -144,6 +148,7 @@ fn build_subnet(
         .moving_price
         .unwrap_or_else(|| spot.to_num::<f64>().min(1.0));
     let tempo = spec.tempo as u64;
+    let chain = initial_chain_state(&neurons.stake, &neurons.registered_at, spec.max_validators);
     Ok(Subnet {
         netuid: spec.netuid,
         name: spec
@@ -162,6 +167,7 @@ fn build_subnet(
         pending_epoch_at: 0,
         blocks_since_last_step: 0,
         pending: Pending::default(),
+        last_drained: Pending::default(),
         burn: BurnPrice::new(
             to_rao(|| f("burn"), spec.burn)?,
             500_000,
@@ -192,6 +198,9 @@ fn build_subnet(
         registrations: 0,
         prunings: 0,
         protocol_alpha: 0,
+        hyper: spec.hyperparams,
+        chain,
+        float: FloatState::default(),
     })
 }
 
@@ -238,6 +247,7 @@ impl World {
             },
             rules,
             arithmetic: scenario.arithmetic,
+            variant: scenario.variant,
             block: start,
             issuance: to_rao(|| String::from("issuance"), scenario.issuance)?,
             root_tao: to_rao(|| String::from("rootTao"), scenario.root_tao)?,
@@ -598,6 +608,7 @@ impl World {
     fn epoch(&mut self, i: usize, b: u64) {
         let s = &mut self.subnets[i];
         let p = core::mem::take(&mut s.pending);
+        s.last_drained = p;
         // Weights are (re)set this tempo.
         while let Some(pos) = s.steps.iter().position(|st| st.0 <= b) {
             let (_, rows) = s.steps.remove(pos);
@@ -622,15 +633,9 @@ impl World {
                         .filter(|j| !vals.contains(j))
                         .map(|j| (j, 65_535))
                         .collect();
-                    let old = s.rows.iter().find(|r| r.uid == v);
-                    let bonds = match old {
-                        Some(o) if o.entries.len() == entries.len() => o.bonds.clone(),
-                        _ => alloc::vec![0.0; entries.len()],
-                    };
                     rows.push(WeightRow {
                         uid: v,
                         entries,
-                        bonds,
                         set_at: b,
                     });
                 }
@@ -640,38 +645,135 @@ impl World {
         for r in s.rows.iter_mut() {
             r.set_at = b;
         }
-        run_epoch(
-            &s.neurons.stake,
-            &s.neurons.registered_at,
-            &mut s.rows,
-            s.max_validators as usize,
-            &mut self.ws,
-        );
-        let inc_sum: f64 = self.ws.incentive.iter().sum();
-        let (mut miners, mut burned) = (0u64, 0u64);
-        let validator_pool = if inc_sum > 0.0 {
-            p.validator
-        } else {
-            p.validator + p.server
-        };
-        for e in s.neurons.emission.iter_mut() {
-            *e = 0;
-        }
-        if inc_sum > 0.0 {
-            let mut left = p.server;
-            for (u, &x) in self.ws.incentive.iter().enumerate() {
-                let amt = (libm::floor(x * p.server as f64) as u64).min(left);
-                left -= amt;
+        let (mut miners, mut burned, mut validators) = (0u64, 0u64, 0u64);
+        if self.arithmetic == Arithmetic::Chain {
+            // Spec §8.2: the epoch divides S + V + R; incentives are paid as computed, the
+            // dividends only weight the validator pool (V, or V + S without incentive).
+            let owner_uid = s.owner_uid();
+            run_chain(
+                &ChainSubnet {
+                    stake: &s.neurons.stake,
+                    rows: &s.rows,
+                    hyper: &s.hyper,
+                    tempo: s.tempo,
+                    max_validators: s.max_validators,
+                    owner_uid,
+                },
+                &mut s.chain,
+                b,
+                p.server + p.validator + p.root,
+                &mut self.ws,
+            );
+            let out = &self.ws.chain_out;
+            let inc_sum: u128 = out.server_emission.iter().map(|&x| x as u128).sum();
+            let validator_pool = if inc_sum > 0 {
+                p.validator
+            } else {
+                p.validator + p.server
+            };
+            for (u, &amt) in out.server_emission.iter().enumerate() {
                 if amt == 0 {
                     continue;
                 }
-                s.neurons.emission[u] += amt;
                 if s.neurons.owner_owned[u] {
                     burned += amt;
                 } else {
                     s.neurons.stake[u] += amt;
                     miners += amt;
                 }
+            }
+            let div_total: u128 = out.validator_emission.iter().map(|&x| x as u128).sum();
+            if div_total > 0 {
+                let total = U96F32::saturating_from_num(div_total);
+                let pool = U96F32::from_num(validator_pool);
+                for (u, &d) in out.validator_emission.iter().enumerate() {
+                    if d == 0 {
+                        continue;
+                    }
+                    let share = U96F32::from_num(d)
+                        .checked_div(total)
+                        .unwrap_or(U96F32::from_num(0));
+                    let amt = share.saturating_mul(pool).saturating_to_num::<u64>();
+                    s.neurons.stake[u] += amt;
+                    validators += amt;
+                }
+            }
+            s.neurons.emission.copy_from_slice(&out.emission);
+            // The epoch's split need not match the buckets: what it leaves unpaid is recycled,
+            // what it pays beyond them is minted.
+            let budget = p.server + p.validator;
+            let paid = miners + burned + validators;
+            if paid > budget {
+                let extra = paid - budget;
+                s.alpha_out += extra;
+                self.ledger.alpha_out_minted += extra as u128;
+                self.ledger.alpha_epoch_minted += extra as u128;
+            } else {
+                let left = budget - paid;
+                s.alpha_out = s.alpha_out.saturating_sub(left);
+                self.ledger.alpha_recycled += left as u128;
+            }
+        } else {
+            run_float(
+                &FloatSubnet {
+                    stake: &s.neurons.stake,
+                    registered_at: &s.neurons.registered_at,
+                    rows: &s.rows,
+                    hyper: &s.hyper,
+                    max_validators: s.max_validators,
+                },
+                self.variant,
+                &mut s.float,
+                &mut self.ws,
+            );
+            let inc_sum: f64 = self.ws.incentive.iter().sum();
+            let validator_pool = if inc_sum > 0.0 {
+                p.validator
+            } else {
+                p.validator + p.server
+            };
+            for e in s.neurons.emission.iter_mut() {
+                *e = 0;
+            }
+            if inc_sum > 0.0 {
+                let mut left = p.server;
+                for (u, &x) in self.ws.incentive.iter().enumerate() {
+                    let amt = (libm::floor(x * p.server as f64) as u64).min(left);
+                    left -= amt;
+                    if amt == 0 {
+                        continue;
+                    }
+                    s.neurons.emission[u] += amt;
+                    if s.neurons.owner_owned[u] {
+                        burned += amt;
+                    } else {
+                        s.neurons.stake[u] += amt;
+                        miners += amt;
+                    }
+                }
+            }
+            let mut left = validator_pool;
+            for (u, &d) in self.ws.dividends.iter().enumerate() {
+                let amt = (libm::floor(d * validator_pool as f64) as u64).min(left);
+                left -= amt;
+                if amt > 0 {
+                    s.neurons.stake[u] += amt;
+                    s.neurons.emission[u] += amt;
+                    validators += amt;
+                }
+            }
+            let paid_incentive = miners + burned;
+            let server_part = if inc_sum > 0.0 { p.server } else { 0 };
+            let undistributed = (server_part - paid_incentive.min(server_part))
+                + (validator_pool - validators.min(validator_pool));
+            if validators == 0 && validator_pool > 0 {
+                // Nobody to pay: the chain would have no hotkeys; recycle.
+                s.alpha_out = s.alpha_out.saturating_sub(validator_pool);
+                self.ledger.alpha_recycled += validator_pool as u128;
+                let rest = undistributed - validator_pool;
+                self.ledger.dust += rest as u128;
+            } else {
+                self.ledger.dust += undistributed as u128;
             }
         }
         let paid_incentive = miners + burned;
@@ -680,29 +782,6 @@ impl World {
         } else {
             U64F64::from_num(0)
         };
-        let mut validators = 0u64;
-        let mut left = validator_pool;
-        for (u, &d) in self.ws.dividends.iter().enumerate() {
-            let amt = (libm::floor(d * validator_pool as f64) as u64).min(left);
-            left -= amt;
-            if amt > 0 {
-                s.neurons.stake[u] += amt;
-                s.neurons.emission[u] += amt;
-                validators += amt;
-            }
-        }
-        let server_part = if inc_sum > 0.0 { p.server } else { 0 };
-        let undistributed = (server_part - paid_incentive.min(server_part))
-            + (validator_pool - validators.min(validator_pool));
-        if validators == 0 && validator_pool > 0 {
-            // Nobody to pay: the chain would have no hotkeys; recycle.
-            s.alpha_out = s.alpha_out.saturating_sub(validator_pool);
-            self.ledger.alpha_recycled += validator_pool as u128;
-            let rest = undistributed - validator_pool;
-            self.ledger.dust += rest as u128;
-        } else {
-            self.ledger.dust += undistributed as u128;
-        }
         s.root_alpha += p.root;
         s.owner_stake += p.owner;
         self.ledger.owner += p.owner as u128;
@@ -918,13 +997,10 @@ impl World {
                 s.neurons.owner_owned[v] = false;
                 s.neurons.quality[v] = q;
                 s.rows.retain(|r| r.uid as usize != v);
-                for r in s.rows.iter_mut() {
-                    for (k, e) in r.entries.iter().enumerate() {
-                        if e.0 as usize == v {
-                            r.bonds[k] = 0.0;
-                        }
-                    }
-                }
+                // A new key: the chain clears its storage (bonds towards it are masked at the
+                // next epoch); the float state forgets bonds to it.
+                chain_register(&mut s.chain, v, b);
+                s.float.prune(v);
                 s.prunings += 1;
                 self.recorder.events.push(EventRow {
                     block: b,
@@ -941,6 +1017,7 @@ impl World {
                 s.neurons.registered_at.push(b);
                 s.neurons.owner_owned.push(false);
                 s.neurons.quality.push(q);
+                chain_register(&mut s.chain, s.neurons.len() - 1, b);
                 s.neurons.len() - 1
             }
         };
@@ -1064,6 +1141,7 @@ impl World {
             pending_epoch_at: 0,
             blocks_since_last_step: 0,
             pending: Pending::default(),
+            last_drained: Pending::default(),
             burn: BurnPrice::new_network(),
             immunity_period: 5000,
             max_uids: 256,
@@ -1094,6 +1172,16 @@ impl World {
             registrations: 0,
             prunings: 0,
             protocol_alpha: 0,
+            hyper: Default::default(),
+            chain: ChainState {
+                weights: alloc::vec![Vec::new()],
+                bonds: alloc::vec![Vec::new()],
+                validator_permit: alloc::vec![false],
+                last_update: alloc::vec![b],
+                block_at_registration: alloc::vec![b],
+                last_mechanism_step_block: 0,
+            },
+            float: FloatState::default(),
         };
         let _ = mp;
         let pos = self.subnets.partition_point(|x| x.netuid < netuid);
@@ -1118,17 +1206,11 @@ fn hash01(b: u64, v: u16, j: u16) -> f64 {
 }
 
 fn set_entry(r: &mut WeightRow, j: u16, score: f64) {
-    // Raw scores live in `bonds`' sibling: we keep u16 entries directly (requantised later).
+    // u16 entries directly (requantised later).
     let w = (score.clamp(0.0, 1.0) * 65_535.0) as u16;
     match r.entries.binary_search_by_key(&j, |e| e.0) {
-        Ok(k) => {
-            r.entries[k].1 = w;
-            r.bonds[k] = 0.0;
-        }
-        Err(k) => {
-            r.entries.insert(k, (j, w));
-            r.bonds.insert(k, 0.0);
-        }
+        Ok(k) => r.entries[k].1 = w,
+        Err(k) => r.entries.insert(k, (j, w)),
     }
 }
 
@@ -1167,6 +1249,5 @@ fn init_quality(s: &mut Subnet, rng: &mut ChaCha8Rng, start: u64) {
             })
             .collect();
         r.entries = upscale(&targets);
-        r.bonds = alloc::vec![0.0; r.entries.len()];
     }
 }

@@ -77,14 +77,26 @@ cli() {
   fi
 }
 
+# Runs a command quietly: its summary lines on success, its tail on failure.
+summarised() {
+  local out
+  if out=$("$@" 2>&1); then
+    grep -E '^(running|test result|Running headless|Executing)' <<<"$out" || true
+  else
+    tail -n 80 <<<"$out"
+    return 1
+  fi
+}
+
 wasm_bindgen_tests() {
+  local runner=(--config "target.wasm32-unknown-unknown.runner='wasm-bindgen-test-runner'")
   log "wasm-bindgen tests in Node"
-  WASM_BINDGEN_USE_BROWSER= cargo test -q -p taolab-wasm --target wasm32-unknown-unknown --release \
-    --config "target.wasm32-unknown-unknown.runner='wasm-bindgen-test-runner'"
-  log "wasm-bindgen tests in headless Chromium"
-  (cd wasm && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 WASM_BINDGEN_TEST_TIMEOUT=120 \
-    cargo test -q -p taolab-wasm --target wasm32-unknown-unknown --release \
-    --config "target.wasm32-unknown-unknown.runner='wasm-bindgen-test-runner'")
+  summarised env -u WASM_BINDGEN_USE_BROWSER cargo test -p taolab-wasm \
+    --target wasm32-unknown-unknown --release --test api "${runner[@]}"
+  log "wasm-bindgen tests in headless Chromium (wasm/webdriver.json passes --no-sandbox)"
+  (cd wasm && summarised env CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
+    WASM_BINDGEN_USE_BROWSER=1 WASM_BINDGEN_TEST_TIMEOUT=120 cargo test -p taolab-wasm \
+    --target wasm32-unknown-unknown --release --test api "${runner[@]}")
 }
 
 test_all() {

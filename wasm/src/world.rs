@@ -31,9 +31,12 @@ impl WorldHandle {
         let sc = if scenario.is_null() || scenario.is_undefined() {
             default_scenario()
         } else {
-            read(scenario, "scenario", Scenario::from_json, |s: &mut Scenario| {
-                s.validate()
-            })?
+            read(
+                scenario,
+                "scenario",
+                Scenario::from_json,
+                |s: &mut Scenario| s.validate(),
+            )?
         };
         let seed = seed.unwrap_or(sc.seed);
         let world = World::new(&sc, seed).map_err(js_error)?;
@@ -51,8 +54,9 @@ impl WorldHandle {
         let mut thrown: Option<JsValue> = None;
         let result = match &on_progress {
             None => self.world.step(blocks),
-            Some(f) => self.world.step_with_progress(blocks, &mut |done, total| {
-                match f.call2(
+            Some(f) => self
+                .world
+                .step_with_progress(blocks, &mut |done, total| match f.call2(
                     &JsValue::NULL,
                     &JsValue::from_f64(done as f64),
                     &JsValue::from_f64(total as f64),
@@ -62,8 +66,7 @@ impl WorldHandle {
                         thrown = Some(e);
                         false
                     }
-                }
-            }),
+                }),
         };
         let done = self.world.block().saturating_sub(before);
         self.stepped = self.stepped.saturating_add(done);

@@ -15,10 +15,15 @@ fn variant(name: Option<String>) -> Result<Option<Variant>, JsValue> {
 }
 
 fn read_chain(input: JsValue) -> Result<ChainInput, JsValue> {
-    Ok(read(input, "input", ChainInput::from_json, |c: &mut ChainInput| {
-        c.fill_defaults();
-        c.validate()
-    })?)
+    Ok(read(
+        input,
+        "input",
+        ChainInput::from_json,
+        |c: &mut ChainInput| {
+            c.fill_defaults();
+            c.validate()
+        },
+    )?)
 }
 
 /// Runs a multi-epoch case (the `taolab run` input, as JSON text or an object) and returns
@@ -32,26 +37,22 @@ pub fn run_case_json(
     on_progress: Option<Function>,
 ) -> Result<String, JsValue> {
     let v = variant(variant_name)?;
-    let mut case: Case = read(input, "input", Case::from_json, |c: &mut Case| {
-        c.validate()
-    })?;
+    let mut case: Case = read(input, "input", Case::from_json, |c: &mut Case| c.validate())?;
     if v.is_some() {
         case.variant = v;
     }
     let mut thrown: Option<JsValue> = None;
     let result = match &on_progress {
         None => run_case_with_progress(&case, &mut |_, _| true),
-        Some(f) => run_case_with_progress(&case, &mut |done, total| {
-            match f.call2(
-                &JsValue::NULL,
-                &JsValue::from_f64(done as f64),
-                &JsValue::from_f64(total as f64),
-            ) {
-                Ok(r) => r.as_bool() != Some(false),
-                Err(e) => {
-                    thrown = Some(e);
-                    false
-                }
+        Some(f) => run_case_with_progress(&case, &mut |done, total| match f.call2(
+            &JsValue::NULL,
+            &JsValue::from_f64(done as f64),
+            &JsValue::from_f64(total as f64),
+        ) {
+            Ok(r) => r.as_bool() != Some(false),
+            Err(e) => {
+                thrown = Some(e);
+                false
             }
         }),
     };
@@ -76,9 +77,12 @@ pub fn run_epoch_json(
         let out = chain::epoch(&read_chain(input)?).map_err(js_error)?;
         return Ok(to_json(&out, pretty)?);
     }
-    let parsed: EpochInput = read(input, "input", EpochInput::from_json, |e: &mut EpochInput| {
-        e.validate()
-    })?;
+    let parsed: EpochInput = read(
+        input,
+        "input",
+        EpochInput::from_json,
+        |e: &mut EpochInput| e.validate(),
+    )?;
     let out = run_epoch(&parsed, v).map_err(js_error)?;
     Ok(to_json(&out, pretty)?)
 }

@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
 const CLI = process.env.TAOLAB_CLI ?? join(root, "target/release/taolab");
 const SCENARIO = join(root, "examples/world-two-subnets.json");
-const cli = (...args) => execFileSync(CLI, args, { encoding: "utf8", maxBuffer: 1 << 28 });
+const cli = (...args) => execFileSync(CLI, args, { encoding: "utf8", maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "pipe"] });
 const { chromium } = createRequire(join(root, "tools/package.json"))("playwright-core");
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript",

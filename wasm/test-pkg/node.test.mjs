@@ -14,11 +14,14 @@ const root = resolve(here, "../..");
 test("fresh Node ESM project: npm install <tarball>, node --test", { timeout: 300_000 }, () => {
   const dir = installTarball("taolab-node-");
   copyFileSync(join(here, "consumer/consumer.test.mjs"), join(dir, "consumer.test.mjs"));
-  const r = spawnSync(process.execPath, ["--test", "consumer.test.mjs"], {
+  // Without NODE_TEST_CONTEXT, which `node --test` sets for its children: the inner run must
+  // report (and fail) as a top-level one.
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const r = spawnSync(process.execPath, ["--test", "--test-reporter=tap", "consumer.test.mjs"], {
     cwd: dir,
     encoding: "utf8",
     env: {
-      ...process.env,
+      ...env,
       TAOLAB_CLI: process.env.TAOLAB_CLI ?? join(root, "target/release/taolab"),
       TAOLAB_SCENARIO: join(root, "examples/world-two-subnets.json"),
     },

@@ -10,7 +10,7 @@ import init, { cases, emissionSchedule, runCase, runCaseJson, runEpoch, runEpoch
 
 const CLI = process.env.TAOLAB_CLI;
 const SCENARIO = process.env.TAOLAB_SCENARIO;
-const cli = (...args) => execFileSync(CLI, args, { encoding: "utf8", maxBuffer: 1 << 28 });
+const cli = (...args) => execFileSync(CLI, args, { encoding: "utf8", maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "pipe"] });
 
 test("import, no init needed; init() is harmless", async () => {
   await init();
@@ -138,7 +138,7 @@ test("the default network steps too", () => {
   const world = new World();
   let calls = 0;
   assert.equal(world.step(2000, () => { calls++; }), 2000);
-  assert.equal(calls, 2);
+  assert.ok(calls >= 2, `onProgress called ${calls} times`);
   assert.equal(world.subnets().length, 64);
   assert.ok(world.ledger().taoMinted > 0n);
   world.free();

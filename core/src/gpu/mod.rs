@@ -1,0 +1,49 @@
+//! Batched epoch scoring on the GPU (feature `gpu`): WGSL compute kernels run many independent
+//! single epochs — the consensus map, Monte Carlo runs, sweeps — in one set of dispatches,
+//! natively (Vulkan, Metal, DX12) or in the browser (WebGPU), through wgpu.
+//!
+//! [`GpuScorer`] implements [`BatchScorer`](crate::yuma::batch::BatchScorer). Per chunk of
+//! epochs (up to 256 MiB of weights), four kernels run (`epoch.wgsl`):
+//!
+//! 1. `normalize_rows` — `Wn_ij = W_ij / (Σ_j W_ij + 1e-6)`, a workgroup per row;
+//! 2. `consensus` — `C_j = max { v : Σ_{i: Wn_ij ≥ v} Sn_i ≥ κ }` per column, by bisection on
+//!    the bits of the weight with exact integer stake sums (2⁻³⁰ units, packed on the host);
+//! 3. `clip_rank_incentive` — `C ← ⌊C/ΣC·65535⌋/65535`, `Wc = min(Wn, C)`,
+//!    `R_j = Σ_i Sn_i·Wc_ij`, `I = R/ΣR` (or winner-takes-all), and the bonds' column sums;
+//! 4. `bonds_dividends` — the first epoch's bonds (Yuma 1/2/2B: stake-weighted
+//!    `Sn_i·((1−β)Wn + βWc)` column-normalised; Yuma 3: `α·Wn`; Yuma 2C: bought against
+//!    capacity), `D_i = [Sn_i·]Σ_j B_ij·I_j` (normalised columns as each variant has them) and
+//!    `D̂ = D/(ΣD + 1e-6)`.
+//!
+//! Bonds are never written out: each entry is formed where the dividends read it.
+//!
+//! **Tolerance.** The kernels compute in f32 and the CPU path in f64. Consensus is quantised
+//! to u16 steps with a truncation, so an f32 rounding can move a column's consensus by one
+//! step (1/65535) where the exact value lies within ~1e-7 of a step. The parity tests hold
+//! every consensus, incentive and normalised dividend to **|gpu − cpu| ≤ 1e-4** absolute
+//! ([`TOLERANCE`]); winner-takes-all agrees where the top rank is unique by more than f32
+//! rounding.
+//!
+//! **Fallback.** With no adapter (or no device), [`GpuScorer::new`] returns a scorer that
+//! runs the CPU float path; [`BatchScorer::name`](crate::yuma::batch::BatchScorer::name) says
+//! which ran: `gpu (llvmpipe (LLVM 19.1.7, 256 bits), Vulkan)` or
+//! `cpu (f64; no GPU adapter: …)`.
+//!
+//! **The web.** `GpuScorer::new().await` opens WebGPU when `navigator.gpu` exists (in a page or
+//! a worker); [`GpuScorer::score_async`] scores a batch (the synchronous `score` cannot wait
+//! for the browser there and returns an error on a GPU).
+
+mod context;
+mod mapped;
+mod pack;
+mod scorer;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod block_on;
+
+pub use context::SHADER;
+pub use scorer::GpuScorer;
+
+/// The stated f32 agreement with the CPU float path: absolute, per value, on consensus,
+/// incentive and normalised dividends.
+pub const TOLERANCE: f64 = 1e-4;

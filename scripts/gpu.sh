@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The GPU path (core's `gpu` feature, wgpu + WGSL):
+#   scripts/gpu.sh test    parity of the GPU scorer with the CPU float path (release), on
+#                          whatever adapter there is: lavapipe (software Vulkan) in CI
+#   scripts/gpu.sh bench   the consensus-map grid on the CPU and GPU backends
+# Builds go to target/gpu so that they do not hold the main target directory's lock.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target/gpu}"
+what="${1:-test}"
+shift || true
+
+case "$what" in
+  test)
+    scripts/setup.sh gpu
+    cargo test --release -p taolab --features gpu --lib gpu:: "$@"
+    cargo test --release -p taolab-tests --features gpu --test gpu_parity "$@" -- --nocapture
+    ;;
+  bench)
+    scripts/setup.sh gpu
+    cargo bench -p taolab --features gpu,parallel --bench gpu "$@"
+    ;;
+  *)
+    echo "usage: scripts/gpu.sh [test|bench]" >&2
+    exit 2
+    ;;
+esac

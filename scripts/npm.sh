@@ -52,6 +52,9 @@ build() {
   cp wasm/js/taolab.d.ts "$PKG/taolab.d.ts"
   cp wasm/README.md "$PKG/README.md"
   sed "s/@VERSION@/$v/" wasm/js/package.json >"$PKG/package.json"
+  # The plain-JS example (www/example/) imports the web build from beside itself.
+  rm -rf www/example/taolab
+  cp -r "$PKG/web" www/example/taolab
   rm -f "$OUT/taolab-$v.tgz"
   (cd "$PKG" && npm pack --silent --pack-destination "$ROOT/$OUT" >/dev/null)
   log "packed $OUT/taolab-$v.tgz ($(wc -c <"$OUT/taolab-$v.tgz") bytes); wasm $(gzip_size "$PKG/web/taolab_wasm_bg.wasm") bytes gzipped"

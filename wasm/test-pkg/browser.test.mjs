@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,12 @@ before(async () => {
   site = installTarball("taolab-page-");
   for (const f of ["index.html", "worker.js"]) copyFileSync(join(here, "page", f), join(site, f));
   copyFileSync(SCENARIO, join(site, "scenario.json"));
+  // www/example as the site serves it, with the installed package's web build beside it.
+  mkdirSync(join(site, "example"));
+  for (const f of ["index.html", "example.js"]) {
+    copyFileSync(join(root, "www/example", f), join(site, "example", f));
+  }
+  cpSync(join(site, "node_modules/taolab/web"), join(site, "example/taolab"), { recursive: true });
   server = createServer((req, res) => {
     const path = normalize(join(site, decodeURIComponent(new URL(req.url, "http://x").pathname)));
     let file = path.endsWith("/") ? join(path, "index.html") : path;
@@ -70,5 +76,26 @@ test("plain module page and Web Worker give the CLI's numbers", { timeout: 120_0
   const out = mkdtempSync(join(tmpdir(), "taolab-world-"));
   cli("world", "--scenario", SCENARIO, "--blocks", "3000", "--seed", "5", "--out", out);
   assert.equal(r.series, readFileSync(join(out, "series.json"), "utf8"));
+  await page.close();
+});
+
+test("www/example renders a case, the schedule and a world", { timeout: 120_000 }, async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(base + "example/");
+  await page.waitForSelector("body[data-ready]", { timeout: 60_000 });
+  assert.equal(await page.getAttribute("body", "data-ready"), "true", errors.join("\n"));
+  assert.equal(await page.locator("#totals tbody tr").count(), 3);
+  assert.equal(await page.locator("#chart polyline").count(), 3);
+  assert.equal(await page.locator("#schedule tbody tr").count(), 7);
+  assert.match(await page.locator("#schedule tbody tr").nth(1).innerText(), /2025-12-14/);
+  await page.selectOption("#case", "21");
+  await page.selectOption("#variant", "chain");
+  assert.match(await page.locator("#case-title").innerText(), /^Case 22 .* chain, 40 epochs$/);
+  await page.click("#run-world");
+  await page.waitForFunction(() => /^block \d+/.test(document.getElementById("world-status").textContent), null, { timeout: 100_000 });
+  assert.equal(await page.locator("#world tbody tr").count(), 8);
+  assert.deepEqual(errors, []);
   await page.close();
 });

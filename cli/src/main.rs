@@ -32,6 +32,8 @@ enum Command {
     World(commands::world::Args),
     /// Run a study: the consensus-guarantee map, or a parameter sweep (grid or random).
     Sweep(commands::sweep::Args),
+    /// Run a shipped study (weight copying, cabal, lazy validator, move-first) or an agent scenario.
+    Study(commands::study::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Schedule(a) => commands::schedule::run(a),
         Command::World(a) => commands::world::run(a),
         Command::Sweep(a) => commands::sweep::run(a),
+        Command::Study(a) => commands::study::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

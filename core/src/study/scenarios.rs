@@ -2,8 +2,9 @@
 //! `taolab study NAME`, or sweep them by name). Every one runs the chain epoch by default
 //! with seed 0; `docs/studies.md` records the outcomes the tests assert.
 //!
-//! * `weight-copying` — six honest validators and one weight copier of equal stake; miners
-//!   drift and churn; commit-reveal off: the copier sets the others' fresh weights and earns
+//! * `weight-copying` — six honest validators (top-8 weights) and one weight copier of equal
+//!   stake; miners drift (σ 0.1 per epoch) and churn (a replacement in 80 % of epochs);
+//!   commit-reveal off: the copier sets the others' fresh weights and earns
 //!   about what they earn.
 //! * `weight-copying-cr` — the same with commit-reveal (reveal delay 2 epochs): the copier
 //!   only sees revealed, stale weights and earns less than the honest validators.
@@ -11,13 +12,17 @@
 //!   its own eight weak miners; κ-clipping keeps their incentive near zero and the honest
 //!   side keeps at least its stake share of the emission.
 //! * `lazy-validator` — one validator re-evaluates only every 10 epochs; it earns less.
-//! * `move-first` — one validator sees quality changes at once, five follow 3 epochs late;
-//!   miner qualities jump at epochs 10, 25 and 40.
+//! * `move-first` — one validator (top-2 weights) sees quality changes at once, five follow
+//!   3 epochs late; miner qualities jump at epochs 10, 25 and 40. Against a majority that has
+//!   not moved yet, the first mover's new weights sit above consensus and are clipped, and it
+//!   earns less per stake than the followers (every variant).
 
-use crate::agents::{AgentScenario, MinerSpec, Role, Shock, ValidatorSpec};
+use crate::agents::{AgentScenario, MinerSpec, Policy, Role, Shock, ValidatorSpec};
 use crate::error::{Error, Result};
 use alloc::string::String;
 use alloc::vec;
+
+const TOP8: Policy = Policy::TopK(8);
 
 /// The shipped studies.
 pub const NAMES: [&str; 5] = [
@@ -28,12 +33,13 @@ pub const NAMES: [&str; 5] = [
     "move-first",
 ];
 
-fn group(name: &str, role: Role, count: usize, stake: f64) -> ValidatorSpec {
+fn group(name: &str, role: Role, count: usize, stake: f64, policy: Policy) -> ValidatorSpec {
     ValidatorSpec {
         name: String::from(name),
         role,
         count,
         stake,
+        policy,
         ..ValidatorSpec::default()
     }
 }
@@ -41,8 +47,8 @@ fn group(name: &str, role: Role, count: usize, stake: f64) -> ValidatorSpec {
 fn drifting_miners() -> MinerSpec {
     MinerSpec {
         count: 32,
-        drift: 0.05,
-        churn: 0.3,
+        drift: 0.1,
+        churn: 0.8,
         ..MinerSpec::default()
     }
 }
@@ -59,8 +65,8 @@ pub fn by_name(name: &str) -> Result<AgentScenario> {
             commit_reveal: (name == "weight-copying-cr").then_some(2),
             miners: drifting_miners(),
             validators: vec![
-                group("honest", Role::Honest, 6, 1.0),
-                group("copier", Role::Copier, 1, 1.0),
+                group("honest", Role::Honest, 6, 1.0, TOP8),
+                group("copier", Role::Copier, 1, 1.0, TOP8),
             ],
             ..base
         },
@@ -73,8 +79,14 @@ pub fn by_name(name: &str) -> Result<AgentScenario> {
                 ..MinerSpec::default()
             },
             validators: vec![
-                group("honest", Role::Honest, 6, 1.0),
-                group("cabal", Role::Cabal { self_weight: 1.0 }, 4, 1.0),
+                group("honest", Role::Honest, 6, 1.0, Policy::Proportional),
+                group(
+                    "cabal",
+                    Role::Cabal { self_weight: 1.0 },
+                    4,
+                    1.0,
+                    Policy::Proportional,
+                ),
             ],
             ..base
         },
@@ -82,8 +94,8 @@ pub fn by_name(name: &str) -> Result<AgentScenario> {
             epochs: 60,
             miners: drifting_miners(),
             validators: vec![
-                group("honest", Role::Honest, 6, 1.0),
-                group("lazy", Role::Lazy { period: 10 }, 1, 1.0),
+                group("honest", Role::Honest, 6, 1.0, TOP8),
+                group("lazy", Role::Lazy { period: 10 }, 1, 1.0, TOP8),
             ],
             ..base
         },
@@ -95,8 +107,14 @@ pub fn by_name(name: &str) -> Result<AgentScenario> {
                 ..MinerSpec::default()
             },
             validators: vec![
-                group("first", Role::Lagged { lag: 0 }, 1, 1.0),
-                group("followers", Role::Lagged { lag: 3 }, 5, 1.0),
+                group("first", Role::Lagged { lag: 0 }, 1, 1.0, Policy::TopK(2)),
+                group(
+                    "followers",
+                    Role::Lagged { lag: 3 },
+                    5,
+                    1.0,
+                    Policy::TopK(2),
+                ),
             ],
             shocks: vec![
                 Shock {

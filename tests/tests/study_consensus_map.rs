@@ -1,0 +1,126 @@
+//! The consensus-guarantee map (spec/consensus-guarantees.md) on a reduced grid: W_H and W_C
+//! in steps of 0.04 at S_H = 0.6 and 0.7, chain epoch, β = 1, seed 0. The full map's figures
+//! (docs/studies.md) are 0.74 and 0.76 worst-case honest utility; subtensor's docs give
+//! "about 0.7" at S_H = 0.6 and "W_H > 0.75" at S_H = 0.7.
+
+use taolab::study::{
+    consensus_map, consensus_map_cpu, ConsensusMap, ConsensusMapConfig, ConsensusRow,
+};
+use taolab::yuma::batch::CpuScorer;
+use taolab::yuma::Variant;
+
+fn reduced(variant: Variant, levels: usize) -> ConsensusMapConfig {
+    ConsensusMapConfig {
+        variant,
+        stake_levels: vec![0.6, 0.7],
+        weight_levels: levels,
+        ..ConsensusMapConfig::default()
+    }
+}
+
+fn run(cfg: &ConsensusMapConfig) -> ConsensusMap {
+    consensus_map_cpu(cfg, &mut |_, _| true).unwrap()
+}
+
+/// The largest honest utility the cabal can force (the worst W_C) at stake level `l`.
+fn worst_threshold(map: &ConsensusMap, l: usize) -> f64 {
+    map.contour(l).iter().map(|p| p.0).fold(0.0, f64::max)
+}
+
+fn at(map: &ConsensusMap, s: f64, wh: f64, wc: f64) -> ConsensusRow {
+    *map.rows
+        .iter()
+        .find(|r| {
+            (r.major_stake - s).abs() < 1e-9
+                && (r.major_weight - wh).abs() < 1e-9
+                && (r.minor_weight - wc).abs() < 1e-9
+        })
+        .unwrap()
+}
+
+#[test]
+fn chain_map_reproduces_the_retention_shape() {
+    let map = run(&reduced(Variant::Chain, 26));
+    assert_eq!(map.rows.len(), 2 * 26 * 26);
+    let t60 = worst_threshold(&map, 0);
+    let t70 = worst_threshold(&map, 1);
+    // "With S_H = 0.6, about 0.7 honest utility is enough" (±0.08 on a 0.04 grid).
+    assert!((0.62..=0.78).contains(&t60), "S_H 0.6 needs W_H {t60}");
+    // "At S_H = 0.7, W_H > 0.75 is needed" (0.04 grid: allow 0.72).
+    assert!((0.72..=0.84).contains(&t70), "S_H 0.7 needs W_H {t70}");
+    assert!(t70 >= t60 - 0.02, "thresholds {t60} {t70}");
+    // Corners: when everyone weights only honest servers, they take all the incentive and
+    // dividends follow stake, E_H = ½ + ½·S_H; when everyone weights only cabal servers,
+    // E_H = ½·S_H (±0.03).
+    for s in [0.6, 0.7] {
+        let all_honest = at(&map, s, 1.0, 0.0).major_ratio;
+        let all_cabal = at(&map, s, 0.0, 1.0).major_ratio;
+        assert!((all_honest - (0.5 + 0.5 * s)).abs() < 0.03, "{all_honest}");
+        assert!((all_cabal - 0.5 * s).abs() < 0.03, "{all_cabal}");
+        // E_H grows with honest utility at full cabal self-weight (tolerance 0.01).
+        let col: Vec<f64> = (0..26)
+            .map(|a| at(&map, s, 1.0 - a as f64 * 0.04, 1.0).major_ratio)
+            .collect();
+        for w in col.windows(2) {
+            assert!(w[0] + 0.01 >= w[1], "E_H not monotone in W_H: {col:?}");
+        }
+    }
+    // Every contour point is on the grid's range.
+    for l in 0..2 {
+        for (x, y) in map.contour(l) {
+            assert!((0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y));
+        }
+    }
+}
+
+#[test]
+fn map_is_seeded_and_deterministic() {
+    let cfg = reduced(Variant::Chain, 6);
+    let a = run(&cfg);
+    let b = run(&cfg);
+    assert_eq!(a, b);
+    let c = run(&ConsensusMapConfig { seed: 7, ..cfg });
+    assert_ne!(a.rows, c.rows);
+    let csv = a.to_csv();
+    assert!(csv.starts_with("major_stake,major_weight,minor_weight,weight_dev,major_ratio\n"));
+    assert_eq!(csv.lines().count(), 1 + 2 * 6 * 6);
+    assert!(csv.lines().nth(1).unwrap().starts_with("0.60,1.00,1.00,"));
+}
+
+#[test]
+fn float_variants_go_through_the_batch_scorer() {
+    for v in [Variant::Yuma2, Variant::Yuma3] {
+        let cfg = ConsensusMapConfig {
+            batch: 7,
+            ..reduced(v, 6)
+        };
+        let cpu = run(&cfg);
+        let mut scorer = CpuScorer::default();
+        let via = consensus_map(&cfg, &mut scorer, &mut |_, _| true).unwrap();
+        assert_eq!(cpu, via);
+        // The corners as on the chain (see above).
+        assert!((at(&cpu, 0.6, 1.0, 0.0).major_ratio - 0.8).abs() < 0.03);
+        assert!((at(&cpu, 0.6, 0.0, 1.0).major_ratio - 0.3).abs() < 0.03);
+    }
+}
+
+#[test]
+fn bad_configs_name_the_field() {
+    let bad = ConsensusMapConfig {
+        stake_levels: vec![0.6, 1.5],
+        ..ConsensusMapConfig::default()
+    };
+    let e = consensus_map_cpu(&bad, &mut |_, _| true).unwrap_err();
+    assert!(e.to_string().contains("stakeLevels[1]"), "{e}");
+    let bad = ConsensusMapConfig {
+        validators: 600,
+        ..ConsensusMapConfig::default()
+    };
+    assert!(consensus_map_cpu(&bad, &mut |_, _| true)
+        .unwrap_err()
+        .to_string()
+        .contains("neurons"));
+    // Cancelling stops the run with an error.
+    let cfg = reduced(Variant::Chain, 6);
+    assert!(consensus_map_cpu(&cfg, &mut |_, _| false).is_err());
+}

@@ -173,3 +173,18 @@ export class World {
 
   [Symbol.dispose]() { this.free(); }
 }
+
+/** A parameter sweep (the `taolab sweep --grid` spec) → its long table as text, CSV by
+ * default or JSON lines; `onProgress(done, total)` counts runs, `false` cancels. */
+export function sweep(spec, options = {}) {
+  check();
+  const o = typeof options === "function" ? { onProgress: options } : (options ?? {});
+  return raw.sweepText(input(spec), o.format ?? undefined, o.shard ?? undefined, o.onProgress ?? undefined);
+}
+
+/** The consensus-guarantee map (`taolab sweep consensus-map`): columns as Float64Array,
+ * the configuration used, and the CLI's CSV. */
+export function consensusMap(config, onProgress) {
+  check();
+  return raw.consensusMap(config == null ? undefined : input(config), onProgress ?? undefined);
+}

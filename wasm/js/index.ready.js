@@ -2,7 +2,9 @@
 // needed; `init()` and `initSync()` exist so that the same code runs in every build.
 import "./taolab_wasm.js";
 
-export { runCase, runCaseJson, runEpoch, runEpochJson, cases, emissionSchedule, World, variants } from "./api.js";
+export {
+  runCase, runCaseJson, runEpoch, runEpochJson, cases, emissionSchedule, World, variants, sweep, consensusMap,
+} from "./api.js";
 
 /** Already initialised: resolves at once. */
 export default async function init(_moduleOrPath) {}

@@ -3,7 +3,9 @@
 import rawInit, { initSync as rawInitSync } from "./taolab_wasm.js";
 import { state } from "./api.js";
 
-export { runCase, runCaseJson, runEpoch, runEpochJson, cases, emissionSchedule, World, variants } from "./api.js";
+export {
+  runCase, runCaseJson, runEpoch, runEpochJson, cases, emissionSchedule, World, variants, sweep, consensusMap,
+} from "./api.js";
 
 state.ready = false;
 

@@ -509,6 +509,96 @@ export declare class World {
 }
 
 /**
+ * A parameter sweep: the `taolab sweep --grid` spec (see the CLI's documentation for every
+ * field). Typed loosely here: the core validates it and names any bad field.
+ */
+export interface SweepSpec {
+  /** A shipped study by name (used when `scenario` is absent). */
+  study?: string;
+  /** An inline base scenario. */
+  scenario?: Record<string, unknown> | null;
+  /** Grid: parameter → values; every combination runs. */
+  grid?: Record<string, Array<number | string>>;
+  /** Random search: parameter → range. */
+  random?: Record<string, { min: number; max: number }>;
+  /** Random samples (with `random`). */
+  samples?: number;
+  /** Monte Carlo repetitions of each point. */
+  repetitions?: number;
+  /** Master seed. */
+  seed?: U64;
+  /** Metrics to keep (all when empty); a name or a prefix ending in `.`. */
+  metrics?: string[];
+  /** Keep only every `every`-th epoch (and the last). */
+  every?: number;
+}
+
+/** Options of `sweep`. */
+export interface SweepOptions {
+  /** `"csv"` (default, with a header on the first shard) or `"jsonl"`. */
+  format?: "csv" | "jsonl";
+  /** Run only shard `i/n` (1-based), as `taolab sweep --shard`. */
+  shard?: string;
+  /** Called as runs finish; returning `false` cancels (it then throws). */
+  onProgress?: (done: number, total: number) => boolean | void;
+}
+
+/** Runs a sweep and returns its long table as the CLI writes it. */
+export declare function sweep(
+  spec: SweepSpec | string,
+  options?: SweepOptions | ((done: number, total: number) => boolean | void),
+): string;
+
+/** The consensus-guarantee map's configuration (defaults: the study as specified). */
+export interface ConsensusMapConfig {
+  /** The epoch rule ["chain"]. */
+  variant?: Variant;
+  /** κ, the bond penalty and the rest (κ = 0.5, β = 1). */
+  params?: Params;
+  /** σ_W, the spread of the weight draws [0.4]. */
+  sigmaW?: number;
+  /** The spread of the stake draws [0.3]. */
+  sigmaS?: number;
+  /** The generator's seed [0]. */
+  seed?: U64;
+  /** UIDs in the network [512]. */
+  neurons?: number;
+  /** Validators among them [64]. */
+  validators?: number;
+  /** Honest-stake levels S_H [0.5, 0.55, …, 1]. */
+  stakeLevels?: number[];
+  /** Levels of W_H and W_C, from 1 down to 0 [51]. */
+  weightLevels?: number;
+  /** Epochs per batch [51]. */
+  batch?: number;
+}
+
+/** The map: one entry per grid point, S_H-major, then W_H, then W_C (descending). */
+export interface ConsensusMap {
+  /** The configuration used, defaults filled in. */
+  config: Required<ConsensusMapConfig>;
+  /** S_H, the honest stake share. */
+  majorStake: Float64Array;
+  /** W_H, the honest utility. */
+  majorWeight: Float64Array;
+  /** W_C, the cabal's self-weight. */
+  minorWeight: Float64Array;
+  /** Stake-weighted absolute weight deviation. */
+  weightDev: Float64Array;
+  /** E_H, the honest share of the emission. */
+  majorRatio: Float64Array;
+  /** The CSV `taolab sweep consensus-map --out FILE.csv` writes. */
+  csv: string;
+}
+
+/** Runs the consensus-guarantee map (11 × 51 × 51 epochs by default; seconds to a minute:
+ * run it in a Web Worker in a browser). */
+export declare function consensusMap(
+  config?: ConsensusMapConfig | string | null,
+  onProgress?: (done: number, total: number) => boolean | void,
+): ConsensusMap;
+
+/**
  * Web build: instantiates the wasm (fetched beside the module by default, or from a URL,
  * Response, bytes or compiled module). Call once before anything else; again is harmless.
  * Node and bundler builds: already initialised, resolves at once.

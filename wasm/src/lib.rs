@@ -25,9 +25,12 @@
 mod emission;
 mod input;
 mod js;
+mod progress;
+mod study;
 mod world;
 mod yuma;
 
 pub use emission::emission_schedule;
+pub use study::{consensus_map, sweep_text};
 pub use world::WorldHandle;
 pub use yuma::{cases_json, run_case_json, run_chain_epoch, run_epoch_json};

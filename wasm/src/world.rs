@@ -3,6 +3,7 @@
 
 use crate::input::{js_error, read, to_json};
 use crate::js::{big, big128, f64s, u16s, u32s, u64s, Obj};
+use crate::progress::Progress;
 use js_sys::{Array, Function};
 use taolab::world::{default_scenario, Scenario, World};
 use wasm_bindgen::prelude::*;
@@ -51,29 +52,13 @@ impl WorldHandle {
     /// returning `false` stops early. Returns the blocks actually advanced.
     pub fn step(&mut self, blocks: u64, on_progress: Option<Function>) -> Result<u64, JsValue> {
         let before = self.world.block();
-        let mut thrown: Option<JsValue> = None;
-        let result = match &on_progress {
-            None => self.world.step(blocks),
-            Some(f) => self
-                .world
-                .step_with_progress(blocks, &mut |done, total| match f.call2(
-                    &JsValue::NULL,
-                    &JsValue::from_f64(done as f64),
-                    &JsValue::from_f64(total as f64),
-                ) {
-                    Ok(r) => r.as_bool() != Some(false),
-                    Err(e) => {
-                        thrown = Some(e);
-                        false
-                    }
-                }),
-        };
+        let mut p = Progress::new(on_progress);
+        let result = self
+            .world
+            .step_with_progress(blocks, &mut |d, t| p.report(d as f64, t as f64));
         let done = self.world.block().saturating_sub(before);
         self.stepped = self.stepped.saturating_add(done);
-        if let Some(e) = thrown {
-            return Err(e);
-        }
-        result.map_err(js_error)?;
+        p.finish(result)?;
         Ok(done)
     }
 

@@ -2,6 +2,7 @@
 
 use crate::input::{js_error, read, to_json};
 use crate::js::{bools, u16s, u64s, Obj};
+use crate::progress::Progress;
 use js_sys::{Array, Function};
 use taolab::yuma::chain::{self, ChainInput, ChainOutput};
 use taolab::yuma::{cases, run_case_with_progress, run_epoch, Case, EpochInput, Variant};
@@ -41,25 +42,9 @@ pub fn run_case_json(
     if v.is_some() {
         case.variant = v;
     }
-    let mut thrown: Option<JsValue> = None;
-    let result = match &on_progress {
-        None => run_case_with_progress(&case, &mut |_, _| true),
-        Some(f) => run_case_with_progress(&case, &mut |done, total| match f.call2(
-            &JsValue::NULL,
-            &JsValue::from_f64(done as f64),
-            &JsValue::from_f64(total as f64),
-        ) {
-            Ok(r) => r.as_bool() != Some(false),
-            Err(e) => {
-                thrown = Some(e);
-                false
-            }
-        }),
-    };
-    if let Some(e) = thrown {
-        return Err(e);
-    }
-    let out = result.map_err(js_error)?;
+    let mut p = Progress::new(on_progress);
+    let result = run_case_with_progress(&case, &mut |d, t| p.report(d as f64, t as f64));
+    let out = p.finish(result)?;
     Ok(to_json(&out, pretty)?)
 }
 

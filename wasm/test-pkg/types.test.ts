@@ -10,6 +10,9 @@ import init, {
   runEpochJson,
   variants,
   World,
+  sweep,
+  consensusMap,
+  type ConsensusMap,
   type BuiltinCase,
   type Case,
   type CaseOutput,
@@ -68,6 +71,11 @@ export async function typed(bytes: Uint8Array): Promise<void> {
     using scoped = new World('{"subnets":[]}', 3);
     scoped.step(10n);
   }
+
+  const table: string = sweep({ study: "weight-copying-cr", grid: { kappa: [0.5, 0.6] } }, { format: "jsonl", onProgress: () => true });
+  const map: ConsensusMap = consensusMap({ weightLevels: 5, params: { kappa: 0.5 } }, (d, t) => d < t);
+  const ratio: Float64Array = map.majorRatio;
+  void [table, ratio];
 
   // @ts-expect-error: not a variant
   runCase(all[0], "yuma4");

@@ -4,7 +4,8 @@
 
 use js_sys::{Array, BigUint64Array, Function, Reflect, Uint16Array, JSON};
 use taolab_wasm::{
-    cases_json, emission_schedule, run_case_json, run_chain_epoch, run_epoch_json, WorldHandle,
+    cases_json, consensus_map, emission_schedule, run_case_json, run_chain_epoch, run_epoch_json,
+    sweep_text, WorldHandle,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -208,4 +209,27 @@ fn world_steps_and_records() {
     assert_eq!(w.subnets().length(), 2);
     let bad = WorldHandle::new(parse(r#"{"subnets":[],"bogus":1}"#), None);
     assert!(message(bad.err().expect("unknown field")).contains("unknown field `bogus`"));
+}
+
+#[wasm_bindgen_test]
+fn sweep_and_map() {
+    let spec = r#"{"study":"weight-copying-cr","grid":{"kappa":[0.5,0.6]},"seed":1,"every":10}"#;
+    let csv = sweep_text(JsValue::from_str(spec), None, None, None).expect("sweep");
+    assert!(csv.starts_with("run,point,repetition,seed,kappa,epoch,metric,value\n"));
+    let half = sweep_text(JsValue::from_str(spec), None, Some("2/2".into()), None).expect("shard");
+    assert!(csv.ends_with(&half) && !half.starts_with("run,"));
+    let e =
+        sweep_text(JsValue::from_str(spec), Some("xml".into()), None, None).expect_err("format");
+    assert_eq!(
+        message(e),
+        "format: unknown value 'xml' (expected one of: csv, jsonl)"
+    );
+    let map = consensus_map(parse(r#"{"weightLevels":3,"stakeLevels":[0.6]}"#), None).expect("map");
+    let ratio = js_sys::Float64Array::from(get(&map, "majorRatio")).to_vec();
+    assert_eq!(ratio.len(), 9);
+    assert!(ratio.iter().all(|r| (0.0..=1.0).contains(r)));
+    assert!(get(&map, "csv")
+        .as_string()
+        .expect("csv")
+        .starts_with("major_stake,"));
 }

@@ -6,7 +6,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import init, { cases, emissionSchedule, runCase, runCaseJson, runEpoch, runEpochJson, variants, World } from "taolab";
+import init, {
+  cases, consensusMap, emissionSchedule, runCase, runCaseJson, runEpoch, runEpochJson, sweep, variants, World,
+} from "taolab";
+import { writeFileSync } from "node:fs";
 
 const CLI = process.env.TAOLAB_CLI;
 const SCENARIO = process.env.TAOLAB_SCENARIO;
@@ -142,4 +145,22 @@ test("the default network steps too", () => {
   assert.equal(world.subnets().length, 64);
   assert.ok(world.ledger().taoMinted > 0n);
   world.free();
+});
+
+test("sweep and consensus map: the CLI's tables, byte for byte", () => {
+  const spec = { study: "weight-copying-cr", grid: { kappa: [0.5, 0.6] }, seed: 1, every: 10 };
+  const dir = mkdtempSync(join(tmpdir(), "taolab-sweep-"));
+  writeFileSync(join(dir, "grid.json"), JSON.stringify(spec));
+  let calls = 0;
+  const csv = sweep(spec, { onProgress: () => { calls++; } });
+  assert.equal(csv, cli("sweep", "--grid", join(dir, "grid.json")));
+  assert.equal(calls, 2);
+  assert.equal(sweep(JSON.stringify(spec), { format: "jsonl" }), cli("sweep", "--grid", join(dir, "grid.json"), "--format", "jsonl"));
+  assert.throws(() => sweep(spec, () => false), /cancelled/);
+  for (const variant of ["chain", "yuma2"]) {
+    const map = consensusMap({ variant, weightLevels: 5 });
+    assert.equal(map.csv, cli("sweep", "consensus-map", "--variant", variant, "--levels", "5", "--backend", "cpu", "--out", "-"));
+    assert.equal(map.majorRatio.length, 11 * 5 * 5);
+    assert.equal(map.config.neurons, 512);
+  }
 });

@@ -2,6 +2,7 @@
 
 use super::epoch::{FloatState, WeightRow};
 use super::scenario::Hyperparams;
+use crate::emission::issuance::HalvingTable;
 use crate::pool::Pool;
 use crate::registry::BurnPrice;
 use crate::yuma::chain::ChainState;
@@ -150,12 +151,39 @@ pub struct Subnet {
     pub chain: ChainState,
     /// Float arithmetic: the research epoch's carried state.
     pub float: FloatState,
+    /// Alpha emission per block for alpha issuance in `[.0, .1)` (a cache of the halving
+    /// table's lookup; empty when `.0 > .1`).
+    pub alpha_era: (u64, u64, u64),
+    /// The spot price of the pool state it was computed for (a pure function of the pool).
+    pub price_cache: (Pool, U64F64),
 }
 
 impl Subnet {
     /// `alpha_issuance = SubnetAlphaIn + SubnetAlphaOut`.
     pub fn alpha_issuance(&self) -> u64 {
         self.pool.alpha.saturating_add(self.alpha_out)
+    }
+
+    /// Alpha emission per block at the current alpha issuance (the halving table's step,
+    /// cached while the issuance stays inside the same era).
+    pub fn alpha_emission(&mut self, table: &HalvingTable) -> u64 {
+        let ai = self.alpha_issuance();
+        let (lo, hi, e) = self.alpha_era;
+        if lo <= ai && ai < hi {
+            return e;
+        }
+        let e = table.emission(ai);
+        let hi = table.next_threshold(ai).unwrap_or(u64::MAX);
+        self.alpha_era = (ai, hi, e);
+        e
+    }
+
+    /// `pool.price()`, computed again only when the pool has changed since the last call.
+    pub fn spot_price(&mut self) -> U64F64 {
+        if self.price_cache.0 != self.pool {
+            self.price_cache = (self.pool, self.pool.price());
+        }
+        self.price_cache.1
     }
 
     /// The owner's hotkey uid (`SubnetOwnerHotkey`): the first owner-owned uid.

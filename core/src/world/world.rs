@@ -11,7 +11,7 @@ use super::recorder::{BlockRow, EpochRow, EventRow, Ledger, Recorder};
 use super::scenario::{to_rao, Arithmetic, Scenario, WeightsSpec};
 use super::subnet::{upscale, Behaviour, Neurons, Pending, Subnet};
 use crate::emission::issuance::{HalvingTable, TOTAL_SUPPLY};
-use crate::emission::moving_price::{update_moving_price, update_moving_price_f64};
+use crate::emission::moving_price::update_moving_price_f64;
 use crate::emission::shares::{shares, ShareInput, SharePolicy};
 use crate::emission::split::{root_proportion_f64, split_alpha_out_f64, split_alpha_out_with};
 use crate::error::{Error, Result};
@@ -62,6 +62,15 @@ pub struct World {
     share_in: Vec<ShareInput>,
     share_out: Vec<U64F64>,
     emit_idx: Vec<usize>,
+    /// Spot price of each subnet in `emit_idx` before its injection (chain arithmetic or the
+    /// spot-price policy): one computation serves the shares and the coinbase.
+    prices: Vec<U64F64>,
+    uid_cands: Vec<UidCandidate>,
+    /// `SubnetMovingAlpha` as U64F64 (the chain's conversion, done once).
+    moving_alpha: U64F64,
+    /// Moving-price α of this block for one `blocks since start` value (the ramp is shared
+    /// by every subnet that started emitting at the same block).
+    ramp_cache: (u64, U64F64),
     root_weighted: U96F32,
     cut_frac: U96F32,
 }
@@ -201,6 +210,8 @@ fn build_subnet(
         hyper: spec.hyperparams,
         chain,
         float: FloatState::default(),
+        alpha_era: (1, 0, 0),
+        price_cache: (pool, spot),
     })
 }
 
@@ -275,6 +286,10 @@ impl World {
             emit_idx: Vec::new(),
             root_weighted: U96F32::from_num(0),
             cut_frac: U96F32::from_num(0),
+            prices: Vec::new(),
+            uid_cands: Vec::new(),
+            moving_alpha: U64F64::from_num(0),
+            ramp_cache: (u64::MAX, U64F64::from_num(0)),
         })
         .map(|mut w| {
             // root_proportion(R, t, A) = R·t / (R·t + A): R·t is the same for every subnet.
@@ -282,6 +297,9 @@ impl World {
                 .checked_div(U96F32::from_num(u64::MAX))
                 .unwrap_or(U96F32::from_num(0));
             w.root_weighted = U96F32::from_num(w.root_tao).saturating_mul(tw);
+            w.moving_alpha = U64F64::saturating_from_num(
+                I96F32::saturating_from_num(w.rules.moving_alpha).max(I96F32::from_num(0)),
+            );
             w.cut_frac = U96F32::from_num(w.rules.owner_cut)
                 .checked_div(U96F32::from_num(u16::MAX))
                 .unwrap_or(U96F32::from_num(0));
@@ -371,10 +389,11 @@ impl World {
         // 4. Coinbase: shares over the emission set.
         self.emit_idx.clear();
         self.share_in.clear();
+        self.prices.clear();
         let mut moving_sum = U64F64::from_num(0);
         let mut moving_sum_f = 0.0;
         let spot_needed = matches!(self.rules.share_policy, SharePolicy::SpotPrice);
-        for (i, s) in self.subnets.iter().enumerate() {
+        for (i, s) in self.subnets.iter_mut().enumerate() {
             if s.first_emission_block > b {
                 continue;
             }
@@ -382,9 +401,15 @@ impl World {
             let moving = U64F64::saturating_from_num(s.moving_price.max(I96F32::from_num(0)));
             moving_sum = moving_sum.saturating_add(moving);
             moving_sum_f += s.moving_price_f64;
+            let spot = if spot_needed || chain {
+                s.spot_price()
+            } else {
+                U64F64::from_num(0)
+            };
+            self.prices.push(spot);
             self.share_in.push(ShareInput {
                 spot: if spot_needed {
-                    s.pool.price()
+                    spot
                 } else {
                     U64F64::from_num(0)
                 },
@@ -415,11 +440,11 @@ impl World {
             let share = self.share_out[k];
             let s = &mut self.subnets[i];
             s.last_share = share.to_num::<f64>();
-            let alpha_emission = self.halving.emission(s.alpha_issuance());
+            let alpha_emission = s.alpha_emission(&self.halving);
             let (tao_in, alpha_in, excess, root_prop_f, root_prop_x);
             if chain {
                 let te = U96F32::saturating_from_num(U64F64::from_num(e).saturating_mul(share));
-                let price = U96F32::saturating_from_num(s.pool.price());
+                let price = U96F32::saturating_from_num(self.prices[k]);
                 let rp = self
                     .root_weighted
                     .checked_div(
@@ -513,14 +538,18 @@ impl World {
             let s = &mut self.subnets[i];
             let since = b.saturating_sub(s.first_emission_block.saturating_sub(1));
             if chain {
-                let alpha = I96F32::saturating_from_num(self.rules.moving_alpha);
-                s.moving_price = update_moving_price(
-                    s.moving_price,
-                    s.pool.price(),
-                    alpha,
-                    since,
-                    self.rules.ema_price_halving_blocks,
-                );
+                if self.ramp_cache.0 != since {
+                    self.ramp_cache = (
+                        since,
+                        moving_alpha_at(
+                            self.moving_alpha,
+                            since,
+                            self.rules.ema_price_halving_blocks,
+                        ),
+                    );
+                }
+                let spot = s.spot_price();
+                s.moving_price = moving_price_step(s.moving_price, spot, self.ramp_cache.1);
             } else {
                 s.moving_price_f64 = update_moving_price_f64(
                     s.moving_price_f64,
@@ -959,14 +988,15 @@ impl World {
         let s = &mut self.subnets[i];
         let full = s.neurons.len() >= s.max_uids as usize;
         let victim = if full {
-            let cands: Vec<UidCandidate> = (0..s.neurons.len())
-                .map(|u| UidCandidate {
-                    emission: s.neurons.emission[u],
-                    registered_at: s.neurons.registered_at[u],
-                    immortal: s.rows.iter().any(|r| r.uid as usize == u) && u == 0,
-                })
-                .collect();
-            match uid_to_prune(&cands, b, s.immunity_period, min_non_immune) {
+            let zero_validates = s.rows.iter().any(|r| r.uid == 0);
+            let cands = &mut self.uid_cands;
+            cands.clear();
+            cands.extend((0..s.neurons.len()).map(|u| UidCandidate {
+                emission: s.neurons.emission[u],
+                registered_at: s.neurons.registered_at[u],
+                immortal: u == 0 && zero_validates,
+            }));
+            match uid_to_prune(cands, b, s.immunity_period, min_non_immune) {
                 Some(v) => Some(v),
                 None => {
                     self.recorder.events.push(EventRow {
@@ -1182,6 +1212,8 @@ impl World {
                 last_mechanism_step_block: 0,
             },
             float: FloatState::default(),
+            alpha_era: (1, 0, 0),
+            price_cache: (pool, pool.price()),
         };
         let _ = mp;
         let pos = self.subnets.partition_point(|x| x.netuid < netuid);
@@ -1194,6 +1226,27 @@ impl World {
             amount: cost,
         });
     }
+}
+
+/// `α = SubnetMovingAlpha · b / (b + EMAPriceHalvingBlocks)` (U64F64), the first half of
+/// [`update_moving_price`](crate::emission::moving_price::update_moving_price), computed once per block for every subnet with the same `b`.
+fn moving_alpha_at(moving_alpha: U64F64, since: u64, halving_blocks: u64) -> U64F64 {
+    let b = U64F64::from_num(since);
+    let denom = b.saturating_add(U64F64::from_num(halving_blocks));
+    let ramp = b.checked_div(denom).unwrap_or(U64F64::from_num(0));
+    moving_alpha.saturating_mul(ramp)
+}
+
+/// The second half of
+/// [`update_moving_price`](crate::emission::moving_price::update_moving_price): `α·min(spot, 1) + (1 − α)·old`.
+fn moving_price_step(old: I96F32, spot: U64F64, alpha: U64F64) -> I96F32 {
+    let one = U64F64::from_num(1);
+    let capped = if spot > one { one } else { spot };
+    let old_u = U64F64::saturating_from_num(old.max(I96F32::from_num(0)));
+    let new = alpha
+        .saturating_mul(capped)
+        .saturating_add(one.saturating_sub(alpha).saturating_mul(old_u));
+    I96F32::saturating_from_num(new)
 }
 
 /// A deterministic hash of (block, validator, miner) in [0, 1): per-validator noise without
@@ -1249,5 +1302,36 @@ fn init_quality(s: &mut Subnet, rng: &mut ChaCha8Rng, start: u64) {
             })
             .collect();
         r.entries = upscale(&targets);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emission::moving_price::update_moving_price;
+
+    #[test]
+    fn split_moving_price_is_update_moving_price() {
+        let alpha = 0.000003f64;
+        let ma = U64F64::saturating_from_num(I96F32::saturating_from_num(alpha));
+        for (old, spot, since) in [
+            (0.02, 0.021, 8_400_001u64),
+            (0.9, 1.7, 1),
+            (0.0, 0.5, 0),
+            (1.0, 0.000_001, 201_600),
+            (0.333, 0.334, 123_456_789),
+        ] {
+            let old = I96F32::from_num(old);
+            let spot = U64F64::from_num(spot);
+            let want = update_moving_price(
+                old,
+                spot,
+                I96F32::saturating_from_num(alpha),
+                since,
+                201_600,
+            );
+            let got = moving_price_step(old, spot, moving_alpha_at(ma, since, 201_600));
+            assert_eq!(got.to_bits(), want.to_bits());
+        }
     }
 }

@@ -62,6 +62,13 @@ impl GpuScorer {
         matches!(self.backend, Backend::Gpu(_))
     }
 
+    /// Whether the adapter is a hardware GPU (not a software rasteriser such as lavapipe,
+    /// which runs on the CPU's cores and is slower there than the parallel CPU path).
+    pub fn is_hardware(&self) -> bool {
+        self.adapter_info()
+            .is_some_and(|i| i.device_type != wgpu::DeviceType::Cpu)
+    }
+
     /// The adapter, when a GPU runs the batches.
     pub fn adapter_info(&self) -> Option<&wgpu::AdapterInfo> {
         match &self.backend {

@@ -1,6 +1,8 @@
 //! `taolab sweep`: the consensus-guarantee map (`sweep consensus-map`) and generic parameter
 //! sweeps (`sweep --grid FILE`), written as CSV or JSON lines.
 
+#[cfg(feature = "gpu")]
+mod gpu;
 mod plot;
 
 use crate::io::{read_input, CliError, CliResult};
@@ -92,11 +94,18 @@ fn bar(total: u64, unit: &str) -> ProgressBar {
     bar
 }
 
-/// The scorer a `--backend` names, for the float variants. `None` means the CPU path
-/// (parallel under rayon).
-fn backend(name: &str) -> CliResult<Option<Box<dyn BatchScorer>>> {
+/// The scorer a `--backend` names, for the float variants (`float`; the chain variant is
+/// fixed point and always runs on the CPU). `None` means the CPU path (parallel under rayon).
+fn backend(name: &str, float: bool) -> CliResult<Option<Box<dyn BatchScorer>>> {
+    #[cfg(not(feature = "gpu"))]
+    let _ = float;
     match name {
-        "cpu" | "auto" => Ok(None),
+        "cpu" => Ok(None),
+        #[cfg(feature = "gpu")]
+        "gpu" | "auto" => Ok(gpu::open(name == "gpu", float)),
+        #[cfg(not(feature = "gpu"))]
+        "auto" => Ok(None),
+        #[cfg(not(feature = "gpu"))]
         "gpu" => Err(CliError(
             "--backend gpu: this taolab was built without the gpu feature".into(),
         )),
@@ -122,7 +131,11 @@ fn run_map(m: MapArgs) -> CliResult {
     cfg.params.bond_penalty = m.bond_penalty;
     cfg.validate()
         .map_err(|e| CliError(format!("consensus map: {e}")))?;
-    let scorer = backend(&m.backend)?;
+    let scorer = backend(&m.backend, variant != Variant::Chain)?;
+    #[cfg(feature = "gpu")]
+    if scorer.is_some() {
+        cfg.batch = gpu::BATCH;
+    }
     let total = cfg.points();
     let pb = bar(total as u64, "epochs");
     let start = std::time::Instant::now();

@@ -93,4 +93,14 @@ impl Recip {
         }
         I32F32::from_bits(q as i64)
     }
+    /// `x` when the divisor is 0, else [`Recip::div`]: one entry of a column normalisation
+    /// (`inplace_col_normalize_sparse` leaves a zero-sum column as it is).
+    #[inline]
+    pub fn div_nonzero(&self, x: I32F32) -> I32F32 {
+        if self.s == 0 {
+            x
+        } else {
+            self.div(x)
+        }
+    }
 }

@@ -20,7 +20,6 @@ use super::output::ChainOutput;
 use crate::error::Result;
 use crate::math::fixed::convert::{fixed_proportion_to_u16, u16_proportion_to_fixed, u16_to_fixed};
 use crate::math::fixed::exp::alpha_sigmoid;
-use crate::math::fixed::median::weighted_median_sorted;
 use crate::math::fixed::ops::{safe_div, safe_div_64, sum, sum_64, Recip};
 
 /// `safe_div(x, s)` through [`Recip`] (same bits, no 128-bit division).
@@ -88,21 +87,6 @@ impl Csr {
     pub fn rows(&self) -> usize {
         self.ptr.len().saturating_sub(1)
     }
-    /// Column sums (saturating) into `sums` (length n), then each entry divided by its
-    /// column sum where that is ≠ 0 (`inplace_col_normalize_sparse`).
-    fn col_normalize(&mut self, sums: &mut [I32F32]) {
-        sums.fill(ZERO);
-        for (&j, &v) in self.col.iter().zip(&self.val) {
-            let s = &mut sums[j as usize];
-            *s = s.sadd(v);
-        }
-        for (&j, v) in self.col.iter().zip(self.val.iter_mut()) {
-            let s = sums[j as usize];
-            if s != ZERO {
-                *v = qdiv(*v, s);
-            }
-        }
-    }
 }
 
 /// Scratch buffers reused across epochs (grow once, never shrink).
@@ -131,8 +115,8 @@ pub struct Workspace {
     use_stake: Vec<I32F32>,
     col_ptr: Vec<usize>,
     col_fill: Vec<usize>,
-    col_pos: Vec<I32F32>,
-    col_buf: Vec<(I32F32, I32F32)>,
+    col_pos: Vec<i64>,
+    col_keys: Vec<u64>,
     wb: Csr,
     delta: Vec<I32F32>,
     bonds: Csr,
@@ -141,6 +125,7 @@ pub struct Workspace {
     pub ema: Csr,
     acc: Vec<I32F32>,
     acc2: Vec<I32F32>,
+    recips: Vec<Recip>,
     mark: Vec<u32>,
     stamp: u32,
     sums: Vec<I32F32>,
@@ -253,10 +238,15 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     }
 
     // 5. Weights: masks (forbidden rows, self-weights but the owner's, outdated, commit-reveal),
-    //    then row normalisation.
+    //    then row normalisation; the consensus' per-column counts of positive scores of
+    //    participating rows (A_i > 0) are taken in the same pass.
     let bar = &input.block_at_registration;
     let w = &mut ws.weights;
     w.clear();
+    let entries: usize = input.weights.iter().map(|r| r.len()).sum();
+    w.col.reserve(entries);
+    w.val.reserve(entries);
+    grow(&mut ws.col_ptr, n + 1, 0);
     for (i, row) in input.weights.iter().enumerate() {
         if !ws.forbid[i] {
             let lu = input.last_update[i];
@@ -277,9 +267,22 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                 w.push(j, f);
             }
             let s = I32F32::from_bits(s);
+            let part = ws.active_stake[i] > ZERO;
+            let vals = &mut w.val[start..];
+            let cols = &w.col[start..];
             if s > ZERO {
-                for v in &mut w.val[start..] {
-                    *v = qdiv(*v, s);
+                let r = Recip::new(s);
+                for (v, &j) in vals.iter_mut().zip(cols) {
+                    *v = r.div(*v);
+                    if part && *v > ZERO {
+                        ws.col_ptr[j as usize + 1] += 1;
+                    }
+                }
+            } else if part {
+                for (v, &j) in vals.iter().zip(cols) {
+                    if *v > ZERO {
+                        ws.col_ptr[j as usize + 1] += 1;
+                    }
                 }
             }
         }
@@ -289,48 +292,68 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     // 6. Consensus: per column, the stake-weighted median over rows with A_i > 0.
     consensus(input, ws);
 
-    // 7–8. Clip, validator trust, incentive.
+    // 7–8. Clip, validator trust, incentive (and, for β ∈ {0, 1}, the bond weights).
+    let beta = safe_div(u16_to_fixed(input.bonds_penalty), u16_to_fixed(u16::MAX));
     let (w, c) = (&ws.weights, &ws.consensus);
     ws.clipped.clear();
-    ws.clipped.extend(w.col.iter().zip(&w.val).map(|(&j, &v)| {
-        let cj = c[j as usize];
-        if cj < v {
-            if ZERO < cj {
-                cj
-            } else {
-                ABSENT
-            }
-        } else {
-            v
-        }
-    }));
+    ws.clipped.resize(w.val.len(), ZERO);
     grow(&mut ws.incentive, n, ZERO);
     ws.validator_trust.clear();
+    let wb = &mut ws.wb;
+    wb.clear();
+    let fuse_one = beta == ONE;
+    if fuse_one {
+        wb.col.reserve(w.col.len());
+        wb.val.reserve(w.col.len());
+    }
     for i in 0..n {
         let (a, b) = (w.ptr[i], w.ptr[i + 1]);
         let ai = ws.active_stake[i];
         let mut t = 0i64;
-        for (&j, &v) in w.col[a..b].iter().zip(&ws.clipped[a..b]) {
-            if v != ABSENT {
-                t = t.wrapping_add(v.to_bits());
-                let r = &mut ws.incentive[j as usize];
-                *r = r.sadd(ai.smul(v));
+        for ((&j, &v), cl) in w.col[a..b]
+            .iter()
+            .zip(&w.val[a..b])
+            .zip(&mut ws.clipped[a..b])
+        {
+            let cj = c[j as usize];
+            let v = if cj < v {
+                if ZERO < cj {
+                    cj
+                } else {
+                    *cl = ABSENT;
+                    continue;
+                }
+            } else {
+                v
+            };
+            *cl = v;
+            t = t.wrapping_add(v.to_bits());
+            let r = &mut ws.incentive[j as usize];
+            *r = r.sadd(ai.smul(v));
+            if fuse_one {
+                wb.push(j, v);
             }
         }
         ws.validator_trust.push(I32F32::from_bits(t));
+        if fuse_one {
+            wb.end_row();
+        }
     }
     let si = sum(&ws.incentive);
     if si != ZERO {
+        let r = Recip::new(si);
         for v in ws.incentive.iter_mut() {
-            *v = qdiv(*v, si);
+            *v = r.div(*v);
         }
     }
 
-    // 9. Bond weights Wb = interpolate(W, Wc, β).
-    let beta = safe_div(u16_to_fixed(input.bonds_penalty), u16_to_fixed(u16::MAX));
-    bond_weights(n, beta, ws);
+    // 9. Bond weights Wb = interpolate(W, Wc, β) (already built when β = 1).
+    if !fuse_one {
+        bond_weights(n, beta, ws);
+    }
 
-    // 10. Bonds and dividends.
+    // 10. Bonds and dividends. Column sums are taken while a matrix is built, and each
+    //     column normalisation divides through a per-column [`Recip`].
     let last_tempo = if input.last_mechanism_step_block == 0 {
         block.saturating_sub(input.tempo)
     } else {
@@ -340,21 +363,6 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         .saturating_div(I64F64::saturating_from_num(1_000_000u64));
     ws.alpha = ONE.saturating_sub(I32F32::saturating_from_num(bma));
     ws.alphas.clear();
-    ws.bonds.clear();
-    let u16_max = Recip::new(u16_to_fixed(u16::MAX));
-    for row in &input.bonds {
-        for &(j, b) in row {
-            if last_tempo > bar[j as usize] {
-                let v = if input.yuma3_enabled {
-                    u16_max.div(u16_to_fixed(b))
-                } else {
-                    u16_to_fixed(b)
-                };
-                ws.bonds.push(j, v);
-            }
-        }
-        ws.bonds.end_row();
-    }
     grow(&mut ws.sums, n, ZERO);
     grow(&mut ws.acc, n, ZERO);
     grow(&mut ws.acc2, n, ZERO);
@@ -363,93 +371,106 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         ws.stamp = 0;
     }
     grow(&mut ws.dividends, n, ZERO);
-    if input.yuma3_enabled {
+    ws.bonds.clear();
+    let yuma3 = input.yuma3_enabled;
+    for row in &input.bonds {
+        for &(j, b) in row {
+            let ju = j as usize;
+            if last_tempo > bar[ju] {
+                let v = if yuma3 {
+                    // u16_proportion_to_fixed(b) = floor(b·2³²/65535) = 65537·b + [b = 65535]
+                    // (2³² = 65535·65537 + 1).
+                    I32F32::from_bits(65537 * b as i64 + (b == u16::MAX) as i64)
+                } else {
+                    let v = u16_to_fixed(b);
+                    ws.sums[ju] = ws.sums[ju].sadd(v);
+                    v
+                };
+                ws.bonds.push(j, v);
+            }
+        }
+        ws.bonds.end_row();
+    }
+    let wb = core::mem::take(&mut ws.wb);
+    if yuma3 {
         if input.liquid_alpha_enabled && ws.consensus.iter().any(|c| *c != ZERO) {
-            ema_liquid(input, ws);
+            ema_liquid(input, &wb, ws);
+            ws.sums.fill(ZERO);
+            for (&j, &v) in ws.ema.col.iter().zip(&ws.ema.val) {
+                let s = &mut ws.sums[j as usize];
+                *s = s.sadd(v);
+            }
         } else {
-            ws.delta.clear();
-            ws.delta.extend_from_slice(&ws.wb.val);
-            let (wb_ptr, wb_col) = (
-                core::mem::take(&mut ws.wb.ptr),
-                core::mem::take(&mut ws.wb.col),
-            );
-            ema_constant(n, &wb_ptr, &wb_col, ws);
-            ws.wb.ptr = wb_ptr;
-            ws.wb.col = wb_col;
+            ema_constant(n, &wb.ptr, &wb.col, &wb.val, ws);
         }
         // Dividends: tb_i = Σ_j colnorm(B')_ij · I_j ; D = normalize(tb ⊙ A).
-        ws.sums.fill(ZERO);
-        for (&j, &v) in ws.ema.col.iter().zip(&ws.ema.val) {
-            let s = &mut ws.sums[j as usize];
-            *s = s.sadd(v);
-        }
+        set_recips(&ws.sums, &mut ws.recips);
         for i in 0..n {
             let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
             let mut t = 0i64;
             for (&j, &v) in ws.ema.col[a..b].iter().zip(&ws.ema.val[a..b]) {
-                let s = ws.sums[j as usize];
-                let bn = if s != ZERO { qdiv(v, s) } else { v };
-                t = t.wrapping_add(bn.smul(ws.incentive[j as usize]).to_bits());
+                let ju = j as usize;
+                let bn = ws.recips[ju].div_nonzero(v);
+                t = t.wrapping_add(bn.smul(ws.incentive[ju]).to_bits());
             }
             ws.dividends[i] = I32F32::from_bits(t)
                 .checked_mul(ws.active_stake[i])
                 .unwrap_or(ZERO);
         }
     } else {
-        let mut sums = core::mem::take(&mut ws.sums);
-        ws.bonds.col_normalize(&mut sums);
+        // B = colnorm(B) (sums taken above).
+        set_recips(&ws.sums, &mut ws.recips);
+        for (&j, v) in ws.bonds.col.iter().zip(ws.bonds.val.iter_mut()) {
+            *v = ws.recips[j as usize].div_nonzero(*v);
+        }
         // ΔB = colnorm(Wb ⊙ A).
+        ws.sums.fill(ZERO);
         ws.delta.clear();
         for i in 0..n {
             let ai = ws.active_stake[i];
-            let (a, b) = (ws.wb.ptr[i], ws.wb.ptr[i + 1]);
-            ws.delta.extend(ws.wb.val[a..b].iter().map(|v| v.smul(ai)));
-        }
-        sums.fill(ZERO);
-        for (&j, &v) in ws.wb.col.iter().zip(&ws.delta) {
-            sums[j as usize] = sums[j as usize].sadd(v);
-        }
-        for (&j, v) in ws.wb.col.iter().zip(ws.delta.iter_mut()) {
-            let s = sums[j as usize];
-            if s != ZERO {
-                *v = qdiv(*v, s);
+            let (a, b) = (wb.ptr[i], wb.ptr[i + 1]);
+            for (&j, &v) in wb.col[a..b].iter().zip(&wb.val[a..b]) {
+                let d = v.smul(ai);
+                let s = &mut ws.sums[j as usize];
+                *s = s.sadd(d);
+                ws.delta.push(d);
             }
         }
-        let (wb_ptr, wb_col) = (
-            core::mem::take(&mut ws.wb.ptr),
-            core::mem::take(&mut ws.wb.col),
-        );
-        ema_constant(n, &wb_ptr, &wb_col, ws);
-        ws.wb.ptr = wb_ptr;
-        ws.wb.col = wb_col;
-        ws.ema.col_normalize(&mut sums);
+        set_recips(&ws.sums, &mut ws.recips);
+        for (&j, v) in wb.col.iter().zip(ws.delta.iter_mut()) {
+            *v = ws.recips[j as usize].div_nonzero(*v);
+        }
+        let delta = core::mem::take(&mut ws.delta);
+        ema_constant(n, &wb.ptr, &wb.col, &delta, ws);
+        ws.delta = delta;
+        // B' = colnorm(EMA); dividends B'·I; the column maxima of B' for the storage.
+        set_recips(&ws.sums, &mut ws.recips);
+        ws.acc.fill(ZERO);
         for i in 0..n {
             let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
             let mut d = ZERO;
-            for (&j, &v) in ws.ema.col[a..b].iter().zip(&ws.ema.val[a..b]) {
-                d = d.sadd(ws.incentive[j as usize].smul(v));
+            for (&j, v) in ws.ema.col[a..b].iter().zip(&mut ws.ema.val[a..b]) {
+                let ju = j as usize;
+                *v = ws.recips[ju].div_nonzero(*v);
+                d = d.sadd(ws.incentive[ju].smul(*v));
+                if ws.acc[ju] < *v {
+                    ws.acc[ju] = *v;
+                }
             }
             ws.dividends[i] = d;
         }
         // Storage: column max-upscale.
-        sums.fill(ZERO);
-        for (&j, &v) in ws.ema.col.iter().zip(&ws.ema.val) {
-            if sums[j as usize] < v {
-                sums[j as usize] = v;
-            }
-        }
+        set_recips(&ws.acc, &mut ws.recips);
         for (&j, v) in ws.ema.col.iter().zip(ws.ema.val.iter_mut()) {
-            let m = sums[j as usize];
-            if m != ZERO {
-                *v = qdiv(*v, m);
-            }
+            *v = ws.recips[j as usize].div_nonzero(*v);
         }
-        ws.sums = sums;
     }
+    ws.wb = wb;
     let sd = sum(&ws.dividends);
     if sd != ZERO {
+        let r = Recip::new(sd);
         for v in ws.dividends.iter_mut() {
-            *v = qdiv(*v, sd);
+            *v = r.div(*v);
         }
     }
 
@@ -457,7 +478,9 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     write_output(input, ws, out);
 }
 
-/// Consensus (§2.6) from per-column sorted non-zero scores; see [`weighted_median_sorted`].
+/// Consensus (§2.6): the positive scores of participating rows bucketed by column as packed
+/// keys `score << 16 | row`, then per column an exact weighted selection ([`select`]). The
+/// per-column counts (`col_ptr[j + 1]`) were taken while building the weights.
 fn consensus(input: &ChainInput, ws: &mut Workspace) {
     let n = input.n;
     let kappa = safe_div(u16_to_fixed(input.kappa), u16_to_fixed(u16::MAX));
@@ -472,46 +495,36 @@ fn consensus(input: &ChainInput, ws: &mut Workspace) {
         }
     }
     let s = I32F32::from_bits(s);
+    let rs = Recip::new(s);
     let mut stake_sum = 0i64;
     for (u, &a) in ws.use_stake.iter_mut().zip(&ws.active_stake) {
         if a > ZERO {
-            *u = if s != ZERO { qdiv(a, s) } else { a };
+            *u = if s != ZERO { rs.div(a) } else { a };
             stake_sum = stake_sum.wrapping_add(u.to_bits());
         }
     }
     let stake_sum = I32F32::from_bits(stake_sum);
-    let minority = stake_sum.saturating_sub(kappa);
+    let minority = stake_sum.saturating_sub(kappa).to_bits();
     // Bucket the positive scores of participating rows by column.
     let w = &ws.weights;
-    grow(&mut ws.col_ptr, n + 1, 0);
-    for i in 0..n {
-        if ws.active_stake[i] > ZERO {
-            let (a, b) = (w.ptr[i], w.ptr[i + 1]);
-            for (&j, &v) in w.col[a..b].iter().zip(&w.val[a..b]) {
-                if v > ZERO {
-                    ws.col_ptr[j as usize + 1] += 1;
-                }
-            }
-        }
-    }
     for j in 0..n {
         ws.col_ptr[j + 1] += ws.col_ptr[j];
     }
     ws.col_fill.clear();
     ws.col_fill.extend_from_slice(&ws.col_ptr[..n]);
-    grow(&mut ws.col_buf, ws.col_ptr[n], (ZERO, ZERO));
-    grow(&mut ws.col_pos, n, ZERO);
+    grow(&mut ws.col_keys, ws.col_ptr[n], 0);
+    grow(&mut ws.col_pos, n, 0);
     for i in 0..n {
         if ws.active_stake[i] > ZERO {
-            let u = ws.use_stake[i];
+            let u = ws.use_stake[i].to_bits();
             let (a, b) = (w.ptr[i], w.ptr[i + 1]);
             for (&j, &v) in w.col[a..b].iter().zip(&w.val[a..b]) {
                 if v > ZERO {
-                    let f = &mut ws.col_fill[j as usize];
-                    ws.col_buf[*f] = (v, u);
+                    let ju = j as usize;
+                    let f = &mut ws.col_fill[ju];
+                    ws.col_keys[*f] = (v.to_bits() as u64) << 16 | i as u64;
                     *f += 1;
-                    let p = &mut ws.col_pos[j as usize];
-                    *p = I32F32::from_bits(p.to_bits().wrapping_add(u.to_bits()));
+                    ws.col_pos[ju] = ws.col_pos[ju].wrapping_add(u);
                 }
             }
         }
@@ -519,13 +532,85 @@ fn consensus(input: &ChainInput, ws: &mut Workspace) {
     ws.consensus.clear();
     for j in 0..n {
         let (a, b) = (ws.col_ptr[j], ws.col_ptr[j + 1]);
-        let col = &mut ws.col_buf[a..b];
-        if col.len() > 1 {
-            col.sort_unstable_by_key(|e| e.0.to_bits());
+        let col = &mut ws.col_keys[a..b];
+        let listed = ws.col_pos[j];
+        // `weighted_median_sorted` with the unlisted zeros (if any) first.
+        let mut m = minority;
+        if b - a < k {
+            let base = stake_sum.to_bits().wrapping_sub(listed);
+            if base > minority {
+                ws.consensus.push(ZERO);
+                continue;
+            }
+            m = minority - base;
         }
-        let base = I32F32::from_bits(stake_sum.to_bits().wrapping_sub(ws.col_pos[j].to_bits()));
-        ws.consensus
-            .push(weighted_median_sorted(col, base, b - a < k, minority));
+        let c = if col.is_empty() {
+            0
+        } else if listed > m {
+            select(col, &ws.use_stake, m)
+        } else {
+            (col.iter().max().map_or(0, |&x| x >> 16)) as i64
+        };
+        ws.consensus.push(I32F32::from_bits(c));
+    }
+}
+
+/// The smallest score `s = key >> 16` with `Σ stake[row] over keys with score ≤ s > m` (rows
+/// `key & 0xffff`), given that the stake of all keys exceeds m: a three-way quickselect. The
+/// sums are exact (stakes are ≤ 1 each, at most 2¹⁶ of them), so the result does not depend
+/// on the pivots: it is [`weighted_median_sorted`]'s value.
+///
+/// [`weighted_median_sorted`]: crate::math::fixed::median::weighted_median_sorted
+fn select(keys: &mut [u64], stake: &[I32F32], mut m: i64) -> i64 {
+    let st = |k: u64| stake[(k & 0xffff) as usize].to_bits();
+    let (mut lo, mut hi) = (0usize, keys.len());
+    loop {
+        let part = &mut keys[lo..hi];
+        let len = part.len();
+        if len <= 16 {
+            part.sort_unstable();
+            let mut cum = 0i64;
+            let mut idx = 0;
+            while idx < len {
+                let v = part[idx] >> 16;
+                while idx < len && part[idx] >> 16 == v {
+                    cum += st(part[idx]);
+                    idx += 1;
+                }
+                if cum > m {
+                    return v as i64;
+                }
+            }
+            return part.last().map_or(0, |&x| (x >> 16) as i64);
+        }
+        let (x, y, z) = (part[0] >> 16, part[len / 2] >> 16, part[len - 1] >> 16);
+        let p = x.max(y).min(x.min(y).max(z));
+        let (mut i, mut lt, mut gt) = (0usize, 0usize, len);
+        let (mut slt, mut seq) = (0i64, 0i64);
+        while i < gt {
+            let key = part[i];
+            let sc = key >> 16;
+            if sc < p {
+                slt += st(key);
+                part.swap(i, lt);
+                lt += 1;
+                i += 1;
+            } else if sc > p {
+                gt -= 1;
+                part.swap(i, gt);
+            } else {
+                seq += st(key);
+                i += 1;
+            }
+        }
+        if lt > 0 && slt > m {
+            hi = lo + lt;
+        } else if slt + seq > m {
+            return p as i64;
+        } else {
+            m -= slt + seq;
+            lo += gt;
+        }
     }
 }
 
@@ -573,37 +658,58 @@ fn bond_weights(n: usize, beta: I32F32, ws: &mut Workspace) {
     }
 }
 
-/// `mat_ema_sparse(new, B, α)` with `new` = (`ptr`, `col`, `ws.delta`): per row
-/// `α·new + (1−α)·B` over the union of columns, column order, values > 0, into `ws.ema`.
-fn ema_constant(n: usize, ptr: &[usize], col: &[u16], ws: &mut Workspace) {
+/// `mat_ema_sparse(new, B, α)` with `new` = (`ptr`, `col`, `val`): per row
+/// `α·new + (1−α)·B` over the union of columns, column order, values > 0, into `ws.ema`, with
+/// its column sums (saturating) into `ws.sums`.
+fn ema_constant(n: usize, ptr: &[usize], col: &[u16], val: &[I32F32], ws: &mut Workspace) {
     let alpha = ws.alpha;
     let one_minus = ONE.saturating_sub(alpha);
     ws.ema.clear();
+    ws.sums.fill(ZERO);
+    let cap = val.len() + ws.bonds.val.len();
+    ws.ema.col.reserve(cap);
+    ws.ema.val.reserve(cap);
     for i in 0..n {
         let (a, b) = (ptr[i], ptr[i + 1]);
         let (ba, bb) = (ws.bonds.ptr[i], ws.bonds.ptr[i + 1]);
         if ascending(&col[a..b]) && ascending(&ws.bonds.col[ba..bb]) {
             // Both rows in column order: a merge gives the densified row's non-zeros directly.
             let (mut p, mut q) = (a, ba);
-            while p < b || q < bb {
-                let jp = if p < b { col[p] as u32 } else { u32::MAX };
-                let jq = if q < bb {
-                    ws.bonds.col[q] as u32
-                } else {
-                    u32::MAX
-                };
-                let j = jp.min(jq);
-                let mut v = ZERO;
-                if jp == j {
-                    v = v.sadd(alpha.smul(ws.delta[p]));
+            let bcol = &ws.bonds.col;
+            let bval = &ws.bonds.val;
+            while p < b && q < bb {
+                let (jp, jq) = (col[p], bcol[q]);
+                let (j, v) = if jp < jq {
                     p += 1;
-                }
-                if jq == j {
-                    v = v.sadd(one_minus.smul(ws.bonds.val[q]));
+                    (jp, alpha.smul(val[p - 1]))
+                } else if jq < jp {
                     q += 1;
-                }
+                    (jq, one_minus.smul(bval[q - 1]))
+                } else {
+                    p += 1;
+                    q += 1;
+                    (jp, alpha.smul(val[p - 1]).sadd(one_minus.smul(bval[q - 1])))
+                };
                 if v > ZERO {
-                    ws.ema.push(j as u16, v);
+                    ws.ema.push(j, v);
+                    let s = &mut ws.sums[j as usize];
+                    *s = s.sadd(v);
+                }
+            }
+            for (&j, &x) in col[p..b].iter().zip(&val[p..b]) {
+                let v = alpha.smul(x);
+                if v > ZERO {
+                    ws.ema.push(j, v);
+                    let s = &mut ws.sums[j as usize];
+                    *s = s.sadd(v);
+                }
+            }
+            for (&j, &x) in bcol[q..bb].iter().zip(&bval[q..bb]) {
+                let v = one_minus.smul(x);
+                if v > ZERO {
+                    ws.ema.push(j, v);
+                    let s = &mut ws.sums[j as usize];
+                    *s = s.sadd(v);
                 }
             }
             ws.ema.end_row();
@@ -611,7 +717,7 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], ws: &mut Workspace) {
         }
         let stamp = ws.next_stamp();
         ws.row_cols.clear();
-        for (&j, &v) in col[a..b].iter().zip(&ws.delta[a..b]) {
+        for (&j, &v) in col[a..b].iter().zip(&val[a..b]) {
             let ju = j as usize;
             if ws.mark[ju] != stamp {
                 ws.mark[ju] = stamp;
@@ -620,8 +726,7 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], ws: &mut Workspace) {
             }
             ws.acc[ju] = ws.acc[ju].sadd(alpha.smul(v));
         }
-        let (a, b) = (ws.bonds.ptr[i], ws.bonds.ptr[i + 1]);
-        for (&j, &v) in ws.bonds.col[a..b].iter().zip(&ws.bonds.val[a..b]) {
+        for (&j, &v) in ws.bonds.col[ba..bb].iter().zip(&ws.bonds.val[ba..bb]) {
             let ju = j as usize;
             if ws.mark[ju] != stamp {
                 ws.mark[ju] = stamp;
@@ -635,10 +740,18 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], ws: &mut Workspace) {
             let v = ws.acc[j as usize];
             if v > ZERO {
                 ws.ema.push(j, v);
+                let s = &mut ws.sums[j as usize];
+                *s = s.sadd(v);
             }
         }
         ws.ema.end_row();
     }
+}
+
+/// One [`Recip`] per column sum.
+fn set_recips(sums: &[I32F32], out: &mut Vec<Recip>) {
+    out.clear();
+    out.extend(sums.iter().map(|&s| Recip::new(s)));
 }
 
 fn ascending(c: &[u16]) -> bool {
@@ -647,14 +760,14 @@ fn ascending(c: &[u16]) -> bool {
 
 /// Yuma3 with liquid alpha: α_ij = alpha_sigmoid(C_j, w, b) with w and b found by the chain's
 /// peeking walk (§6.5), then `mat_ema_alpha_sparse` (only Wb's columns survive, Wb's order).
-fn ema_liquid(input: &ChainInput, ws: &mut Workspace) {
+fn ema_liquid(input: &ChainInput, wb: &Csr, ws: &mut Workspace) {
     let n = input.n;
     let steep = I32F32::saturating_from_num(input.alpha_sigmoid_steepness);
     let lo = u16_proportion_to_fixed(input.alpha_low);
     let hi = u16_proportion_to_fixed(input.alpha_high);
     ws.ema.clear();
     for i in 0..n {
-        let (a, b) = (ws.wb.ptr[i], ws.wb.ptr[i + 1]);
+        let (a, b) = (wb.ptr[i], wb.ptr[i + 1]);
         if a == b {
             ws.ema.end_row();
             continue;
@@ -663,14 +776,14 @@ fn ema_liquid(input: &ChainInput, ws: &mut Workspace) {
         // Queries in column order, walking both rows with the chain's cursors.
         ws.row_cols.clear();
         for k in a..b {
-            ws.row_cols.push((ws.wb.col[k], k as u32));
+            ws.row_cols.push((wb.col[k], k as u32));
         }
         ws.row_cols.sort_unstable_by_key(|e| e.0);
         let (ba, bb) = (ws.bonds.ptr[i], ws.bonds.ptr[i + 1]);
         let (mut wp, mut bp) = (a, ba);
         for &(j, _) in &ws.row_cols {
             let ju = j as usize;
-            let wv = walk(&ws.wb.col[..b], &ws.wb.val[..b], &mut wp, ju);
+            let wv = walk(&wb.col[..b], &wb.val[..b], &mut wp, ju);
             let bv = walk(&ws.bonds.col[..bb], &ws.bonds.val[..bb], &mut bp, ju);
             ws.acc[ju] = alpha_sigmoid(ws.consensus[ju], wv, bv, lo, hi, steep);
             ws.acc2[ju] = ZERO;
@@ -683,10 +796,10 @@ fn ema_liquid(input: &ChainInput, ws: &mut Workspace) {
             }
         }
         for k in a..b {
-            let j = ws.wb.col[k];
+            let j = wb.col[k];
             let ju = j as usize;
             let al = ws.acc[ju];
-            let v = ws.acc2[ju].sadd(al.smul(ws.wb.val[k]).max(ZERO)).min(ONE);
+            let v = ws.acc2[ju].sadd(al.smul(wb.val[k]).max(ZERO)).min(ONE);
             if v > ZERO {
                 ws.ema.push(j, v);
                 ws.alphas.push((i as u32, j, al));
@@ -706,6 +819,20 @@ fn walk(col: &[u16], val: &[I32F32], pos: &mut usize, j: usize) -> I32F32 {
         }
     }
     ZERO
+}
+
+/// [`fixed_proportion_to_u16`] without the 128-bit product where `0 ≤ x ≤ 2`:
+/// `floor(bits·65535 / 2³²)`, at most 65535.
+#[inline]
+fn to_u16(x: I32F32) -> u16 {
+    let b = x.to_bits();
+    if b <= 0 {
+        0
+    } else if b <= 1 << 33 {
+        ((b as u64 * 65535) >> 32).min(65535) as u16
+    } else {
+        fixed_proportion_to_u16(x)
+    }
 }
 
 fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
@@ -778,7 +905,7 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
                 ws.ema.col[a..b]
                     .iter()
                     .zip(&ws.ema.val[a..b])
-                    .map(|(&j, &v)| (j, fixed_proportion_to_u16(v))),
+                    .map(|(&j, &v)| (j, to_u16(v))),
             );
         }
     }

@@ -3,7 +3,9 @@
 //! port of subtensor's own design (`Vec<Vec<(u16, I32F32)>>`, a quickselect per column, rows
 //! densified to n columns) on the same input, measured in the same run. Results are checked
 //! bit-identical before timing. Target: ≥ 5× faster than the port. Ratios are printed at the
-//! end.
+//! end, with the float research epoch (`taolab::yuma::research::epoch`, Yuma3 for the Yuma3
+//! cases and Yuma1 for classic bonds) on the same V×N weights, dense as it always is, in
+//! steady state (previous output as state, buffers reused).
 
 use criterion::{criterion_group, BenchmarkId, Criterion};
 use std::hint::black_box;
@@ -12,6 +14,72 @@ use taolab::yuma::chain::epoch::{epoch_with, Workspace};
 use taolab::yuma::chain::port::epoch_port;
 use taolab::yuma::chain::random::{random_input, RandomShape};
 use taolab::yuma::chain::{ChainInput, ChainOutput};
+use taolab::yuma::research;
+use taolab::yuma::{EpochOutput, Params, Variant};
+
+/// The float research epoch on the chain input's validator rows (V×N, u16/65535 weights,
+/// stakes in rao as f64), one steady-state step per call.
+struct Float {
+    w: taolab::math::Dense,
+    s: Vec<f64>,
+    prev: EpochOutput,
+    out: EpochOutput,
+    ws: research::Workspace,
+    params: Params,
+    variant: Variant,
+}
+
+impl Float {
+    fn new(input: &ChainInput) -> Float {
+        let n = input.n;
+        let v = VALIDATORS.min(n);
+        let mut w = taolab::math::Dense::zeros(v, n);
+        for (i, row) in input.weights.iter().take(v).enumerate() {
+            for &(j, x) in row {
+                w.data[i * n + j as usize] = x as f64 / 65535.0;
+            }
+        }
+        let stake = input
+            .stake
+            .as_ref()
+            .expect("random inputs carry total stake");
+        let s = stake.iter().take(v).map(|&x| x as f64).collect();
+        let variant = if input.yuma3_enabled {
+            Variant::Yuma3
+        } else {
+            Variant::Yuma1
+        };
+        let mut f = Float {
+            w,
+            s,
+            prev: EpochOutput::default(),
+            out: EpochOutput::default(),
+            ws: research::Workspace::default(),
+            params: Params::default(),
+            variant,
+        };
+        f.run(false);
+        f
+    }
+    /// One epoch into `out` (from `prev` when `with_prev`), then `prev` ↔ `out`.
+    fn run(&mut self, with_prev: bool) {
+        research::epoch(
+            self.variant,
+            &self.params,
+            &self.w,
+            &self.s,
+            with_prev.then_some(&self.prev),
+            None,
+            &mut self.out,
+            &mut self.ws,
+        )
+        .unwrap();
+        std::mem::swap(&mut self.prev, &mut self.out);
+    }
+    fn step(&mut self) {
+        self.run(true);
+    }
+}
 
 const SIZES: [usize; 3] = [256, 1024, 4096];
 const VALIDATORS: usize = 64;
@@ -72,10 +140,13 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
 
-    println!("\nchain epoch, ns per epoch (same run; ratio = port / taolab):");
     println!(
-        "{:<26} {:>14} {:>16} {:>8}",
-        "case", "taolab", "subtensor port", "ratio"
+        "\nchain epoch, ns per epoch (same run; ratio = port / taolab; chain/float = taolab / \
+         float research epoch on the same V×N):"
+    );
+    println!(
+        "{:<26} {:>14} {:>16} {:>8} {:>14} {:>12}",
+        "case", "taolab", "subtensor port", "ratio", "float", "chain/float"
     );
     for (name, input) in &cases {
         let mut ws = Workspace::default();
@@ -88,7 +159,13 @@ fn bench(c: &mut Criterion) {
             || drop(black_box(epoch_port(black_box(input)))),
             Duration::from_millis(400),
         );
-        println!("{name:<26} {ours:>14.0} {port:>16.0} {:>7.1}x", port / ours);
+        let mut float = Float::new(input);
+        let fl = time_per_call(|| float.step(), Duration::from_millis(400));
+        println!(
+            "{name:<26} {ours:>14.0} {port:>16.0} {:>7.1}x {fl:>14.0} {:>11.2}x",
+            port / ours,
+            ours / fl
+        );
     }
 }
 

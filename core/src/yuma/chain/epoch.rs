@@ -1,7 +1,8 @@
 //! The fast exact epoch: the arithmetic of spec §6 step by step, bit-identical to the chain
 //! (tested against [`super::port::epoch_port`]), over compressed sparse rows held in a reusable
 //! [`Workspace`] — no per-row densification to `n` columns, no allocation once the buffers
-//! have grown, and the consensus from a sort of each column's non-zero scores.
+//! have grown, and the consensus from an exact weighted quickselect over each column's
+//! non-zero scores (the value does not depend on the pivots, §2.6).
 //!
 //! With S the normalised stake, A the active stake, W the masked row-normalised weights:
 //!

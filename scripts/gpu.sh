@@ -9,6 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target/gpu}"
+# Mesa's Vulkan drivers print "XDG_RUNTIME_DIR is invalid" when it is unset (CI): give them one.
+if [ -z "${XDG_RUNTIME_DIR:-}" ]; then export XDG_RUNTIME_DIR="$(mktemp -d)"; fi
 what="${1:-test}"
 shift || true
 

@@ -128,10 +128,25 @@ fn support(base: u32, share_base: u32, t: u32) -> u32 {
     return s;
 }
 
+// The largest weight of column `base` below the weight `b` (as bits; 0 when none).
+fn largest_below(base: u32, b: u32) -> u32 {
+    let n = shape.servers;
+    var m = 0u;
+    for (var i = 0u; i < shape.validators; i = i + 1u) {
+        let x = weight_bits(w[base + i * n]);
+        if (x < b) {
+            m = max(m, x);
+        }
+    }
+    return m;
+}
+
 // 2. Consensus C_j = max { v : Σ_{i: Wn_ij ≥ v} Sn_i ≥ κ }, the top weight when no weight has
 //    κ of the stake behind it, 0 for an all-zero column. Non-negative f32s order like their
-//    bits, so a bisection over the bits (≤ 31 steps) finds the largest weight supported by κ;
-//    stake sums are exact integers, so the order of summation does not matter.
+//    bits: a few bisection steps over the bits bracket the answer, support(lo) ≥ κ >
+//    support(hi), then the column's weights below `hi` are tried from the top down, so the
+//    result is always one of the column's weights. Stake sums are exact integers, so the order
+//    of summation does not matter.
 @compute @workgroup_size(64)
 fn consensus(
     @builtin(global_invocation_id) gid: vec3<u32>,
@@ -150,20 +165,20 @@ fn consensus(
     let share_base = c * v + e * v;
     let kappa = stakes[2u * c * v + e];
     var top = 0u;
+    var bottom = 0xffffffffu;
     var total = 0u;
     for (var i = 0u; i < v; i = i + 1u) {
-        top = max(top, weight_bits(w[base + i * n]));
+        let x = weight_bits(w[base + i * n]);
+        top = max(top, x);
+        bottom = min(bottom, x);
         total = total + stakes[share_base + i];
     }
     var result = top;
-    if (top != 0u && kappa != 0u && total >= kappa) {
-        // support(lo) ≥ κ > support(hi) throughout.
-        var lo = 0u;
-        var hi = top + 1u;
-        loop {
-            if (hi - lo <= 1u) {
-                break;
-            }
+    if (top != 0u && kappa != 0u && total >= kappa && support(base, share_base, top) < kappa) {
+        // support(lo) = total ≥ κ > support(hi).
+        var lo = bottom;
+        var hi = top;
+        for (var step = 0u; step < 12u && hi - lo > 1u; step = step + 1u) {
             let mid = lo + (hi - lo) / 2u;
             if (support(base, share_base, mid) >= kappa) {
                 lo = mid;
@@ -171,7 +186,15 @@ fn consensus(
                 hi = mid;
             }
         }
-        result = lo;
+        // The answer is a weight in [lo, hi): the first from the top with κ behind it.
+        loop {
+            let x = largest_below(base, hi);
+            if (x <= lo || support(base, share_base, x) >= kappa) {
+                result = x;
+                break;
+            }
+            hi = x;
+        }
     }
     out[e * n + j] = bitcast<f32>(result);
 }

@@ -128,7 +128,13 @@ impl BatchScorer for GpuScorer {
         match &self.backend {
             Backend::Gpu(ctx) => {
                 let info = ctx.info();
-                format!("gpu ({}, {:?})", info.name, info.backend)
+                // Browsers hide the adapter's name from pages.
+                let adapter = match (info.name.as_str(), info.device_type) {
+                    ("", wgpu::DeviceType::Cpu) => "unnamed software adapter",
+                    ("", _) => "unnamed adapter",
+                    (name, _) => name,
+                };
+                format!("gpu ({adapter}, {:?})", info.backend)
             }
             Backend::Cpu { why, .. } => format!("cpu (f64; no GPU adapter: {why})"),
         }

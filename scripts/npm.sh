@@ -118,7 +118,11 @@ test_all() {
 bench() {
   build
   cli
-  TAOLAB_PKG="$ROOT/$PKG" TAOLAB_CLI="$ROOT/target/release/taolab" node wasm/test-pkg/bench.mjs
+  log "native side: cargo run --release -p taolab-wasm --example bench_native"
+  local native
+  native=$(cargo run -q --release -p taolab-wasm --example bench_native)
+  TAOLAB_PKG="$ROOT/$PKG" TAOLAB_CLI="$ROOT/target/release/taolab" TAOLAB_NATIVE="$native" \
+    node wasm/test-pkg/bench.mjs
 }
 
 case "${1:-}" in

@@ -22,6 +22,8 @@
 //!   after `error: `). Nothing here indexes, unwraps or panics on user data.
 #![forbid(unsafe_code)]
 
+#[doc(hidden)]
+pub mod bench;
 mod emission;
 mod input;
 mod js;

@@ -137,7 +137,7 @@ pub fn chain_register(state: &mut ChainState, uid: usize, block: u64) {
 pub struct EpochWorkspace {
     chain_in: ChainInput,
     chain_ws: Workspace,
-    /// The last chain epoch's output.
+    /// The last chain epoch's output (its `bonds` have been moved into the subnet's storage).
     pub chain_out: ChainOutput,
     research_ws: research::Workspace,
     research_out: EpochOutput,
@@ -242,10 +242,30 @@ pub fn run_chain(
     inp.owner_uid = sub.owner_uid.filter(|&o| (o as usize) < n);
     inp.commit_blocks = None;
     inp.rao_emission = rao_emission;
-    state.fill_input(inp);
+    // `state.fill_input(inp)`, then `state.apply(out, block, true)`, with the storage moved
+    // into the input and back rather than copied.
+    swap_storage(state, inp);
+    inp.last_mechanism_step_block = state.last_mechanism_step_block;
     debug_assert!(inp.validate().is_ok(), "{:?}", inp.validate());
     epoch_with(inp, &mut ws.chain_ws, &mut ws.chain_out);
-    state.apply(&ws.chain_out, block, true);
+    swap_storage(state, inp);
+    let out = &mut ws.chain_out;
+    state.validator_permit.clone_from(&out.validator_permit);
+    core::mem::swap(&mut state.bonds, &mut out.bonds);
+    state.last_mechanism_step_block = block;
+}
+
+/// Exchanges the stored vectors of `state` and `inp` (weights, bonds, permits, `LastUpdate`,
+/// `BlockAtRegistration`).
+fn swap_storage(state: &mut ChainState, inp: &mut ChainInput) {
+    core::mem::swap(&mut state.weights, &mut inp.weights);
+    core::mem::swap(&mut state.bonds, &mut inp.bonds);
+    core::mem::swap(&mut state.validator_permit, &mut inp.validator_permit);
+    core::mem::swap(&mut state.last_update, &mut inp.last_update);
+    core::mem::swap(
+        &mut state.block_at_registration,
+        &mut inp.block_at_registration,
+    );
 }
 
 /// What a float epoch reads of a subnet.

@@ -5,10 +5,12 @@
 #   scripts/gpu.sh bench   the consensus-map grid on the CPU and GPU backends
 #   scripts/gpu.sh web     the scorer in headless Chromium through WebGPU, in a page and a
 #                          module worker (tests/gpu-web), against the CPU path
-# Builds go to target/gpu so that they do not hold the main target directory's lock.
+# Builds go to target/gpu so that they do not hold the main target directory's lock; in CI
+# (CI set) they share target/, where the workspace build has already compiled wgpu.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target/gpu}"
+if [ -n "${CI:-}" ]; then default_dir=target; else default_dir=target/gpu; fi
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$default_dir}"
 # Mesa's Vulkan drivers print "XDG_RUNTIME_DIR is invalid" when it is unset (CI): give them one.
 if [ -z "${XDG_RUNTIME_DIR:-}" ]; then export XDG_RUNTIME_DIR="$(mktemp -d)"; fi
 what="${1:-test}"

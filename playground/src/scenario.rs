@@ -95,7 +95,38 @@ pub fn label(id: ScenarioId, upload: Option<&Metagraph>) -> String {
             ),
             None => "Uploaded metagraph".into(),
         },
+        ScenarioId::Attack(k) => match taolab::study::scenarios::NAMES.get(k) {
+            Some(name) => format!("Attack study: {name}"),
+            None => "Attack study".into(),
+        },
     }
+}
+
+thread_local! {
+    /// Simulated attack studies, by index: the agents run once, slider moves only replay.
+    static ATTACKS: std::cell::RefCell<Vec<Option<Case>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The weights and stakes an attack study's agents produce (simulated once, then cached).
+fn attack_case(k: usize) -> Result<Case, String> {
+    if let Some(c) = ATTACKS.with(|a| a.borrow().get(k).cloned().flatten()) {
+        return Ok(c);
+    }
+    let name = taolab::study::scenarios::NAMES
+        .get(k)
+        .ok_or("There is no such attack study.")?;
+    let sc = taolab::study::scenarios::by_name(name).map_err(|e| e.to_string())?;
+    let c = taolab::agents::simulate(&sc)
+        .map_err(|e| e.to_string())?
+        .case;
+    ATTACKS.with(|a| {
+        let mut a = a.borrow_mut();
+        if a.len() <= k {
+            a.resize(k + 1, None);
+        }
+        a[k] = Some(c.clone());
+    });
+    Ok(c)
 }
 
 /// Builds the case to run: the scenario's epochs with the given rule and parameters.
@@ -120,6 +151,13 @@ pub fn build_case(
             .ok_or("No metagraph has been uploaded yet.")?
             .to_case(metagraph_epochs, params.clone())
             .map_err(|e| e.to_string())?,
+        ScenarioId::Attack(k) => {
+            // The agents set their weights under the study's own rule; the weights and stakes
+            // they produced are then replayed under the chosen rule and parameters.
+            let mut c = attack_case(k)?;
+            c.params = params.clone();
+            c
+        }
     };
     case.variant = Some(variant);
     Ok(case)
@@ -128,6 +166,17 @@ pub fn build_case(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attack_studies_build_cases() {
+        let m = sn15();
+        for k in 0..taolab::study::scenarios::NAMES.len() {
+            let id = ScenarioId::Attack(k);
+            assert_eq!(ScenarioId::from_key(&id.to_key()), Some(id));
+            let c = build_case(id, &m, None, 40, Variant::Yuma3, &Params::default()).unwrap();
+            assert!(c.epochs.len() >= 10, "{}", label(id, None));
+        }
+    }
 
     #[test]
     fn sn15_has_eleven_validators() {

@@ -62,6 +62,9 @@ pub enum ScenarioId {
     Case(usize),
     /// A metagraph the user uploaded (lives in memory only, never in the URL).
     Upload,
+    /// Attack study `k` of `taolab::study::scenarios::NAMES` (weight copying, cabal, …),
+    /// simulated by the core's agents.
+    Attack(usize),
 }
 
 impl ScenarioId {
@@ -71,6 +74,15 @@ impl ScenarioId {
             ScenarioId::Sn15 => "sn15".into(),
             ScenarioId::Case(n) => format!("case{n}"),
             ScenarioId::Upload => "upload".into(),
+            ScenarioId::Attack(k) => {
+                format!(
+                    "attack-{}",
+                    taolab::study::scenarios::NAMES
+                        .get(k)
+                        .copied()
+                        .unwrap_or("")
+                )
+            }
         }
     }
 
@@ -79,6 +91,13 @@ impl ScenarioId {
         match s {
             "sn15" => Some(ScenarioId::Sn15),
             "upload" => Some(ScenarioId::Upload),
+            _ if s.starts_with("attack-") => {
+                let name = &s["attack-".len()..];
+                taolab::study::scenarios::NAMES
+                    .iter()
+                    .position(|&x| x == name)
+                    .map(ScenarioId::Attack)
+            }
             _ => {
                 let n: usize = s.strip_prefix("case")?.parse().ok()?;
                 (1..=taolab::yuma::cases::COUNT)

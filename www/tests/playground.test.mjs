@@ -101,6 +101,18 @@ test('subnets view runs the world in a worker and draws', async (browser) => {
   assertNoErrors(page);
 });
 
+test('an attack study (weight copying under commit-reveal) runs and draws', async (browser) => {
+  const page = await open(browser);
+  const r = await drawn(page);
+  await page.selectOption('#scenario', 'attack-weight-copying-cr');
+  await waitDrawn(page, r);
+  assert.match(page.url(), /scenario=attack-weight-copying-cr/);
+  assert.match(await numbers(page), /copier/);
+  await assertCanvasesDraw(page, 'consensus');
+  await shot(page, 'attack-study');
+  assertNoErrors(page);
+});
+
 test('changing kappa changes the numbers shown', async (browser) => {
   const page = await open(browser);
   const before = await numbers(page);

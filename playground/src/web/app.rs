@@ -103,6 +103,10 @@ fn knob_value(p: &Params, k: Knob) -> f64 {
 impl App {
     fn recompute(&mut self) {
         self.consensus = Consensus::compute(&self.state, &self.sn15, self.upload.as_ref());
+        self.state.epoch = self
+            .state
+            .epoch
+            .min(self.consensus.epochs().saturating_sub(1));
         self.dirty = true;
     }
 
@@ -270,6 +274,12 @@ impl App {
                             if self.upload.is_some() {
                                 <option value="upload" selected={scenario_key == "upload"}>{scenario::label(ScenarioId::Upload, self.upload.as_ref())}</option>
                             }
+                            <optgroup label="Attack studies (agents: copiers, cabal, lazy, first mover)">
+                                { for taolab::study::scenarios::NAMES.iter().enumerate().map(|(k, name)| {
+                                    let key = ScenarioId::Attack(k).to_key();
+                                    html! { <option value={key.clone()} selected={scenario_key == key}>{format!("Attack study: {name}")}</option> }
+                                }) }
+                            </optgroup>
                             <optgroup label="Community cases (3 validators, 40 epochs)">
                                 { for taolab::yuma::cases::list().into_iter().map(|ci| {
                                     let key = format!("case{}", ci.number);
@@ -611,6 +621,7 @@ impl Component for App {
                     self.state.miner = None;
                     self.state.epoch = match id {
                         ScenarioId::Case(_) => taolab::yuma::cases::EPOCHS - 1,
+                        ScenarioId::Attack(_) => usize::MAX,
                         _ => self.state.metagraph_epochs - 1,
                     };
                     recompute = true;

@@ -40,10 +40,16 @@ impl EpochBatch {
     pub fn validate(&self) -> Result<()> {
         let (v, n, c) = (self.validators, self.servers, self.count);
         if self.weights.len() != c * v * n {
-            return Err(Error::shape(format!("batch weights has {} values, expected {c}×{v}×{n}", self.weights.len())));
+            return Err(Error::shape(format!(
+                "batch weights has {} values, expected {c}×{v}×{n}",
+                self.weights.len()
+            )));
         }
         if self.stakes.len() != c * v {
-            return Err(Error::shape(format!("batch stakes has {} values, expected {c}×{v}", self.stakes.len())));
+            return Err(Error::shape(format!(
+                "batch stakes has {} values, expected {c}×{v}",
+                self.stakes.len()
+            )));
         }
         self.params.validate()
     }
@@ -105,7 +111,16 @@ impl BatchScorer for CpuScorer {
             self.w.cols = n;
             self.w.data.clear();
             self.w.data.extend_from_slice(batch.epoch_weights(k));
-            research::epoch(batch.variant, &batch.params, &self.w, batch.epoch_stakes(k), None, None, &mut self.out, &mut self.ws)?;
+            research::epoch(
+                batch.variant,
+                &batch.params,
+                &self.w,
+                batch.epoch_stakes(k),
+                None,
+                None,
+                &mut self.out,
+                &mut self.ws,
+            )?;
             res.incentive.extend_from_slice(&self.out.incentive);
             res.dividends.extend_from_slice(&self.out.dividends);
             res.consensus.extend_from_slice(&self.out.consensus);

@@ -32,6 +32,11 @@ build() {
   cp playground/static/* "$OUT.tmp/playground/"
   cp www/site/* "$OUT.tmp/"
   if [ -d www/example ]; then
+    # The plain-JS example imports the npm package's web build; build it once if missing.
+    if [ ! -f www/example/taolab/index.js ] && [ -x scripts/npm.sh ]; then
+      log "building the npm package for the example (scripts/npm.sh build)"
+      scripts/npm.sh build >&2
+    fi
     mkdir -p "$OUT.tmp/example"
     cp -r www/example/. "$OUT.tmp/example/"
     rm -rf "$OUT.tmp/example/node_modules"

@@ -1155,7 +1155,6 @@ impl World {
         self.lock.last_lock = cost;
         self.lock.last_registered = b;
         let tempo = 360u64;
-        let mp = pool.price().to_num::<f64>().min(1.0);
         let s = Subnet {
             netuid,
             name: format!("subnet {netuid} (registered at {b})"),
@@ -1215,7 +1214,6 @@ impl World {
             alpha_era: (1, 0, 0),
             price_cache: (pool, pool.price()),
         };
-        let _ = mp;
         let pos = self.subnets.partition_point(|x| x.netuid < netuid);
         self.subnets.insert(pos, s);
         self.recorder.events.push(EventRow {

@@ -308,7 +308,7 @@ pub fn retention_threshold(rows: &[ConsensusRow]) -> Option<f64> {
 
 /// One S_H level: team sizes, stakes and the normalised quadrant samples.
 #[derive(Debug, Clone)]
-struct Level {
+pub(crate) struct Level {
     s_h: f64,
     /// Honest validators (UIDs `0..hv`).
     hv: usize,
@@ -399,12 +399,12 @@ impl Level {
 }
 
 /// Per-task scratch: the weights of a point and the chain epoch's buffers.
-struct Scratch {
+pub(crate) struct Scratch {
     w: Vec<f64>,
     mean: Vec<f64>,
     chain: Option<ChainScratch>,
     cpu: CpuScorer,
-    batch: EpochBatch,
+    pub(crate) batch: EpochBatch,
 }
 
 struct ChainScratch {
@@ -416,7 +416,7 @@ struct ChainScratch {
 }
 
 impl Scratch {
-    fn new(cfg: &ConsensusMapConfig) -> Scratch {
+    pub(crate) fn new(cfg: &ConsensusMapConfig) -> Scratch {
         let (v, s) = (cfg.validators, cfg.servers());
         let chain = (cfg.variant == Variant::Chain).then(|| {
             let n = cfg.neurons;
@@ -503,16 +503,15 @@ fn float_ratio(level: &Level, out: &BatchOutput, k: usize, v: usize, s: usize) -
     }
 }
 
-/// Computes the points `range` into `rows`, with `scorer` for float variants.
+/// Computes the points `range` into `rows` on the CPU.
 fn run_range(
     cfg: &ConsensusMapConfig,
     levels: &[Level],
     range: Range<usize>,
     sc: &mut Scratch,
-    scorer: Option<&mut dyn BatchScorer>,
     rows: &mut Vec<ConsensusRow>,
 ) -> Result<()> {
-    let (v, s) = (cfg.validators, cfg.servers());
+    let s = cfg.servers();
     if let Some(cs) = sc.chain.as_mut() {
         for k in range {
             let (l, a, b) = cfg.split(k);
@@ -533,6 +532,22 @@ fn run_range(
     }
     // Float: one batch for the range.
     let start = rows.len();
+    fill_float_batch(cfg, levels, range.clone(), sc, rows);
+    let out = sc.cpu.score(&sc.batch)?;
+    finish_float_rows(cfg, levels, range, &out, &mut rows[start..]);
+    Ok(())
+}
+
+/// Fills `sc.batch` with the float points `range` and pushes their rows, E_H still 0 (set by
+/// [`finish_float_rows`] once the batch is scored).
+pub(crate) fn fill_float_batch(
+    cfg: &ConsensusMapConfig,
+    levels: &[Level],
+    range: Range<usize>,
+    sc: &mut Scratch,
+    rows: &mut Vec<ConsensusRow>,
+) {
+    let (v, s) = (cfg.validators, cfg.servers());
     let batch = &mut sc.batch;
     batch.count = range.len();
     batch.weights.clear();
@@ -554,18 +569,33 @@ fn run_range(
             major_ratio: 0.0,
         });
     }
-    let out = match scorer {
-        Some(sc2) => sc2.score(batch)?,
-        None => sc.cpu.score(batch)?,
-    };
-    for (idx, k) in range.enumerate() {
-        let (l, _, _) = cfg.split(k);
-        rows[start + idx].major_ratio = float_ratio(&levels[l], &out, idx, v, s);
-    }
-    Ok(())
 }
 
-fn cancelled() -> Error {
+/// Sets E_H of `rows` (the points `range`, as [`fill_float_batch`] pushed them) from the
+/// scored batch.
+pub(crate) fn finish_float_rows(
+    cfg: &ConsensusMapConfig,
+    levels: &[Level],
+    range: Range<usize>,
+    out: &BatchOutput,
+    rows: &mut [ConsensusRow],
+) {
+    let (v, s) = (cfg.validators, cfg.servers());
+    for ((idx, k), row) in range.enumerate().zip(rows) {
+        let (l, _, _) = cfg.split(k);
+        row.major_ratio = float_ratio(&levels[l], out, idx, v, s);
+    }
+}
+
+/// The draws of every S_H level.
+pub(crate) fn levels(cfg: &ConsensusMapConfig) -> Vec<Level> {
+    cfg.stake_levels
+        .iter()
+        .map(|&s| Level::new(cfg, s))
+        .collect()
+}
+
+pub(crate) fn cancelled() -> Error {
     Error::invalid("consensus map", "was cancelled")
 }
 
@@ -577,31 +607,8 @@ pub fn consensus_map(
     scorer: &mut dyn BatchScorer,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<ConsensusMap> {
-    cfg.validate()?;
-    if cfg.variant == Variant::Chain {
-        return consensus_map_cpu(cfg, progress);
-    }
-    let levels: Vec<Level> = cfg
-        .stake_levels
-        .iter()
-        .map(|&s| Level::new(cfg, s))
-        .collect();
-    let total = cfg.points();
-    let mut sc = Scratch::new(cfg);
-    let mut rows = Vec::with_capacity(total);
-    let mut k = 0;
-    while k < total {
-        let end = (k + cfg.batch).min(total);
-        run_range(cfg, &levels, k..end, &mut sc, Some(&mut *scorer), &mut rows)?;
-        k = end;
-        if !progress(k, total) {
-            return Err(cancelled());
-        }
-    }
-    Ok(ConsensusMap {
-        config: cfg.clone(),
-        rows,
-    })
+    use super::consensus_map_async::{consensus_map_async, now, Ready};
+    now(consensus_map_async(cfg, &mut Ready(scorer), progress))
 }
 
 /// Runs the map on the CPU: the chain epoch, or the float epoch through [`CpuScorer`], in
@@ -612,11 +619,7 @@ pub fn consensus_map_cpu(
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<ConsensusMap> {
     cfg.validate()?;
-    let levels: Vec<Level> = cfg
-        .stake_levels
-        .iter()
-        .map(|&s| Level::new(cfg, s))
-        .collect();
+    let levels = levels(cfg);
     let total = cfg.points();
     let ranges: Vec<Range<usize>> = (0..total)
         .step_by(cfg.batch)
@@ -634,7 +637,7 @@ pub fn consensus_map_cpu(
                     || Scratch::new(cfg),
                     |sc, r| {
                         let mut part = Vec::with_capacity(r.len());
-                        run_range(cfg, &levels, r.clone(), sc, None, &mut part).map(|_| part)
+                        run_range(cfg, &levels, r.clone(), sc, &mut part).map(|_| part)
                     },
                 )
                 .collect();
@@ -650,7 +653,7 @@ pub fn consensus_map_cpu(
     {
         let mut sc = Scratch::new(cfg);
         for r in ranges {
-            run_range(cfg, &levels, r, &mut sc, None, &mut rows)?;
+            run_range(cfg, &levels, r, &mut sc, &mut rows)?;
             if !progress(rows.len(), total) {
                 return Err(cancelled());
             }

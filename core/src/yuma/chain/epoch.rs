@@ -118,6 +118,7 @@ pub struct Workspace {
     col_fill: Vec<usize>,
     col_pos: Vec<i64>,
     col_keys: Vec<u64>,
+    select_buf: Vec<u64>,
     wb: Csr,
     delta: Vec<I32F32>,
     bonds: Csr,
@@ -127,6 +128,7 @@ pub struct Workspace {
     acc: Vec<I32F32>,
     acc2: Vec<I32F32>,
     recips: Vec<Recip>,
+    recips_b: Vec<Recip>,
     mark: Vec<u32>,
     stamp: u32,
     sums: Vec<I32F32>,
@@ -402,7 +404,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                 *s = s.sadd(v);
             }
         } else {
-            ema_constant(n, &wb.ptr, &wb.col, &wb.val, ws);
+            ema_constant(n, &wb.ptr, &wb.col, &wb.val, ws, false);
         }
         // Dividends: tb_i = Σ_j colnorm(B')_ij · I_j ; D = normalize(tb ⊙ A).
         set_recips(&ws.sums, &mut ws.recips);
@@ -419,12 +421,9 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                 .unwrap_or(ZERO);
         }
     } else {
-        // B = colnorm(B) (sums taken above).
-        set_recips(&ws.sums, &mut ws.recips);
-        for (&j, v) in ws.bonds.col.iter().zip(ws.bonds.val.iter_mut()) {
-            *v = ws.recips[j as usize].div_nonzero(*v);
-        }
-        // ΔB = colnorm(Wb ⊙ A).
+        // colnorm(B): the recips of the sums taken above, applied inside the EMA.
+        set_recips(&ws.sums, &mut ws.recips_b);
+        // ΔB = Wb ⊙ A, column-normalised inside the EMA.
         ws.sums.fill(ZERO);
         ws.delta.clear();
         for i in 0..n {
@@ -438,11 +437,8 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             }
         }
         set_recips(&ws.sums, &mut ws.recips);
-        for (&j, v) in wb.col.iter().zip(ws.delta.iter_mut()) {
-            *v = ws.recips[j as usize].div_nonzero(*v);
-        }
         let delta = core::mem::take(&mut ws.delta);
-        ema_constant(n, &wb.ptr, &wb.col, &delta, ws);
+        ema_constant(n, &wb.ptr, &wb.col, &delta, ws, true);
         ws.delta = delta;
         // B' = colnorm(EMA); dividends B'·I; the column maxima of B' for the storage.
         set_recips(&ws.sums, &mut ws.recips);
@@ -460,11 +456,8 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             }
             ws.dividends[i] = d;
         }
-        // Storage: column max-upscale.
+        // Storage: column max-upscale, applied as the rows are written out.
         set_recips(&ws.acc, &mut ws.recips);
-        for (&j, v) in ws.ema.col.iter().zip(ws.ema.val.iter_mut()) {
-            *v = ws.recips[j as usize].div_nonzero(*v);
-        }
     }
     ws.wb = wb;
     let sd = sum(&ws.dividends);
@@ -548,7 +541,7 @@ fn consensus(input: &ChainInput, ws: &mut Workspace) {
         let c = if col.is_empty() {
             0
         } else if listed > m {
-            select(col, &ws.use_stake, m)
+            select(col, &mut ws.select_buf, &ws.use_stake, m)
         } else {
             (col.iter().max().map_or(0, |&x| x >> 16)) as i64
         };
@@ -562,55 +555,59 @@ fn consensus(input: &ChainInput, ws: &mut Workspace) {
 /// on the pivots: it is [`weighted_median_sorted`]'s value.
 ///
 /// [`weighted_median_sorted`]: crate::math::fixed::median::weighted_median_sorted
-fn select(keys: &mut [u64], stake: &[I32F32], mut m: i64) -> i64 {
+fn select(keys: &mut [u64], scratch: &mut Vec<u64>, stake: &[I32F32], mut m: i64) -> i64 {
     let st = |k: u64| stake[(k & 0xffff) as usize].to_bits();
-    let (mut lo, mut hi) = (0usize, keys.len());
+    if scratch.len() < keys.len() {
+        scratch.resize(keys.len(), 0);
+    }
+    // Each round partitions `src` into `dst` without branches: keys below the pivot from the
+    // front, keys above it from the back (a slot is claimed only when its counter advances).
+    let (mut src, mut dst): (&mut [u64], &mut [u64]) = (keys, &mut scratch[..]);
     loop {
-        let part = &mut keys[lo..hi];
-        let len = part.len();
-        if len <= 16 {
-            part.sort_unstable();
+        let len = src.len();
+        if len <= 12 {
+            src.sort_unstable();
             let mut cum = 0i64;
             let mut idx = 0;
             while idx < len {
-                let v = part[idx] >> 16;
-                while idx < len && part[idx] >> 16 == v {
-                    cum += st(part[idx]);
+                let v = src[idx] >> 16;
+                while idx < len && src[idx] >> 16 == v {
+                    cum += st(src[idx]);
                     idx += 1;
                 }
                 if cum > m {
                     return v as i64;
                 }
             }
-            return part.last().map_or(0, |&x| (x >> 16) as i64);
+            return src.last().map_or(0, |&x| (x >> 16) as i64);
         }
-        let (x, y, z) = (part[0] >> 16, part[len / 2] >> 16, part[len - 1] >> 16);
+        let (x, y, z) = (src[0] >> 16, src[len / 2] >> 16, src[len - 1] >> 16);
         let p = x.max(y).min(x.min(y).max(z));
-        let (mut i, mut lt, mut gt) = (0usize, 0usize, len);
+        let out = &mut dst[..len];
+        let (mut lo, mut hi) = (0usize, 0usize);
         let (mut slt, mut seq) = (0i64, 0i64);
-        while i < gt {
-            let key = part[i];
+        for &key in src.iter() {
             let sc = key >> 16;
-            if sc < p {
-                slt += st(key);
-                part.swap(i, lt);
-                lt += 1;
-                i += 1;
-            } else if sc > p {
-                gt -= 1;
-                part.swap(i, gt);
-            } else {
-                seq += st(key);
-                i += 1;
-            }
+            let (lt, gt) = (sc < p, sc > p);
+            let w = st(key);
+            out[lo] = key;
+            out[len - 1 - hi] = key;
+            slt += w & -(lt as i64);
+            seq += w & -((!lt & !gt) as i64);
+            lo += lt as usize;
+            hi += gt as usize;
         }
-        if lt > 0 && slt > m {
-            hi = lo + lt;
+        let (below, rest) = out.split_at_mut(lo);
+        if lo > 0 && slt > m {
+            dst = src;
+            src = below;
         } else if slt + seq > m {
             return p as i64;
         } else {
             m -= slt + seq;
-            lo += gt;
+            let start = rest.len() - hi;
+            dst = src;
+            src = &mut rest[start..];
         }
     }
 }
@@ -661,10 +658,34 @@ fn bond_weights(n: usize, beta: I32F32, ws: &mut Workspace) {
 
 /// `mat_ema_sparse(new, B, α)` with `new` = (`ptr`, `col`, `val`): per row
 /// `α·new + (1−α)·B` over the union of columns, column order, values > 0, into `ws.ema`, with
-/// its column sums (saturating) into `ws.sums`.
-fn ema_constant(n: usize, ptr: &[usize], col: &[u16], val: &[I32F32], ws: &mut Workspace) {
+/// its column sums (saturating) into `ws.sums`. With `colnorm`, `new` and B are first
+/// column-normalised, entry by entry, through `ws.recips` and `ws.recips_b`.
+fn ema_constant(
+    n: usize,
+    ptr: &[usize],
+    col: &[u16],
+    val: &[I32F32],
+    ws: &mut Workspace,
+    colnorm: bool,
+) {
+    if colnorm {
+        ema_constant_with(n, ptr, col, val, ws, |r, j, x| r[j].div_nonzero(x));
+    } else {
+        ema_constant_with(n, ptr, col, val, ws, |_, _, x| x);
+    }
+}
+
+fn ema_constant_with(
+    n: usize,
+    ptr: &[usize],
+    col: &[u16],
+    val: &[I32F32],
+    ws: &mut Workspace,
+    norm: impl Fn(&[Recip], usize, I32F32) -> I32F32,
+) {
     let alpha = ws.alpha;
     let one_minus = ONE.saturating_sub(alpha);
+    let (rn, rb) = (&ws.recips, &ws.recips_b);
     ws.ema.clear();
     ws.sums.fill(ZERO);
     let cap = val.len() + ws.bonds.val.len();
@@ -682,14 +703,19 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], val: &[I32F32], ws: &mut W
                 let (jp, jq) = (col[p], bcol[q]);
                 let (j, v) = if jp < jq {
                     p += 1;
-                    (jp, alpha.smul(val[p - 1]))
+                    (jp, alpha.smul(norm(rn, jp as usize, val[p - 1])))
                 } else if jq < jp {
                     q += 1;
-                    (jq, one_minus.smul(bval[q - 1]))
+                    (jq, one_minus.smul(norm(rb, jq as usize, bval[q - 1])))
                 } else {
                     p += 1;
                     q += 1;
-                    (jp, alpha.smul(val[p - 1]).sadd(one_minus.smul(bval[q - 1])))
+                    (
+                        jp,
+                        alpha
+                            .smul(norm(rn, jp as usize, val[p - 1]))
+                            .sadd(one_minus.smul(norm(rb, jq as usize, bval[q - 1]))),
+                    )
                 };
                 if v > ZERO {
                     ws.ema.push(j, v);
@@ -698,7 +724,7 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], val: &[I32F32], ws: &mut W
                 }
             }
             for (&j, &x) in col[p..b].iter().zip(&val[p..b]) {
-                let v = alpha.smul(x);
+                let v = alpha.smul(norm(rn, j as usize, x));
                 if v > ZERO {
                     ws.ema.push(j, v);
                     let s = &mut ws.sums[j as usize];
@@ -706,7 +732,7 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], val: &[I32F32], ws: &mut W
                 }
             }
             for (&j, &x) in bcol[q..bb].iter().zip(&bval[q..bb]) {
-                let v = one_minus.smul(x);
+                let v = one_minus.smul(norm(rb, j as usize, x));
                 if v > ZERO {
                     ws.ema.push(j, v);
                     let s = &mut ws.sums[j as usize];
@@ -716,7 +742,14 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], val: &[I32F32], ws: &mut W
             ws.ema.end_row();
             continue;
         }
-        let stamp = ws.next_stamp();
+        let stamp = {
+            ws.stamp = ws.stamp.wrapping_add(1);
+            if ws.stamp == 0 {
+                ws.mark.fill(0);
+                ws.stamp = 1;
+            }
+            ws.stamp
+        };
         ws.row_cols.clear();
         for (&j, &v) in col[a..b].iter().zip(&val[a..b]) {
             let ju = j as usize;
@@ -725,7 +758,7 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], val: &[I32F32], ws: &mut W
                 ws.acc[ju] = ZERO;
                 ws.row_cols.push((j, 0));
             }
-            ws.acc[ju] = ws.acc[ju].sadd(alpha.smul(v));
+            ws.acc[ju] = ws.acc[ju].sadd(alpha.smul(norm(rn, ju, v)));
         }
         for (&j, &v) in ws.bonds.col[ba..bb].iter().zip(&ws.bonds.val[ba..bb]) {
             let ju = j as usize;
@@ -734,7 +767,7 @@ fn ema_constant(n: usize, ptr: &[usize], col: &[u16], val: &[I32F32], ws: &mut W
                 ws.acc[ju] = ZERO;
                 ws.row_cols.push((j, 0));
             }
-            ws.acc[ju] = ws.acc[ju].sadd(one_minus.smul(v));
+            ws.acc[ju] = ws.acc[ju].sadd(one_minus.smul(norm(rb, ju, v)));
         }
         ws.row_cols.sort_unstable_by_key(|e| e.0);
         for &(j, _) in &ws.row_cols {
@@ -902,12 +935,18 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
         row.clear();
         if ws.permit[i] {
             let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
-            row.extend(
-                ws.ema.col[a..b]
-                    .iter()
-                    .zip(&ws.ema.val[a..b])
-                    .map(|(&j, &v)| (j, to_u16(v))),
-            );
+            let (cols, vals) = (&ws.ema.col[a..b], &ws.ema.val[a..b]);
+            if input.yuma3_enabled {
+                row.extend(cols.iter().zip(vals).map(|(&j, &v)| (j, to_u16(v))));
+            } else {
+                // Classic bonds: the column max-upscale (recips set by the epoch) first.
+                let r = &ws.recips;
+                row.extend(
+                    cols.iter()
+                        .zip(vals)
+                        .map(|(&j, &v)| (j, to_u16(r[j as usize].div_nonzero(v)))),
+                );
+            }
         }
     }
 }

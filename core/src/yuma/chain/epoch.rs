@@ -244,11 +244,16 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     //    then row normalisation; the consensus' per-column counts of positive scores of
     //    participating rows (A_i > 0) are taken in the same pass.
     let bar = &input.block_at_registration;
+    // A row whose last update is after every registration (and whose commit, if any, is
+    // not before one) loses no entry to the registration masks.
+    let newest = bar.iter().copied().max().unwrap_or(0);
     let w = &mut ws.weights;
     w.clear();
     let entries: usize = input.weights.iter().map(|r| r.len()).sum();
-    w.col.reserve(entries);
-    w.val.reserve(entries);
+    // Written by index (no per-entry `push`), truncated at the end.
+    w.col.resize(entries, 0);
+    w.val.resize(entries, ZERO);
+    let mut k = 0usize;
     grow(&mut ws.col_ptr, n + 1, 0);
     for (i, row) in input.weights.iter().enumerate() {
         if !ws.forbid[i] {
@@ -257,22 +262,38 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                 .commit_blocks
                 .as_ref()
                 .map(|c| c[i].unwrap_or(u64::MAX));
-            let start = w.col.len();
+            let start = k;
             let mut s = 0i64;
-            for &(j, v) in row {
-                let ju = j as usize;
-                if (ju == i && owner != Some(i)) || lu <= bar[ju] || cb.is_some_and(|c| c < bar[ju])
-                {
-                    continue;
+            let keep_diag = owner == Some(i);
+            let (cols, vals) = (&mut w.col[..], &mut w.val[..]);
+            if lu > newest && cb.is_none_or(|c| c >= newest) {
+                for &(j, v) in row {
+                    if j as usize == i && !keep_diag {
+                        continue;
+                    }
+                    let f = u16_to_fixed(v);
+                    s = s.wrapping_add(f.to_bits());
+                    cols[k] = j;
+                    vals[k] = f;
+                    k += 1;
                 }
-                let f = u16_to_fixed(v);
-                s = s.wrapping_add(f.to_bits());
-                w.push(j, f);
+            } else {
+                for &(j, v) in row {
+                    let ju = j as usize;
+                    if (ju == i && !keep_diag) || lu <= bar[ju] || cb.is_some_and(|c| c < bar[ju]) {
+                        continue;
+                    }
+                    let f = u16_to_fixed(v);
+                    s = s.wrapping_add(f.to_bits());
+                    cols[k] = j;
+                    vals[k] = f;
+                    k += 1;
+                }
             }
             let s = I32F32::from_bits(s);
             let part = ws.active_stake[i] > ZERO;
-            let vals = &mut w.val[start..];
-            let cols = &w.col[start..];
+            let vals = &mut w.val[start..k];
+            let cols = &w.col[start..k];
             if s > ZERO {
                 let r = Recip::new(s);
                 for (v, &j) in vals.iter_mut().zip(cols) {
@@ -289,8 +310,10 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                 }
             }
         }
-        w.end_row();
+        w.ptr.push(k);
     }
+    w.col.truncate(k);
+    w.val.truncate(k);
 
     // 6. Consensus: per column, the stake-weighted median over rows with A_i > 0.
     consensus(input, ws);

@@ -413,6 +413,13 @@ struct ChainScratch {
     out: ChainOutput,
     fixed: Vec<I32F32>,
     up: Vec<u16>,
+    /// Stored weight rows by `(validator, weight level)`: an honest validator's row depends
+    /// only on W_H and a cabal validator's only on W_C, so within a stake level each row is
+    /// quantised once rather than at every point. Valid for `cached_level`.
+    rows: Vec<Vec<(u16, u16)>>,
+    cached_level: usize,
+    /// The weight level whose row `input.weights[i]` holds (`usize::MAX`: none).
+    loaded: Vec<usize>,
 }
 
 impl Scratch {
@@ -438,6 +445,9 @@ impl Scratch {
                 out: ChainOutput::default(),
                 fixed: Vec::with_capacity(s),
                 up: vec![0; s],
+                rows: vec![Vec::new(); v * cfg.weight_levels],
+                cached_level: usize::MAX,
+                loaded: vec![usize::MAX; v],
             }
         });
         Scratch {
@@ -456,24 +466,45 @@ impl Scratch {
     }
 }
 
-/// Runs the chain epoch on one point; returns E_H.
-fn chain_ratio(level: &Level, w: &[f64], s: usize, cs: &mut ChainScratch) -> f64 {
+/// Runs the chain epoch on point `(l, a, b)` of the grid, with `w` its weights; returns E_H.
+fn chain_ratio(
+    level: &Level,
+    (l, a, b): (usize, usize, usize),
+    w: &[f64],
+    s: usize,
+    cs: &mut ChainScratch,
+) -> f64 {
     let v = level.stake.len();
     let stake = cs.input.stake.get_or_insert_with(Vec::new);
     for (dst, &x) in stake.iter_mut().zip(&level.stake) {
         *dst = libm::floor(x * TOTAL_STAKE_RAO) as u64;
     }
+    if cs.cached_level != l {
+        cs.rows.iter_mut().for_each(Vec::clear);
+        cs.loaded.fill(usize::MAX);
+        cs.cached_level = l;
+    }
+    let levels = cs.rows.len() / v.max(1);
     for (i, row) in w.chunks_exact(s).enumerate() {
-        // fixed_proportion_to_u16, then set_weights' max-upscale.
-        cs.fixed.clear();
-        cs.fixed.extend(
-            row.iter()
-                .map(|&x| u16_to_fixed(libm::floor(x * 65535.0).clamp(0.0, 65535.0) as u16)),
-        );
-        vec_max_upscale_to_u16_into(&cs.fixed, &mut cs.up);
+        let idx = if i < level.hv { a } else { b };
+        if cs.loaded[i] == idx {
+            continue;
+        }
+        let cached = &mut cs.rows[i * levels + idx];
+        if cached.is_empty() {
+            // fixed_proportion_to_u16, then set_weights' max-upscale.
+            cs.fixed.clear();
+            cs.fixed.extend(
+                row.iter()
+                    .map(|&x| u16_to_fixed(libm::floor(x * 65535.0).clamp(0.0, 65535.0) as u16)),
+            );
+            vec_max_upscale_to_u16_into(&cs.fixed, &mut cs.up);
+            cached.extend(cs.up.iter().enumerate().map(|(j, &q)| ((v + j) as u16, q)));
+        }
         let stored = &mut cs.input.weights[i];
         stored.clear();
-        stored.extend(cs.up.iter().enumerate().map(|(j, &q)| ((v + j) as u16, q)));
+        stored.extend_from_slice(cached);
+        cs.loaded[i] = idx;
     }
     epoch_with(&cs.input, &mut cs.ws, &mut cs.out);
     let e = &cs.out.emission;
@@ -519,7 +550,7 @@ fn run_range(
             let (wh, wc) = (cfg.weight_value(a), cfg.weight_value(b));
             level.weights_into(wh, wc, s, &mut sc.w);
             let weight_dev = level.weight_dev(&sc.w, s, &mut sc.mean);
-            let major_ratio = chain_ratio(level, &sc.w, s, cs);
+            let major_ratio = chain_ratio(level, (l, a, b), &sc.w, s, cs);
             rows.push(ConsensusRow {
                 major_stake: level.s_h,
                 major_weight: wh,

@@ -124,3 +124,29 @@ fn bad_configs_name_the_field() {
     let cfg = reduced(Variant::Chain, 6);
     assert!(consensus_map_cpu(&cfg, &mut |_, _| false).is_err());
 }
+
+/// The headline figures of subtensor's docs for the "40 % stake" attack (S_H = 0.6, the cabal
+/// weighting only itself, W_C = 1): bond penalties 0, 0.5 and 1 need about 78 %, 76 % and
+/// 73 % honest utility to retain stake. The full-resolution chain map (steps of 0.02) gives
+/// 0.79, 0.77 and 0.73: within 0.015 of each, and falling as the penalty grows.
+#[test]
+fn bond_penalty_headline_figures() {
+    let mut needed = Vec::new();
+    for (beta, docs) in [(0.0, 0.78), (0.5, 0.76), (1.0, 0.73)] {
+        let mut cfg = reduced(Variant::Chain, 51);
+        cfg.stake_levels = vec![0.6];
+        cfg.params.bond_penalty = beta;
+        let map = run(&cfg);
+        let column: Vec<ConsensusRow> = map
+            .rows
+            .iter()
+            .copied()
+            .filter(|r| (r.minor_weight - 1.0).abs() < 1e-9)
+            .collect();
+        assert_eq!(column.len(), 51);
+        let t = taolab::study::retention_threshold(&column).expect("retains at W_H = 1");
+        assert!((t - docs).abs() <= 0.015, "β = {beta}: W_H {t:.3}, docs {docs}");
+        needed.push(t);
+    }
+    assert!(needed[0] > needed[1] && needed[1] > needed[2], "{needed:?}");
+}

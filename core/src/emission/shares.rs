@@ -13,6 +13,7 @@
 //! mode; the flow policies are dormant on chain at the pinned commit and are computed in f64
 //! (then converted), which this crate documents as its own definition.
 
+use crate::math::fixed::wide::div_u64f64;
 use alloc::vec::Vec;
 use substrate_fixed::types::U64F64;
 
@@ -99,7 +100,7 @@ pub fn shares(policy: &SharePolicy, inputs: &[ShareInput], out: &mut Vec<U64F64>
             out.extend(
                 inputs
                     .iter()
-                    .map(|s| price(s).checked_div(total).unwrap_or(zero)),
+                    .map(|s| div_u64f64(price(s), total).unwrap_or(zero)),
             );
             if moving {
                 let one = U64F64::from_num(1);
@@ -111,7 +112,7 @@ pub fn shares(policy: &SharePolicy, inputs: &[ShareInput], out: &mut Vec<U64F64>
                 let sw = weighted.iter().fold(zero, |a, &w| a.saturating_add(w));
                 if sw > zero {
                     for (o, w) in out.iter_mut().zip(weighted) {
-                        *o = w.checked_div(sw).unwrap_or(zero);
+                        *o = div_u64f64(w, sw).unwrap_or(zero);
                     }
                 }
             }
@@ -147,7 +148,7 @@ pub fn shares(policy: &SharePolicy, inputs: &[ShareInput], out: &mut Vec<U64F64>
             sum = sum.saturating_add(*o);
         }
         for o in out.iter_mut() {
-            *o = o.checked_div(sum).unwrap_or(zero);
+            *o = div_u64f64(*o, sum).unwrap_or(zero);
         }
     }
 }

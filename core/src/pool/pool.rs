@@ -109,7 +109,7 @@ impl Pool {
         if self.alpha == 0 {
             return U64F64::from_num(0);
         }
-        let ratio = U64F64::from_num(self.tao) / U64F64::from_num(self.alpha);
+        let ratio = crate::math::fixed::wide::ratio_u64f64(self.tao, self.alpha);
         if self.even() {
             return ratio;
         }

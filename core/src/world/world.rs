@@ -16,6 +16,7 @@ use crate::emission::shares::{shares, ShareInput, SharePolicy};
 use crate::emission::split::{root_proportion_f64, split_alpha_out_f64, split_alpha_out_with};
 use crate::error::{Error, Result};
 use crate::limits;
+use crate::math::fixed::wide::div_u96f32;
 use crate::pool::{median_price, seed_pool, Pool};
 use crate::preset::{InjectionCap, Rules, Scheduler};
 use crate::registry::{
@@ -445,14 +446,13 @@ impl World {
             if chain {
                 let te = U96F32::saturating_from_num(U64F64::from_num(e).saturating_mul(share));
                 let price = U96F32::saturating_from_num(self.prices[k]);
-                let rp = self
-                    .root_weighted
-                    .checked_div(
-                        self.root_weighted
-                            .saturating_add(U96F32::from_num(s.alpha_issuance())),
-                    )
-                    .unwrap_or(U96F32::from_num(0));
-                let mut a_in = te.checked_div(price).unwrap_or(U96F32::from_num(0));
+                let rp = div_u96f32(
+                    self.root_weighted,
+                    self.root_weighted
+                        .saturating_add(U96F32::from_num(s.alpha_issuance())),
+                )
+                .unwrap_or(U96F32::from_num(0));
+                let mut a_in = div_u96f32(te, price).unwrap_or(U96F32::from_num(0));
                 let mut t_in = te;
                 let cap = match self.rules.injection_cap {
                     InjectionCap::RootProportion => {

@@ -15,5 +15,6 @@ pub mod normalize;
 pub mod ops;
 pub mod sparse;
 pub mod topk;
+pub mod wide;
 
 pub use ops::{fx, safe_div, Recip, SparseMatrix, I32F32, I64F64, I96F32, ONE, U96F32, ZERO};

@@ -4,6 +4,8 @@
 //! wrong type are dropped (the default stays) and reported back as notes, unknown keys are
 //! ignored, and the whole fragment is capped at [`MAX_URL_STATE_BYTES`].
 
+use crate::sweep::{MapBackend, MAP_LEVELS};
+use taolab::study::consensus_map::STAKE_LEVELS;
 use taolab::yuma::{Params, Variant};
 
 /// Longest URL fragment read; a longer one is ignored as a whole.
@@ -24,11 +26,13 @@ pub enum View {
     Tokenomics,
     /// Subnet shares, pools, flows, registrations.
     Subnets,
+    /// The consensus-guarantee map (Monte Carlo), on WebGPU when available.
+    Map,
 }
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 3] = [View::Consensus, View::Tokenomics, View::Subnets];
+    pub const ALL: [View; 4] = [View::Consensus, View::Tokenomics, View::Subnets, View::Map];
 
     /// URL name.
     pub fn as_str(self) -> &'static str {
@@ -36,6 +40,7 @@ impl View {
             View::Consensus => "consensus",
             View::Tokenomics => "tokenomics",
             View::Subnets => "subnets",
+            View::Map => "map",
         }
     }
 
@@ -45,6 +50,7 @@ impl View {
             View::Consensus => "Consensus",
             View::Tokenomics => "Tokenomics",
             View::Subnets => "Subnets",
+            View::Map => "Consensus map",
         }
     }
 
@@ -135,6 +141,13 @@ pub struct AppState {
     pub preset: &'static str,
     /// Subnets: days of the world run.
     pub world_days: u32,
+    /// Consensus map: levels of W_H and W_C (one of [`MAP_LEVELS`]).
+    pub map_levels: usize,
+    /// Consensus map: where the float batches run.
+    pub map_backend: MapBackend,
+    /// Consensus map: the honest-stake level drawn as a heatmap (an index of
+    /// [`STAKE_LEVELS`]).
+    pub map_stake: usize,
 }
 
 impl Default for AppState {
@@ -152,6 +165,9 @@ impl Default for AppState {
             years: 12,
             preset: crate::economy::PRESETS[0],
             world_days: 7,
+            map_levels: 51,
+            map_backend: MapBackend::Auto,
+            map_stake: 2,
         }
     }
 }
@@ -216,6 +232,15 @@ impl AppState {
         }
         if self.world_days != d.world_days {
             put("days", self.world_days.to_string());
+        }
+        if self.map_levels != d.map_levels {
+            put("grid", self.map_levels.to_string());
+        }
+        if self.map_backend != d.map_backend {
+            put("backend", self.map_backend.as_str().into());
+        }
+        if self.map_stake != d.map_stake {
+            put("stake", format!("{}", STAKE_LEVELS[self.map_stake]));
         }
         parts.join("&")
     }
@@ -312,6 +337,19 @@ impl AppState {
                     .filter(|x| (1..=MAX_WORLD_DAYS).contains(x))
                     .map(|x| s.world_days = x)
                     .is_some(),
+                "grid" => v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|x| MAP_LEVELS.contains(x))
+                    .map(|x| s.map_levels = x)
+                    .is_some(),
+                "backend" => MapBackend::parse(v).map(|x| s.map_backend = x).is_some(),
+                "stake" => v
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(|x| STAKE_LEVELS.iter().position(|l| (l - x).abs() < 1e-9))
+                    .map(|x| s.map_stake = x)
+                    .is_some(),
                 _ => true, // unknown keys are ignored silently (forward compatibility)
             };
             if !ok {
@@ -358,6 +396,9 @@ mod tests {
             years: 20,
             preset: "described",
             world_days: 3,
+            map_levels: 11,
+            map_backend: MapBackend::Cpu,
+            map_stake: 10,
             ..AppState::default()
         };
         s.params.kappa = 0.35;
@@ -381,6 +422,14 @@ mod tests {
         assert_eq!(s, AppState::default());
         assert_eq!(notes.len(), 4, "{notes:?}");
         assert!(notes[0].contains("kappa"));
+        let (s, notes) = AppState::from_fragment("#grid=7&backend=gpu&stake=0.5&view=map");
+        assert_eq!(s.view, View::Map);
+        assert_eq!(
+            (s.map_levels, s.map_backend, s.map_stake),
+            (51, MapBackend::Auto, 2)
+        );
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(notes[0].contains("grid"));
     }
 
     #[test]

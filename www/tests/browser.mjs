@@ -12,11 +12,17 @@ export const SITE_URL = process.env.SITE_URL || 'http://127.0.0.1:8080';
 export const PLAYGROUND = `${SITE_URL}/playground/`;
 export const ARTIFACTS = join(here, '..', '..', 'dist', 'test-artifacts');
 
-export async function launch() {
+/**
+ * Debian's Chromium, headless. Without options it offers no WebGPU adapter (navigator.gpu
+ * exists, requestAdapter() gives null); `{ webgpu: true }` enables WebGPU, which headless
+ * Chromium runs on its software adapter (SwiftShader) when there is no GPU.
+ */
+export async function launch({ webgpu = false } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run', '--disable-sync'],
+      '--disable-component-update', '--no-first-run', '--disable-sync',
+      ...(webgpu ? ['--enable-unsafe-webgpu'] : [])],
     timeout: 30_000,
   });
 }

@@ -260,6 +260,148 @@ test('works at phone width', async (browser) => {
   assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
   await assertCanvasesDraw(page, 'consensus');
   await shot(page, 'consensus-phone');
+  // Four tabs wrap rather than widen the page.
+  const r = await drawn(page);
+  await page.click('#tab-map');
+  await waitDrawn(page, r);
+  const mapOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(mapOverflow <= 1, `the map view scrolls sideways by ${mapOverflow}px`);
+  assertNoErrors(page);
+});
+
+// ---- the consensus map: WebGPU when there is an adapter, the CPU otherwise ----
+
+// Rows [S_H, W_H, W_C, E_H] of the 6 × 6 map as the native CLI computes them:
+//   taolab sweep consensus-map --variant yuma2 --levels 6 --backend cpu   (and without --variant)
+const MAP_YUMA2 = [[0.51, 1, 0.8, 0.905805], [0.6, 1, 0, 0.800063], [0.6, 0.6, 1, 0.506278], [0.6, 0, 1, 0.299544]];
+const MAP_CHAIN = [[0.6, 1, 0, 0.800086], [0.6, 0.6, 1, 0.508135], [0.6, 0, 1, 0.299556]];
+const MAP_POINTS = 11 * 6 * 6;
+// E_H on the GPU (f32) against the CPU (f64): 10 × taolab::gpu::TOLERANCE, the bound
+// tests/tests/gpu_parity.rs holds the native map to.
+const MAP_GPU_TOLERANCE = 1e-3;
+
+/** Runs the map with the controls as they are; returns the "backend: …" line. */
+async function runMap(page, { watchProgress = false } = {}) {
+  const runs = () => page.evaluate(() => Number(document.documentElement.getAttribute('data-map-runs') || 0));
+  const before = await runs();
+  await page.click('#map-run');
+  if (watchProgress) {
+    // The bar moves while the batches run: some epochs done, not all.
+    await page.waitForFunction(() => {
+      const p = document.querySelector('#map-progress');
+      return p && p.value > 0 && p.value < p.max;
+    }, null, { timeout: 30_000 });
+    assert.equal(await page.locator('#map-progress').getAttribute('max'), String(MAP_POINTS));
+  }
+  await page.waitForFunction((n) => Number(document.documentElement.getAttribute('data-map-runs') || 0) > n,
+    before, { timeout: 50_000 });
+  assert.equal(await runs(), before + 1);
+  assert.equal(await page.locator('#map-error').count(), 0);
+  assert.equal(await page.locator('#map-progress').count(), 0);
+  return page.locator('#map-backend-used').innerText();
+}
+
+/** The map's rows as the retention chart exports them (CSV). */
+async function mapRows(page) {
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#fig-retention button[aria-label="Download retention data as CSV"]'),
+  ]);
+  const { readFileSync } = await import('node:fs');
+  const [head, ...lines] = readFileSync(await dl.path(), 'utf8').trim().split('\n');
+  assert.equal(head, 'major_stake,major_weight,minor_weight,weight_dev,major_ratio');
+  return lines.map((l) => l.split(',').map(Number));
+}
+
+function assertMapValues(rows, expected, tolerance) {
+  assert.equal(rows.length, MAP_POINTS);
+  for (const [sh, wh, wc, eh] of expected) {
+    const r = rows.find((x) => x[0] === sh && x[1] === wh && x[2] === wc);
+    assert.ok(r, `no row for S_H ${sh}, W_H ${wh}, W_C ${wc}`);
+    assert.ok(Math.abs(r[4] - eh) <= tolerance, `E_H at (${sh}, ${wh}, ${wc}) is ${r[4]}, the CLI gives ${eh}`);
+  }
+}
+
+test('the consensus map runs on WebGPU (software adapter) and matches the CPU', async () => {
+  const gpuBrowser = await launch({ webgpu: true });
+  try {
+    const page = await open(gpuBrowser, '#view=map&grid=6');
+    const adapter = await page.evaluate(async () => {
+      const a = await navigator.gpu?.requestAdapter();
+      return a ? { software: Boolean(a.info?.isFallbackAdapter) } : null;
+    });
+    if (!adapter) {
+      console.log('     SKIPPED: Chromium offers no WebGPU adapter here (not even its software one)');
+      return;
+    }
+    // Auto takes WebGPU on a GPU; a software fallback adapter is slower than the CPU path.
+    assert.equal(await page.locator('#map-backend').inputValue(), 'auto');
+    const auto = await runMap(page);
+    if (adapter.software) {
+      assert.match(auto, /^backend: CPU \(the only WebGPU adapter, .+, is a software fallback, slower than the CPU; choose WebGPU to use it\)$/);
+    } else {
+      assert.match(auto, /^backend: WebGPU \(/);
+    }
+
+    await page.selectOption('#map-backend', 'webgpu');
+    assert.match(page.url(), /backend=webgpu/);
+    assert.match(await page.locator('#map-note').innerText(), /software fallback included/);
+    const gpuLabel = await runMap(page, { watchProgress: true });
+    assert.match(gpuLabel, /^backend: WebGPU \(.+\)$/);
+    if (adapter.software) assert.match(gpuLabel, /software fallback\)$/);
+    assert.match(await page.locator('#map-status').innerText(), /^Yuma 2 .* 396 epochs/);
+    await assertCanvasesDraw(page, 'map');
+    await shot(page, 'map-webgpu');
+    const gpu = await mapRows(page);
+
+    await page.selectOption('#map-backend', 'cpu');
+    assert.equal(await runMap(page), 'backend: CPU (chosen)');
+    const cpu = await mapRows(page);
+    assertMapValues(cpu, MAP_YUMA2, 1e-6);
+    // Same map shape: the same grid points in the same order, the same weight deviation
+    // (computed on the CPU either way), and E_H within the stated f32 tolerance.
+    assert.equal(gpu.length, cpu.length);
+    let worst = 0;
+    gpu.forEach((g, i) => {
+      assert.deepEqual(g.slice(0, 4), cpu[i].slice(0, 4), `row ${i}`);
+      worst = Math.max(worst, Math.abs(g[4] - cpu[i][4]));
+    });
+    assert.ok(worst <= MAP_GPU_TOLERANCE, `E_H differs by ${worst} between WebGPU and the CPU`);
+    assertMapValues(gpu, MAP_YUMA2, MAP_GPU_TOLERANCE);
+    console.log(`     ${gpuLabel.slice(9)}: 396 epochs, max |E_H gpu − cpu| = ${worst.toExponential(2)}`);
+    assertNoErrors(page);
+  } finally {
+    await gpuBrowser.close();
+  }
+});
+
+test('without WebGPU the consensus map falls back to the CPU and says so; chain runs on the CPU', async (browser) => {
+  const page = await open(browser, '#grid=6&backend=webgpu');
+  const r = await drawn(page);
+  await page.click('#tab-map');
+  await waitDrawn(page, r);
+  assert.match(page.url(), /view=map/);
+  assert.equal(await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter())), false);
+  assert.equal(await runMap(page), 'backend: CPU (no WebGPU adapter)');
+  assertMapValues(await mapRows(page), MAP_YUMA2, 1e-6);
+  await assertCanvasesDraw(page, 'map');
+
+  await page.selectOption('#map-variant', 'chain');
+  assert.match(await page.locator('#map-note').innerText(), /chain variant always runs on the CPU/);
+  assert.equal(await runMap(page), 'backend: CPU (the chain variant runs on the CPU)');
+  assert.match(await page.locator('#map-status').innerText(), /^Chain .* 396 epochs/);
+  assertMapValues(await mapRows(page), MAP_CHAIN, 1e-6);
+  await shot(page, 'map-cpu-chain');
+
+  // The full study on the CPU: the progress bar moves, and Cancel stops it.
+  await page.selectOption('#map-variant', 'yuma3');
+  await page.selectOption('#map-grid', '51');
+  await page.click('#map-run');
+  await page.waitForFunction(() => (document.querySelector('#map-progress')?.value ?? 0) > 0);
+  assert.equal(await page.locator('#map-progress').getAttribute('max'), '28611');
+  await page.click('#map-cancel');
+  assert.match(await page.locator('#map-error').innerText(), /cancelled/);
+  assert.match(await page.locator('#map-status').innerText(), /^Chain/, 'the last finished map stays shown');
   assertNoErrors(page);
 });
 

@@ -3,15 +3,17 @@
 
 use super::consensus::{self, Consensus};
 use super::economy::{self as econ, Tokenomics};
+use super::map::{self as mapview, Shown};
 use super::{charts, dom, worker};
 use crate::economy::{WorldSummary, PRESETS};
 use crate::scenario;
 use crate::state::{AppState, ScenarioId, View, DEFAULT_METAGRAPH_EPOCHS, MAX_METAGRAPH_EPOCHS};
-use crate::sweep::{Request, Response};
+use crate::sweep::{MapBackend, Request, Response, MAP_LEVELS};
 use gloo::file::callbacks::FileReader;
 use gloo::timers::callback::Interval;
 use std::collections::HashMap;
 use taolab::metagraph::Metagraph;
+use taolab::study::consensus_map::STAKE_LEVELS;
 use taolab::yuma::{Params, Variant};
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -56,12 +58,38 @@ pub enum Msg {
     WorldRerun,
     WorldCancel,
     World(worker::Event),
+    SetMapLevels(String),
+    SetMapBackend(String),
+    SetMapStake(String),
+    MapRun,
+    MapCancel,
+    Map(worker::Event),
+}
+
+/// What [`App::run_bar`] shows for one kind of worker run.
+struct RunBar {
+    id: &'static str,
+    group: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    run: fn() -> Msg,
+    cancel: fn() -> Msg,
 }
 
 struct SweepJob {
     _job: worker::Job,
     done: usize,
     total: usize,
+}
+
+impl SweepJob {
+    /// Records a running job's progress.
+    fn advance(job: &mut Option<SweepJob>, done: usize, total: usize) {
+        if let Some(j) = job {
+            j.done = done;
+            j.total = total;
+        }
+    }
 }
 
 pub struct App {
@@ -87,6 +115,10 @@ pub struct App {
     world_job: Option<SweepJob>,
     world_error: Option<String>,
     world_for: Option<(&'static str, u32)>,
+    map: Option<Shown>,
+    map_job: Option<SweepJob>,
+    map_error: Option<String>,
+    map_runs: u32,
 }
 
 fn knob_value(p: &Params, k: Knob) -> f64 {
@@ -127,6 +159,7 @@ impl App {
             View::Consensus => &consensus::CHARTS,
             View::Tokenomics => &econ::TOKENOMICS,
             View::Subnets => &econ::SUBNETS,
+            View::Map => &mapview::CHARTS,
         }
     }
 
@@ -145,6 +178,18 @@ impl App {
                         ),
                         (None, None, Some(e)) => charts::message(&c, &crate::table::short(e, 70)),
                         _ => charts::message(&c, "Press Run to simulate the network."),
+                    },
+                    View::Map => match (&self.map, &self.map_job, &self.map_error) {
+                        (_, Some(j), _) => charts::message(
+                            &c,
+                            &format!(
+                                "Computing the map in a worker… {}/{} epochs",
+                                j.done, j.total
+                            ),
+                        ),
+                        (Some(m), _, _) => mapview::draw(id, &c, m, &self.state),
+                        (None, None, Some(e)) => charts::message(&c, &crate::table::short(e, 70)),
+                        _ => charts::message(&c, "Press Run to compute the map."),
                     },
                 };
                 if let Err(e) = r {
@@ -476,17 +521,10 @@ impl App {
                         <input type="number" id="world-days" min="1" max={crate::state::MAX_WORLD_DAYS.to_string()} value={s.world_days.to_string()} onchange={on_days} />
                     </fieldset>
                 </div>
-                <div class="sweep" role="group" aria-label="World run">
-                    <button id="world-run" disabled={self.world_job.is_some()} onclick={link.callback(|_| Msg::WorldRerun)}>{"Run"}</button>
-                    if let Some(j) = &self.world_job {
-                        <progress id="world-progress" max={j.total.max(1).to_string()} value={j.done.to_string()}></progress>
-                        <span>{format!("{} / {} bins", j.done, j.total)}</span>
-                        <button id="world-cancel" onclick={link.callback(|_| Msg::WorldCancel)}>{"Cancel"}</button>
-                    }
-                    if let Some(e) = &self.world_error {
-                        <span class="error" role="alert" id="world-error">{e}</span>
-                    }
-                </div>
+                { self.run_bar(ctx, &RunBar {
+                    id: "world", group: "World run", label: "Run", unit: "bins",
+                    run: || Msg::WorldRerun, cancel: || Msg::WorldCancel,
+                }, self.world_job.as_ref(), self.world_error.as_ref()) }
                 <div class="charts">
                     { for econ::SUBNETS.iter().copied().map(|id| self.figure(ctx, id, match id {
                         "shares" => "Emission shares over time".to_string(),
@@ -495,6 +533,116 @@ impl App {
                         "costs" => "Registration and lock costs".to_string(),
                         _ => "Subnet ecology: registrations and pruning".to_string(),
                     })) }
+                </div>
+            </section>
+        }
+    }
+
+    /// A worker run's controls: Run; while it runs, a progress bar, a count and Cancel; its
+    /// error. Ids are `{id}-run`, `{id}-progress`, `{id}-cancel` and `{id}-error`.
+    fn run_bar(
+        &self,
+        ctx: &Context<Self>,
+        bar: &RunBar,
+        job: Option<&SweepJob>,
+        error: Option<&String>,
+    ) -> Html {
+        let link = ctx.link();
+        let (run, cancel, id) = (bar.run, bar.cancel, bar.id);
+        html! {
+            <div class="sweep" role="group" aria-label={bar.group}>
+                <button id={format!("{id}-run")} disabled={job.is_some()} onclick={link.callback(move |_| run())}>{bar.label}</button>
+                if let Some(j) = job {
+                    <progress id={format!("{id}-progress")} max={j.total.max(1).to_string()} value={j.done.to_string()}></progress>
+                    <span>{format!("{} / {} {}", j.done, j.total, bar.unit)}</span>
+                    <button id={format!("{id}-cancel")} onclick={link.callback(move |_| cancel())}>{"Cancel"}</button>
+                }
+                if let Some(e) = error {
+                    <span class="error" role="alert" id={format!("{id}-error")}>{e}</span>
+                }
+            </div>
+        }
+    }
+
+    /// A map run ended (with a map or an error): redraw, and count it in `data-map-runs`
+    /// for tests and scripts that wait for it.
+    fn map_finished(&mut self) {
+        self.map_job = None;
+        self.map_runs += 1;
+        dom::mark("data-map-runs", &self.map_runs.to_string());
+        self.dirty = true;
+    }
+
+    fn view_map(&self, ctx: &Context<Self>) -> Html {
+        let s = &self.state;
+        let link = ctx.link();
+        let select = |f: fn(String) -> Msg| {
+            link.callback(move |e: Event| {
+                let el: HtmlSelectElement = e.target_unchecked_into();
+                f(el.value())
+            })
+        };
+        let on_variant = select(Msg::SetVariant);
+        let on_grid = select(Msg::SetMapLevels);
+        let on_backend = select(Msg::SetMapBackend);
+        let on_stake = select(Msg::SetMapStake);
+        let backend_note = match (s.map_backend.cpu_reason(s.variant), s.map_backend) {
+            (Some("chosen"), _) => "The float batches run on the CPU (f64).",
+            (Some(_), _) => "The chain variant always runs on the CPU: it is the fixed-point epoch, bit-exact with subtensor, and the slowest (pick a coarser grid for a quick look). WebGPU scores the float variants.",
+            (None, MapBackend::WebGpu) => "The float batches run on WebGPU (f32; E_H within 1e-3 of the CPU's) on any adapter the browser gives, a software fallback included; on the CPU (f64) when it gives none.",
+            _ => "The float batches run on WebGPU (f32; E_H within 1e-3 of the CPU's) when the browser gives a GPU, otherwise on the CPU (f64), which is faster than a software adapter.",
+        };
+        html! {
+            <section class="view" id="view-map" aria-labelledby="tab-map">
+                <div class="controls">
+                    <fieldset>
+                        <legend>{"Study"}</legend>
+                        <p class="status">{"Subtensor's consensus-guarantee Monte Carlo: 512 UIDs (64 validators), an honest majority holding S_H of the stake against a cabal, one epoch from empty bonds per grid point of honest utility W_H and cabal self-weight W_C."}</p>
+                        <label for="map-variant">{"Yuma variant"}</label>
+                        <select id="map-variant" onchange={on_variant}>
+                            { for taolab::yuma::Variant::ALL.iter().map(|v| html! {
+                                <option value={v.as_str()} selected={*v == s.variant}>{v.display_name()}</option>
+                            }) }
+                        </select>
+                        <label for="map-grid">{"Grid of W_H and W_C"}</label>
+                        <select id="map-grid" onchange={on_grid}>
+                            { for MAP_LEVELS.iter().map(|&n| html! {
+                                <option value={n.to_string()} selected={n == s.map_levels}>
+                                    {format!("steps of {:.2} ({n} × {n}, {} epochs){}", 1.0 / (n - 1) as f64,
+                                        STAKE_LEVELS.len() * n * n, if n == 51 { ", the full study" } else { "" })}
+                                </option>
+                            }) }
+                        </select>
+                        <label for="map-backend">{"Backend"}</label>
+                        <select id="map-backend" onchange={on_backend}>
+                            { for MapBackend::ALL.iter().map(|b| html! {
+                                <option value={b.as_str()} selected={*b == s.map_backend}>{b.label()}</option>
+                            }) }
+                        </select>
+                        <p class="status" id="map-note">{backend_note}</p>
+                    </fieldset>
+                    <fieldset class="knobs">
+                        <legend>{"Parameters"}</legend>
+                        {self.slider(ctx, Knob::Kappa, "kappa", "κ (kappa)", 0.0, 1.0, 0.01, "stake share that must support a weight")}
+                        {self.slider(ctx, Knob::BondPenalty, "bond-penalty", "Bond penalty β", 0.0, 1.0, 0.01, "0: bonds from raw weights, 1: from clipped")}
+                        <label for="map-stake">{"Heatmap: honest stake S_H"}</label>
+                        <select id="map-stake" onchange={on_stake}>
+                            { for STAKE_LEVELS.iter().enumerate().map(|(l, x)| html! {
+                                <option value={l.to_string()} selected={l == s.map_stake}>{format!("{x:.2}")}</option>
+                            }) }
+                        </select>
+                    </fieldset>
+                </div>
+                { self.run_bar(ctx, &RunBar {
+                    id: "map", group: "Consensus map run", label: "Run the map (in a worker)", unit: "epochs",
+                    run: || Msg::MapRun, cancel: || Msg::MapCancel,
+                }, self.map_job.as_ref(), self.map_error.as_ref()) }
+                if let Some(m) = &self.map {
+                    <p class="status" id="map-backend-used" aria-live="polite">{format!("backend: {}", m.backend.label)}</p>
+                    <p class="status" id="map-status">{m.summary()}</p>
+                }
+                <div class="charts">
+                    { for mapview::CHARTS.iter().copied().map(|id| self.figure(ctx, id, mapview::title(id, s))) }
                 </div>
             </section>
         }
@@ -564,6 +712,7 @@ impl Component for App {
             .iter()
             .chain(&econ::TOKENOMICS)
             .chain(&econ::SUBNETS)
+            .chain(&mapview::CHARTS)
         {
             canvases.insert(*id, NodeRef::default());
         }
@@ -599,6 +748,10 @@ impl Component for App {
             world_job: None,
             world_error: None,
             world_for: None,
+            map: None,
+            map_job: None,
+            map_error: None,
+            map_runs: 0,
         };
         app.write_url();
         app
@@ -750,6 +903,12 @@ impl Component for App {
                     View::Consensus => base,
                     View::Tokenomics => format!("taolab-tokenomics-{id}"),
                     View::Subnets => format!("taolab-subnets-{}-{id}", self.state.preset),
+                    View::Map => format!(
+                        "taolab-map-{}-{id}",
+                        self.map
+                            .as_ref()
+                            .map_or("none", |m| m.map.config.variant.as_str())
+                    ),
                 };
                 let table = || match self.state.view {
                     View::Consensus => self.consensus.table(id, &self.state),
@@ -758,6 +917,11 @@ impl Component for App {
                         .world
                         .as_ref()
                         .map(|w| econ::subnets_table(id, w))
+                        .unwrap_or_default(),
+                    View::Map => self
+                        .map
+                        .as_ref()
+                        .map(|m| mapview::table(id, m, &self.state))
                         .unwrap_or_default(),
                 };
                 let r = match fmt {
@@ -815,10 +979,7 @@ impl Component for App {
             }
             Msg::Sweep(ev) => match ev {
                 worker::Event::Progress(done, total) => {
-                    if let Some(j) = &mut self.sweep {
-                        j.done = done;
-                        j.total = total;
-                    }
+                    SweepJob::advance(&mut self.sweep, done, total)
                 }
                 worker::Event::Done(text) => {
                     self.sweep = None;
@@ -874,10 +1035,7 @@ impl Component for App {
             }
             Msg::World(ev) => match ev {
                 worker::Event::Progress(done, total) => {
-                    if let Some(j) = &mut self.world_job {
-                        j.done = done;
-                        j.total = total;
-                    }
+                    SweepJob::advance(&mut self.world_job, done, total)
                 }
                 worker::Event::Done(text) => {
                     self.world_job = None;
@@ -896,6 +1054,70 @@ impl Component for App {
                     self.world_job = None;
                     self.world_error = Some(e);
                     self.dirty = true;
+                }
+            },
+            Msg::SetMapLevels(v) => {
+                if let Some(n) = v.parse().ok().filter(|n| MAP_LEVELS.contains(n)) {
+                    self.state.map_levels = n;
+                }
+            }
+            Msg::SetMapBackend(v) => {
+                if let Some(b) = MapBackend::parse(&v) {
+                    self.state.map_backend = b;
+                }
+            }
+            Msg::SetMapStake(v) => {
+                if let Some(l) = v.parse().ok().filter(|&l: &usize| l < STAKE_LEVELS.len()) {
+                    self.state.map_stake = l;
+                    self.dirty = true;
+                }
+            }
+            Msg::MapRun => {
+                let s = &self.state;
+                let req = serde_json::to_string(&Request::ConsensusMap {
+                    variant: s.variant,
+                    kappa: s.params.kappa,
+                    bond_penalty: s.params.bond_penalty,
+                    levels: s.map_levels,
+                    backend: s.map_backend,
+                })
+                .unwrap_or_default();
+                let total = STAKE_LEVELS.len() * s.map_levels * s.map_levels;
+                let link = ctx.link().clone();
+                self.map_error = None;
+                match worker::Job::start(req, move |ev| link.send_message(Msg::Map(ev))) {
+                    Ok(job) => {
+                        self.map_job = Some(SweepJob {
+                            _job: job,
+                            done: 0,
+                            total,
+                        })
+                    }
+                    Err(e) => self.map_error = Some(e),
+                }
+                self.dirty = true;
+            }
+            Msg::MapCancel => {
+                self.map_job = None;
+                self.map_error = Some("Map cancelled.".into());
+                self.dirty = true;
+            }
+            Msg::Map(ev) => match ev {
+                worker::Event::Progress(done, total) => {
+                    SweepJob::advance(&mut self.map_job, done, total)
+                }
+                worker::Event::Done(text) => {
+                    match serde_json::from_str::<Response>(&text) {
+                        Ok(Response::ConsensusMap(run)) => self.map = Some(Shown::new(run)),
+                        Ok(Response::Error(e)) => self.map_error = Some(e),
+                        Ok(_) => {}
+                        Err(e) => self.map_error = Some(format!("bad worker reply: {e}")),
+                    }
+                    self.map_finished();
+                }
+                worker::Event::Failed(e) => {
+                    self.map_error = Some(e);
+                    self.map_finished();
                 }
             },
             Msg::HashChanged => {
@@ -948,6 +1170,7 @@ impl Component for App {
                     View::Consensus => self.view_consensus(ctx),
                     View::Tokenomics => self.view_tokenomics(ctx),
                     View::Subnets => self.view_subnets(ctx),
+                    View::Map => self.view_map(ctx),
                 } }
             </>
         }

@@ -1,5 +1,6 @@
 //! plotters drawings on canvas. Each function draws one chart from data the core computed.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -52,6 +53,21 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
         hi = lo + 1.0;
     }
     (lo, hi + (hi - lo) * 0.05)
+}
+
+/// The series legend, boxed the same way on every chart.
+fn legend<CT: CoordTranslate>(
+    chart: &mut ChartContext<'_, CanvasBackend, CT>,
+    at: SeriesLabelPosition,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(at)
+        .background_style(BG.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font((FONT, 11))
+        .draw()
+        .map_err(err)
 }
 
 /// A message in place of a chart (no data, or the run failed).
@@ -231,14 +247,7 @@ pub fn consensus_curve(
             )
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(BG.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font((FONT, 11))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
     root.present().map_err(err)
 }
 
@@ -294,14 +303,7 @@ pub fn bars(
             .label(name.to_string())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(BG.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font((FONT, 11))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     root.present().map_err(err)
 }
 
@@ -364,14 +366,7 @@ pub fn lines(
         }
     }
     if !names.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(BG.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font((FONT, 11))
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     }
     root.present().map_err(err)
 }
@@ -430,13 +425,104 @@ pub fn stacked(
             .label(names.get(k).cloned().unwrap_or_default())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled()));
     }
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    root.present().map_err(err)
+}
+
+/// Series colour `i` of `n`, from the palette's blue to its vermillion (ordered series,
+/// such as the consensus map's honest-stake levels).
+fn ramp(i: usize, n: usize) -> RGBColor {
+    let t = i as f64 / n.saturating_sub(1).max(1) as f64;
+    let (RGBColor(r0, g0, b0), RGBColor(r1, g1, b1)) = (PALETTE[0], PALETTE[5]);
+    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
+    RGBColor(mix(r0, r1), mix(g0, g1), mix(b0, b1))
+}
+
+type UnitSquare<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A chart over the unit square with both axes labelled in tenths.
+fn unit_square<'a>(
+    root: &'a Area,
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<UnitSquare<'a>, String> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 16))
+        .margin(8)
+        .x_label_area_size(34)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0f64..1f64, 0f64..1f64)
+        .map_err(err)?;
     chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(BG.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font((FONT, 11))
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_labels(11)
+        .y_labels(11)
+        .label_style((FONT, 11))
         .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// Lines through points of the unit square, one per named series, coloured in order (the
+/// consensus map's retention contours, one per honest-stake level).
+pub fn ramp_lines(
+    canvas: &HtmlCanvasElement,
+    title: &str,
+    series: &[(String, Vec<(f64, f64)>)],
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<(), String> {
+    let root = area(canvas)?;
+    let mut chart = unit_square(&root, title, x_desc, y_desc)?;
+    let n = series.len();
+    for (i, (name, points)) in series.iter().enumerate() {
+        let c = ramp(i, n);
+        chart
+            .draw_series(LineSeries::new(points.iter().copied(), c.stroke_width(2)))
+            .map_err(err)?
+            .label(name.as_str())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
+    }
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    root.present().map_err(err)
+}
+
+/// Cells of a grid over the unit square, `step` wide and centred on `(x, y)`, blue where the
+/// value is at least `threshold` and red below it, deeper the further from it.
+pub fn threshold_cells(
+    canvas: &HtmlCanvasElement,
+    title: &str,
+    cells: &[(f64, f64, f64)],
+    step: f64,
+    threshold: f64,
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<(), String> {
+    let root = area(canvas)?;
+    let mut chart = unit_square(&root, title, x_desc, y_desc)?;
+    let h = step / 2.0;
+    chart
+        .draw_series(cells.iter().map(|&(x, y, v)| {
+            let (far, to) = if v >= threshold {
+                (
+                    (v - threshold) / (1.0 - threshold).max(1e-9),
+                    (8.0, 48.0, 107.0),
+                )
+            } else {
+                ((threshold - v) / threshold.max(1e-9), (165.0, 15.0, 21.0))
+            };
+            let t = 0.25 + 0.75 * far.clamp(0.0, 1.0);
+            let mix = |a: f64, b: f64| (a + (b - a) * t) as u8;
+            let c = RGBColor(mix(247.0, to.0), mix(247.0, to.1), mix(247.0, to.2));
+            let clip = |z: f64| z.clamp(0.0, 1.0);
+            Rectangle::new(
+                [(clip(x - h), clip(y - h)), (clip(x + h), clip(y + h))],
+                c.filled(),
+            )
+        }))
         .map_err(err)?;
     root.present().map_err(err)
 }

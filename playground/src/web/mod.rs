@@ -5,6 +5,8 @@ mod charts;
 mod consensus;
 mod dom;
 mod economy;
+mod map;
+mod webgpu;
 mod worker;
 
 use wasm_bindgen::prelude::*;

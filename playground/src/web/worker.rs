@@ -1,19 +1,22 @@
-//! The Web Worker that runs long jobs (sweeps) off the main thread.
+//! The Web Worker that runs long jobs (sweeps, worlds, the consensus map) off the main thread.
 //!
-//! `worker.js` loads this same wasm module in a dedicated module worker and calls
+//! `worker.js` loads this same wasm module in a dedicated module worker and awaits
 //! [`worker_run`] per request; the page talks to it through [`Job`]. Cancelling terminates
 //! the worker (a fresh one starts with the next job), so a cancel is immediate even in the
 //! middle of a run.
 
+use crate::sweep::{self, Request};
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 /// Worker side: runs one JSON request, posting `{progress: [done, total]}` through
-/// `progress`, and returns the JSON response.
+/// `progress` (at most every 50 ms), and resolves to the JSON response. The consensus map
+/// awaits its batches from WebGPU when the request allows it and the browser has an adapter
+/// ([`super::webgpu`]); everything else runs at once on the CPU.
 #[wasm_bindgen]
-pub fn worker_run(request: &str, progress: &js_sys::Function) -> String {
+pub async fn worker_run(request: String, progress: js_sys::Function) -> String {
     let mut last = 0.0;
-    crate::sweep::run_request(request, &mut |done, total| {
+    let mut report = move |done: usize, total: usize| {
         let now = js_sys::Date::now();
         if done == 0 || done == total || now - last > 50.0 {
             last = now;
@@ -24,7 +27,26 @@ pub fn worker_run(request: &str, progress: &js_sys::Function) -> String {
             );
         }
         true
-    })
+    };
+    let resp = match sweep::parse_request(&request) {
+        Ok(Request::ConsensusMap {
+            variant,
+            kappa,
+            bond_penalty,
+            levels,
+            backend,
+        }) => match sweep::map_config(variant, kappa, bond_penalty, levels) {
+            Ok(cfg) => {
+                let t0 = js_sys::Date::now();
+                let (run, used) = super::webgpu::run_map(&cfg, backend, &mut report).await;
+                sweep::map_response(run, used, js_sys::Date::now() - t0)
+            }
+            Err(e) => sweep::Response::Error(e),
+        },
+        Ok(req) => sweep::run(req, &mut report),
+        Err(e) => sweep::Response::Error(e),
+    };
+    sweep::response_json(&resp)
 }
 
 /// What the page hears from a job.

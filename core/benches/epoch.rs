@@ -131,34 +131,115 @@ fn bench_epochs(c: &mut Criterion) {
     g.finish();
 }
 
-fn median_time(mut f: impl FnMut(), reps: usize) -> Duration {
-    f();
-    let mut t: Vec<Duration> = (0..reps)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    t.sort();
-    t[reps / 2]
+/// CPU time of the calling thread: time spent descheduled on a shared machine does not count.
+#[cfg(target_os = "linux")]
+fn thread_cpu_time() -> Option<Duration> {
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut ts = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: clock_gettime writes one timespec into the pointer it is given.
+    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then(|| Duration::new(ts.sec as u64, ts.nsec as u32))
 }
 
-/// Prints each variant's 256×4096 epoch against the 5× streaming baseline, same run.
+#[cfg(not(target_os = "linux"))]
+fn thread_cpu_time() -> Option<Duration> {
+    None
+}
+
+/// Medians of `reps` runs: wall-clock time, and the thread's CPU time where the platform has
+/// it (the wall time when it does not, or when `f` runs on other threads too).
+fn median_time(mut f: impl FnMut(), reps: usize) -> (Duration, Duration) {
+    f();
+    let mut wall = Vec::with_capacity(reps);
+    let mut cpu = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let (c0, start) = (thread_cpu_time(), Instant::now());
+        f();
+        let w = start.elapsed();
+        wall.push(w);
+        cpu.push(match (c0, thread_cpu_time()) {
+            (Some(a), Some(b)) if !PARALLEL => b.saturating_sub(a),
+            _ => w,
+        });
+    }
+    wall.sort();
+    cpu.sort();
+    let at = if std::env::var("TAOLAB_BENCH_STAT").as_deref() == Ok("min") {
+        0
+    } else {
+        reps / 2
+    };
+    (wall[at], cpu[at])
+}
+
+const PARALLEL: bool = cfg!(feature = "parallel");
+
+/// Prints each variant's epoch against the 5× streaming baseline of its own weight matrix,
+/// same run, at every size: wall-clock medians and, single-threaded, CPU-time medians (the
+/// thread's own time, so that other work on a shared machine does not count against it).
+/// `TAOLAB_BENCH_VARIANT=yuma2` runs one variant, `TAOLAB_BENCH_SIZE=256x4096` one size, and
+/// `TAOLAB_BENCH_STAT=min` reports minima instead of medians.
 fn ratio_report() {
-    let (v, n) = (256, 4096);
-    let (w, s) = random_input(v, n, 7);
-    let base = median_time(|| drop(black_box(stream_five_times(&w.data))), 21);
-    println!("\nratio report, {v}x{n} dense (median of 21): baseline stream-W-5x = {base:?}");
-    for variant in VARIANTS {
-        let mut r = Runner::new(variant, w.clone(), s.clone());
-        let t = median_time(|| r.step(), 21);
-        println!(
-            "  {:<7} {:>10.3?}  ratio {:.2}x  (target <= 3x)",
-            variant.as_str(),
-            t,
-            t.as_secs_f64() / base.as_secs_f64()
+    let only = std::env::var("TAOLAB_BENCH_VARIANT").ok();
+    let size = std::env::var("TAOLAB_BENCH_SIZE").ok();
+    let mut inputs: Vec<(String, Dense, Vec<f64>)> = SIZES
+        .iter()
+        .map(|&(v, n)| {
+            let (w, s) = random_input(v, n, 7);
+            (format!("{v}x{n}"), w, s)
+        })
+        .collect();
+    let (w, s) = metagraph_input();
+    inputs.push((format!("sn15 {}x{}", w.rows, w.cols), w, s));
+    let mode = if PARALLEL {
+        "parallel (rayon)"
+    } else {
+        "single thread"
+    };
+    let stat = if std::env::var("TAOLAB_BENCH_STAT").as_deref() == Ok("min") {
+        "minima"
+    } else {
+        "medians"
+    };
+    println!(
+        "\nratio report, {mode}: epoch / baseline (stream W 5x), {stat}; target at 256x4096 <= 3x"
+    );
+    for (name, w, s) in inputs {
+        if size.as_deref().is_some_and(|x| !name.contains(x)) {
+            continue;
+        }
+        let reps = if w.data.len() > 100_000 { 21 } else { 201 };
+        let base = median_time(
+            || {
+                black_box(stream_five_times(&w.data));
+            },
+            reps,
         );
+        println!("{name}: baseline wall {:?}, cpu {:?}", base.0, base.1);
+        for variant in VARIANTS {
+            if only.as_deref().is_some_and(|x| x != variant.as_str()) {
+                continue;
+            }
+            let mut r = Runner::new(variant, w.clone(), s.clone());
+            let t = median_time(|| r.step(), reps);
+            let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+            println!(
+                "  {:<7} wall {:>10.3?} ({:>5.2}x)   cpu {:>10.3?} ({:>5.2}x)",
+                variant.as_str(),
+                t.0,
+                ratio(t.0, base.0),
+                t.1,
+                ratio(t.1, base.1),
+            );
+        }
     }
 }
 

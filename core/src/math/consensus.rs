@@ -13,24 +13,223 @@
 //! quickselect and a histogram select all give the same bits. (A float cumulative sum in
 //! sorted order can differ from this only when a running sum lands within one rounding of κ.)
 //!
-//! The dense kernel gathers tiles of columns (no full transpose) and selects per column with a
-//! 64-bucket stake histogram: one pass to bucket, one to pick the few candidates of the
-//! crossing bucket — O(V) per column, branch-light.
+//! The dense kernel works on tiles of columns read in place, row by row (no transpose): a
+//! 64-bucket stake histogram per column, filled with consecutive columns in flight so that no
+//! two consecutive updates hit the same histogram; a byte per entry remembers its bucket; the
+//! crossing bucket of each column is found from the top; a second sweep over those bytes (eight
+//! at a time) picks the few candidates of the crossing bucket, and a sort or a quickselect
+//! over them gives the exact weight. Columns of fewer than [`DIRECT_ROWS`] validators are
+//! selected directly. O(V) per column.
 
 use alloc::vec::Vec;
 
 /// Scale of the fixed-point stake shares: 1.0 of total stake = 2⁶².
 const ONE: f64 = 4_611_686_018_427_387_904.0;
 const BUCKETS: usize = 64;
-const TILE: usize = 32;
+/// Columns per tile of [`consensus_dense`].
+pub const TILE: usize = 64;
+/// Columns with fewer validators than this are selected directly, without a histogram.
+pub const DIRECT_ROWS: usize = 24;
+/// Crossing-bucket marker of a column that is already resolved (no bucket matches it).
+const DONE: u8 = 0xFF;
+/// Candidate sets up to this size are sorted; larger ones use the quickselect.
+const SORT_MAX: usize = 32;
 
 /// Reusable buffers of the consensus kernels.
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
     fixed: Vec<u64>,
-    tile: Vec<f64>,
+    kappa: u64,
+    max: Vec<f64>,
+    scale: Vec<f64>,
     hist: Vec<u64>,
+    bucket: Vec<u8>,
+    crossing: Vec<u8>,
+    above: Vec<u64>,
+    count: Vec<usize>,
     cand: Vec<(f64, u64)>,
+    copy: Vec<f64>,
+}
+
+impl Scratch {
+    /// Fixes the stakes and κ for the tiles that follow ([`fixed_stakes`]).
+    pub fn prepare(&mut self, s: &[f64], kappa: f64) {
+        self.kappa = fixed_stakes(s, kappa, &mut self.fixed);
+    }
+
+    /// The consensus of columns `j0 .. j0 + out.len()` of a row-major matrix `w` with `rows`
+    /// rows of `stride` entries, with the stakes of the last [`Scratch::prepare`]. `max` holds
+    /// each column's maximum folded from 0.0 (`f64::max`), as [`column_quantile`] computes it.
+    pub fn tile(
+        &mut self,
+        w: &[f64],
+        stride: usize,
+        rows: usize,
+        j0: usize,
+        max: &[f64],
+        out: &mut [f64],
+    ) {
+        let width = out.len();
+        if rows == 0 || width == 0 {
+            out.fill(0.0);
+            return;
+        }
+        if rows < DIRECT_ROWS {
+            self.direct(w, stride, rows, j0, max, out);
+            return;
+        }
+        let (k, fixed) = (self.kappa, &self.fixed[..rows]);
+        // Scales: any monotone bucketing gives the exact result; a zero column is done.
+        self.scale.clear();
+        self.scale.extend(max.iter().map(|&m| {
+            let s = BUCKETS as f64 / m;
+            if s.is_finite() {
+                s
+            } else {
+                1.0
+            }
+        }));
+        self.hist.clear();
+        self.hist.resize(width * BUCKETS, 0);
+        self.bucket.resize(rows * width, 0);
+        self.copy.resize(rows * width, 0.0);
+        let scale = &self.scale[..width];
+        // Bucket bytes (vectorised) and a contiguous copy of the tile, then the histogram.
+        for (((row, brow), crow), &f) in w
+            .chunks(stride)
+            .zip(self.bucket.chunks_exact_mut(width))
+            .zip(self.copy.chunks_exact_mut(width))
+            .zip(fixed)
+        {
+            let row = &row[j0..j0 + width];
+            for ((&x, &sc), b) in row.iter().zip(scale).zip(brow.iter_mut()) {
+                *b = bucket(x * sc);
+            }
+            crow.copy_from_slice(row);
+            for (&b, h) in brow.iter().zip(self.hist.chunks_exact_mut(BUCKETS)) {
+                h[b as usize & (BUCKETS - 1)] += f;
+            }
+        }
+        // Crossing buckets, from the top.
+        self.crossing.clear();
+        self.above.clear();
+        for (h, (&m, o)) in self
+            .hist
+            .chunks_exact(BUCKETS)
+            .zip(max.iter().zip(out.iter_mut()))
+        {
+            let mut above = 0u64;
+            let mut cross = DONE;
+            if m > 0.0 {
+                for b in (0..BUCKETS).rev() {
+                    if above + h[b] >= k {
+                        cross = b as u8;
+                        break;
+                    }
+                    above += h[b];
+                }
+                if cross == DONE {
+                    *o = m;
+                }
+            } else {
+                *o = 0.0;
+            }
+            self.crossing.push(cross);
+            self.above.push(above);
+        }
+        // Candidates: the entries of each column's crossing bucket, found eight bytes at a time.
+        self.count.clear();
+        self.count.resize(width, 0);
+        self.cand.resize(rows * width, (0.0, 0));
+        for ((brow, row), &f) in self
+            .bucket
+            .chunks_exact(width)
+            .zip(self.copy.chunks_exact(width))
+            .zip(fixed)
+        {
+            let mut t0 = 0;
+            for (bw, cw) in brow.chunks(8).zip(self.crossing.chunks(8)) {
+                let mut hits = equal_bytes(bw, cw);
+                while hits != 0 {
+                    let t = t0 + (hits.trailing_zeros() / 8) as usize;
+                    hits &= hits - 1;
+                    self.cand[t * rows + self.count[t]] = (row[t], f);
+                    self.count[t] += 1;
+                }
+                t0 += 8;
+            }
+        }
+        for (t, o) in out.iter_mut().enumerate() {
+            if self.crossing[t] != DONE {
+                let c = &mut self.cand[t * rows..t * rows + self.count[t]];
+                *o = resolve(c, self.above[t], k).unwrap_or(max[t]);
+            }
+        }
+    }
+
+    /// Small columns: gather each one and select.
+    fn direct(
+        &mut self,
+        w: &[f64],
+        stride: usize,
+        rows: usize,
+        j0: usize,
+        max: &[f64],
+        out: &mut [f64],
+    ) {
+        for (t, (o, &m)) in out.iter_mut().zip(max).enumerate() {
+            if m > 0.0 {
+                self.cand.clear();
+                self.cand
+                    .extend((0..rows).map(|i| (w[i * stride + j0 + t], self.fixed[i])));
+                *o = resolve(&mut self.cand, 0, self.kappa).unwrap_or(m);
+            } else {
+                *o = 0.0;
+            }
+        }
+    }
+}
+
+/// The bucket of a scaled weight: any monotone map to `0..BUCKETS` works. Rounding through
+/// the 1.5·2⁵² trick keeps the loop free of float-to-integer conversions (it vectorises).
+#[inline(always)]
+fn bucket(x: f64) -> u8 {
+    let x = if x < (BUCKETS - 1) as f64 {
+        x
+    } else {
+        (BUCKETS - 1) as f64
+    };
+    let x = if x > 0.0 { x } else { 0.0 };
+    (x + 6_755_399_441_055_744.0).to_bits() as u8
+}
+
+/// The high bit of each byte of the result is set where the bucket byte equals its column's
+/// crossing byte (up to eight, little-endian; a short group is padded with non-matches).
+#[inline(always)]
+fn equal_bytes(b: &[u8], c: &[u8]) -> u64 {
+    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let (mut x, mut y) = ([0u8; 8], [DONE; 8]);
+    x[..b.len()].copy_from_slice(b);
+    y[..c.len()].copy_from_slice(c);
+    let d = u64::from_le_bytes(x) ^ u64::from_le_bytes(y);
+    !(((d & LO7) + LO7) | d | LO7)
+}
+
+/// The weight whose tied group brings the running stake (from `above`) to κ, over candidates
+/// that all lie below the stake already counted: sorted when few, quickselect otherwise.
+fn resolve(cand: &mut [(f64, u64)], above: u64, kappa: u64) -> Option<f64> {
+    if cand.len() <= SORT_MAX {
+        select_sorted(cand, above, kappa)
+    } else if above >= kappa {
+        cand.iter().map(|c| c.0).reduce(f64::max)
+    } else {
+        let total: u64 = cand.iter().map(|c| c.1).sum();
+        if above + total < kappa {
+            None
+        } else {
+            Some(kappa_quantile(cand, kappa - above))
+        }
+    }
 }
 
 /// Converts stakes into exact integer shares of their total (2⁶² = all the stake) and κ into
@@ -177,9 +376,8 @@ fn median_of_three(part: &[(f64, u64)]) -> f64 {
     }
 }
 
-/// Consensus of every column of a row-major `rows × cols` matrix `w` with stakes `s`.
-/// Tiles of columns are gathered into a small column-major buffer, so each column is
-/// contiguous without transposing the whole matrix. No allocation once `scratch` is warm.
+/// Consensus of every column of a row-major `rows × cols` matrix `w` with stakes `s`, by
+/// tiles of [`TILE`] columns read in place. No allocation once `scratch` is warm.
 pub fn consensus_dense(
     w: &[f64],
     rows: usize,
@@ -189,26 +387,19 @@ pub fn consensus_dense(
     out: &mut [f64],
     scratch: &mut Scratch,
 ) {
-    let k = fixed_stakes(s, kappa, &mut scratch.fixed);
-    if rows == 0 {
-        out.iter_mut().for_each(|c| *c = 0.0);
-        return;
-    }
-    scratch.tile.resize(rows * TILE, 0.0);
-    for j0 in (0..cols).step_by(TILE) {
-        let width = TILE.min(cols - j0);
-        for i in 0..rows {
-            let src = &w[i * cols + j0..i * cols + j0 + width];
-            for (t, &x) in src.iter().enumerate() {
-                scratch.tile[t * rows + i] = x;
+    scratch.prepare(s, kappa);
+    let mut max = core::mem::take(&mut scratch.max);
+    for (j0, o) in (0..cols).step_by(TILE).zip(out.chunks_mut(TILE)) {
+        max.clear();
+        max.resize(o.len(), 0.0);
+        for row in w.chunks_exact(cols.max(1)).take(rows) {
+            for (m, &x) in max.iter_mut().zip(&row[j0..]) {
+                *m = m.max(x);
             }
         }
-        for t in 0..width {
-            let col = &scratch.tile[t * rows..(t + 1) * rows];
-            out[j0 + t] =
-                column_quantile(col, &scratch.fixed, k, &mut scratch.hist, &mut scratch.cand);
-        }
+        scratch.tile(w, cols, rows, j0, &max, o);
     }
+    scratch.max = max;
 }
 
 /// Reference implementation by sorting the whole column (for tests).

@@ -19,3 +19,5 @@ pub use case::{
 };
 pub use params::{ConsensusMode, Params, Variant};
 pub use single::{run_epoch, EpochInput, PreviousEpoch};
+#[cfg(test)]
+mod research_ref;

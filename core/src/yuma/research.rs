@@ -40,17 +40,24 @@ pub const EPS: f64 = 1e-6;
 /// Yuma 2C's bond capacity per unit of stake: `2^64 − 1`.
 pub const BOND_CAPACITY: f64 = 18_446_744_073_709_551_615.0;
 
+/// Rows whose sequential sums run side by side (independent dependency chains).
+const BLOCK: usize = 8;
+/// Columns per chunk of a row-block pass, so that a block's rows stay in L1 for their sums.
+const CHUNK: usize = 128;
+
 /// Scratch buffers reused across epochs, so that an epoch allocates nothing once warm.
 #[derive(Debug, Default, Clone)]
 pub struct Workspace {
     row_sums: Vec<f64>,
     consensus: consensus::Scratch,
+    col_max: Vec<f64>,
     col: Vec<f64>,
+    quot: Vec<f64>,
     bonds_old: Vec<f64>,
     consensus_for_alpha: Vec<f64>,
 }
 
-/// Runs one epoch of a research variant.
+/// Runs one research epoch.
 ///
 /// * `weights` — raw weights W (V × N); `stakes` — raw stakes S (V).
 /// * `prev` — the previous epoch's output (bonds, consensus and weights are the state), or
@@ -58,6 +65,14 @@ pub struct Workspace {
 /// * `reset_column` — a server whose bond column is zeroed before the epoch (honoured by
 ///   Yuma 2C and Yuma 3 only, as upstream).
 /// * `out` — receives every output; its buffers are reused.
+///
+/// The matrix work is fused into a few row-major passes, each reading its matrices once:
+/// row sums and Wn; consensus, prerank by column tiles; clip, rank, validator trust and the
+/// bond numerators (Yuma 1/2/2B) or the bonds themselves (2C, 3); then the bond
+/// normalisation, EMA and dividends. Every sum keeps the order of the plain formulas (rows in
+/// order for column sums, columns in order for row sums), so the results are bit-identical to
+/// them; row sums run four rows at a time to hide the add latency.
+#[allow(clippy::too_many_arguments)]
 pub fn epoch(
     variant: Variant,
     params: &Params,
@@ -89,100 +104,62 @@ pub fn epoch(
         )));
     }
     if let Some(p) = prev {
-        if p.weights.rows != v || p.weights.cols != n {
+        if p.weights.rows != v || p.weights.cols != n || p.weights.data.len() != v * n {
             return Err(Error::shape(format!(
                 "weights is {v}×{n}, the previous epoch was {}×{}",
                 p.weights.rows, p.weights.cols
             )));
         }
+        if p.bonds.data.len() != v * n {
+            return Err(Error::shape(format!(
+                "the previous epoch's bonds hold {} values, expected {v}×{n}",
+                p.bonds.data.len()
+            )));
+        }
     }
 
-    // 1. Row-normalised weights.
-    out.weights.reset(v, n);
-    ws.row_sums.resize(v, 0.0);
-    normalize::row_normalize_eps(
-        &weights.data,
-        n,
-        EPS,
-        &mut out.weights.data,
-        &mut ws.row_sums,
-    );
-
-    // 2. Normalised stake.
+    // 1–3. Normalised stake; row sums, Wn and prerank in one pass.
     out.stake.clear();
     out.stake.extend_from_slice(stakes);
     normalize::normalize(&mut out.stake);
-
-    // 3. Prerank.
-    weighted_col_sums(&out.weights.data, &out.stake, n, &mut out.prerank);
-
-    // 4–5. Consensus.
-    out.consensus.resize(n, 0.0);
-    consensus::consensus_dense(
-        &out.weights.data,
-        v,
+    ws.row_sums.clear();
+    ws.row_sums.resize(v, 0.0);
+    shape(&mut out.weights, v, n);
+    out.prerank.clear();
+    out.prerank.resize(n, 0.0);
+    ws.col_max.clear();
+    ws.col_max.resize(n, 0.0);
+    normalize_rows(
+        &weights.data,
         n,
         &out.stake,
-        params.kappa,
-        &mut out.consensus,
-        &mut ws.consensus,
+        &mut ws.row_sums,
+        &mut out.weights.data,
+        &mut out.prerank,
+        &mut ws.col_max,
     );
+
+    // 4–5. Consensus, by tiles of columns.
+    out.consensus.clear();
+    out.consensus.resize(n, 0.0);
+    ws.consensus.prepare(&out.stake, params.kappa);
+    for ((j0, c), max) in (0..n)
+        .step_by(consensus::TILE)
+        .zip(out.consensus.chunks_mut(consensus::TILE))
+        .zip(ws.col_max.chunks(consensus::TILE))
+    {
+        ws.consensus.tile(&out.weights.data, n, v, j0, max, c);
+    }
     clip::normalize_quantize_u16(&mut out.consensus);
 
-    // 6. Clip: Yuma 2B clips the previous epoch's weights (this epoch's on the first).
-    out.clipped_weights.reset(v, n);
-    let clip_source: &[f64] = match (variant, prev) {
-        (Variant::Yuma2b, Some(p)) => &p.weights.data,
-        _ => &out.weights.data,
-    };
-    // 7–8 fused, one pass over the rows: Wc = min(W, C), R_j += Sn_i·Wc_ij, and the row sums
-    // of Wc and Wn for validator trust.
-    out.rank.clear();
-    out.rank.resize(n, 0.0);
-    out.validator_trust.clear();
-    if n > 0 {
-        for (i, (wc_row, src_row)) in out
-            .clipped_weights
-            .data
-            .chunks_exact_mut(n)
-            .zip(clip_source.chunks_exact(n))
-            .enumerate()
-        {
-            let si = out.stake[i];
-            let mut sum_wc = 0.0;
-            for (((wc, &w), &c), r) in wc_row
-                .iter_mut()
-                .zip(src_row)
-                .zip(&out.consensus)
-                .zip(out.rank.iter_mut())
-            {
-                let x = if w < c { w } else { c };
-                *wc = x;
-                *r += si * x;
-                sum_wc += x;
-            }
-            let sum_wn: f64 = out.weights.row(i).iter().sum();
-            out.validator_trust.push(safe_div(sum_wc, sum_wn));
-        }
-    }
-    incentive(&out.rank, params.winner_takes_all, &mut out.incentive);
-    out.trust.clear();
-    out.trust.extend(
-        out.rank
-            .iter()
-            .zip(&out.prerank)
-            .map(|(&r, &p)| safe_div(r, p)),
-    );
-
-    // 9. Bonds and dividends.
+    // 6–9. Clip, rank, validator trust, bonds and dividends.
     let mut reset_buf = core::mem::take(&mut ws.bonds_old);
     let bonds_old = previous_bonds(variant, prev, reset_column, &mut reset_buf);
     match variant {
         Variant::Yuma1 | Variant::Yuma2 | Variant::Yuma2b => {
             stake_weighted_bonds(variant, params, prev, bonds_old, out, ws)
         }
-        Variant::Yuma2c => capacity_bonds(params, bonds_old, out),
-        Variant::Yuma3 => relative_bonds(params, prev, bonds_old, out, ws),
+        Variant::Yuma2c | Variant::Yuma3 => held_bonds(variant, params, prev, bonds_old, out, ws),
         Variant::Chain => {}
     }
     ws.bonds_old = reset_buf;
@@ -199,6 +176,661 @@ pub fn epoch(
     Ok(())
 }
 
+/// Sets `m` to `rows × cols`, reusing its allocation without clearing it: the caller writes
+/// every entry.
+fn shape(m: &mut Dense, rows: usize, cols: usize) {
+    m.rows = rows;
+    m.cols = cols;
+    m.data.resize(rows * cols, 0.0);
+}
+
+/// Sequential sums of up to [`BLOCK`] rows of equal length at once, columns in order:
+/// `acc[r] += Σ_j rows[r][j]`, or `Σ_j rows[r][j]·x[j]` with `x`. The rows' dependency chains
+/// interleave (the compiler packs pairs of rows into one vector register), which hides the
+/// add latency without changing any row's order of summation.
+fn accumulate(rows: &[&[f64]], x: Option<&[f64]>, acc: &mut [f64]) {
+    match (<&[&[f64]; BLOCK]>::try_from(rows), x) {
+        (Ok(r), None) => sum_block(r, acc),
+        (Ok(r), Some(x)) => dot_block(r, x, acc),
+        (Err(_), None) => {
+            for (row, a) in rows.iter().zip(acc) {
+                for &y in row.iter() {
+                    *a += y;
+                }
+            }
+        }
+        (Err(_), Some(x)) => {
+            for (row, a) in rows.iter().zip(acc) {
+                for (&y, &z) in row.iter().zip(x) {
+                    *a += y * z;
+                }
+            }
+        }
+    }
+}
+
+#[inline(never)]
+fn sum_block(rows: &[&[f64]; BLOCK], acc: &mut [f64]) {
+    let len = rows[0].len();
+    let rows: [&[f64]; BLOCK] = core::array::from_fn(|r| &rows[r][..len]);
+    let mut a = [0.0; BLOCK];
+    a.copy_from_slice(&acc[..BLOCK]);
+    for j in 0..len {
+        for (s, row) in a.iter_mut().zip(&rows) {
+            *s += row[j];
+        }
+    }
+    acc[..BLOCK].copy_from_slice(&a);
+}
+
+#[inline(never)]
+fn dot_block(rows: &[&[f64]; BLOCK], x: &[f64], acc: &mut [f64]) {
+    let len = rows[0].len();
+    let x = &x[..len];
+    let rows: [&[f64]; BLOCK] = core::array::from_fn(|r| &rows[r][..len]);
+    let mut a = [0.0; BLOCK];
+    a.copy_from_slice(&acc[..BLOCK]);
+    for j in 0..len {
+        for (s, row) in a.iter_mut().zip(&rows) {
+            *s += row[j] * x[j];
+        }
+    }
+    acc[..BLOCK].copy_from_slice(&a);
+}
+
+/// Rows `i0 .. i0 + rn` of a row-major matrix, columns `j0 .. j0 + len` (`rn ≤ BLOCK`; the
+/// rest of the array is empty).
+#[inline(always)]
+fn rows_at(m: &[f64], n: usize, i0: usize, rn: usize, j0: usize, len: usize) -> [&[f64]; BLOCK] {
+    core::array::from_fn(|r| {
+        if r < rn {
+            &m[(i0 + r) * n + j0..(i0 + r) * n + j0 + len]
+        } else {
+            &[][..]
+        }
+    })
+}
+
+/// The first pass, a block of rows at a time (the rows are still in cache when they are read
+/// again): row sums `Σ_j W_ij` in column order (as `Iterator::sum`, from −0.0),
+/// `Wn_ij = W_ij/(Σ_j W_ij + 1e-6)` (0 where that is not positive), then, rows in order, the
+/// prerank `P_j += Sn_i·Wn_ij` (rows of zero stake skipped) and the column maxima of Wn
+/// (folded from 0.0) for the consensus histograms.
+#[allow(clippy::too_many_arguments)]
+fn normalize_rows(
+    w: &[f64],
+    n: usize,
+    stake: &[f64],
+    sums: &mut [f64],
+    wn: &mut [f64],
+    prerank: &mut [f64],
+    col_max: &mut [f64],
+) {
+    let v = sums.len();
+    if n == 0 {
+        return;
+    }
+    for i0 in (0..v).step_by(BLOCK) {
+        let rn = BLOCK.min(v - i0);
+        let acc = &mut sums[i0..i0 + rn];
+        acc.fill(-0.0);
+        accumulate(&rows_at(w, n, i0, rn, 0, n)[..rn], None, acc);
+        let (src, dst) = (&w[i0 * n..(i0 + rn) * n], &mut wn[i0 * n..(i0 + rn) * n]);
+        for (((d_row, s_row), &sum), &si) in dst
+            .chunks_exact_mut(n)
+            .zip(src.chunks_exact(n))
+            .zip(&*acc)
+            .zip(&stake[i0..i0 + rn])
+        {
+            let denom = sum + EPS;
+            if denom > 0.0 {
+                for (d, &s) in d_row.iter_mut().zip(s_row) {
+                    *d = s / denom;
+                }
+            } else {
+                d_row.fill(0.0);
+            }
+            if si != 0.0 {
+                for (p, &x) in prerank.iter_mut().zip(&*d_row) {
+                    *p += si * x;
+                }
+            }
+            for (m, &x) in col_max.iter_mut().zip(&*d_row) {
+                *m = m.max(x);
+            }
+        }
+    }
+}
+
+/// The matrices and vectors of the clip pass.
+struct ClipPass<'a> {
+    n: usize,
+    /// What is clipped: Wn, or the previous epoch's Wn for Yuma 2B.
+    src: &'a [f64],
+    /// This epoch's Wn (validator trust's denominator).
+    wn: &'a [f64],
+    consensus: &'a [f64],
+    stake: &'a [f64],
+    /// Extra per-entry inputs of the bond rule (previous bonds, liquid α), or `src` if unused.
+    aux: [&'a [f64]; 2],
+    /// Whether `Wc` and `m` are stored; if not, `wc` is scratch of `BLOCK × CHUNK` entries and
+    /// `m` goes only into its column sums.
+    store: bool,
+}
+
+impl ClipPass<'_> {
+    /// One pass, rows in order: `Wc = min(src, C)`, `R_j += Sn_i·Wc_ij`, validator trust
+    /// `Σ_j Wc_ij / Σ_j Wn_ij`, and per entry `m_ij = bond(k_i, src_ij, Wc_ij, aux…)` with its
+    /// column sums `col_j += m_ij`. `k_i` comes from `row_const(i)`. Without `store` the pass
+    /// writes no matrix (a later pass recomputes `Wc` and `m` where it needs them).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn run(
+        &self,
+        wc: &mut [f64],
+        m: &mut [f64],
+        rank: &mut [f64],
+        col: &mut [f64],
+        trust: &mut Vec<f64>,
+        row_const: impl Fn(usize) -> [f64; 2],
+        bond: impl Fn([f64; 2], f64, f64, f64, f64) -> f64,
+    ) {
+        let (v, n) = (self.stake.len(), self.n);
+        trust.clear();
+        if n == 0 {
+            return;
+        }
+        for i0 in (0..v).step_by(BLOCK) {
+            let rn = BLOCK.min(v - i0);
+            let mut sum_wc = [0.0; BLOCK];
+            let mut sum_wn = [-0.0; BLOCK];
+            for j0 in (0..n).step_by(CHUNK) {
+                let len = CHUNK.min(n - j0);
+                let c = &self.consensus[j0..j0 + len];
+                let rk = &mut rank[j0..j0 + len];
+                let cl = &mut col[j0..j0 + len];
+                for i in i0..i0 + rn {
+                    let (o, si, k) = (i * n + j0, self.stake[i], row_const(i));
+                    let src = &self.src[o..o + len];
+                    let (a0, a1) = (&self.aux[0][o..o + len], &self.aux[1][o..o + len]);
+                    if self.store {
+                        let dwc = &mut wc[o..o + len];
+                        let dm = &mut m[o..o + len];
+                        for j in 0..len {
+                            let w = src[j];
+                            let x = if w < c[j] { w } else { c[j] };
+                            dwc[j] = x;
+                            rk[j] += si * x;
+                            let y = bond(k, w, x, a0[j], a1[j]);
+                            dm[j] = y;
+                            cl[j] += y;
+                        }
+                    } else {
+                        let r = (i - i0) * CHUNK;
+                        let dwc = &mut wc[r..r + len];
+                        for j in 0..len {
+                            let w = src[j];
+                            let x = if w < c[j] { w } else { c[j] };
+                            dwc[j] = x;
+                            rk[j] += si * x;
+                            cl[j] += bond(k, w, x, a0[j], a1[j]);
+                        }
+                    }
+                }
+                let wcr = if self.store {
+                    rows_at(wc, n, i0, rn, j0, len)
+                } else {
+                    rows_at(wc, CHUNK, 0, rn, 0, len)
+                };
+                accumulate(&wcr[..rn], None, &mut sum_wc[..rn]);
+                accumulate(
+                    &rows_at(self.wn, n, i0, rn, j0, len)[..rn],
+                    None,
+                    &mut sum_wn[..rn],
+                );
+            }
+            trust.extend(
+                sum_wc
+                    .iter()
+                    .zip(&sum_wn)
+                    .take(rn)
+                    .map(|(&a, &b)| safe_div(a, b)),
+            );
+        }
+    }
+}
+
+/// Incentive (step 8) and server trust `T_j = R_j/P_j`.
+fn incentive_and_trust(
+    params: &Params,
+    rank: &[f64],
+    prerank: &[f64],
+    incentives: &mut Vec<f64>,
+    trust: &mut Vec<f64>,
+) {
+    incentive(rank, params.winner_takes_all, incentives);
+    trust.clear();
+    trust.extend(rank.iter().zip(prerank).map(|(&r, &p)| safe_div(r, p)));
+}
+
+/// Starts the clip pass's outputs: `Wc` and `m` shaped `v × n`, rank and `col` zeroed.
+fn clip_outputs(out: &mut EpochOutput, col: &mut Vec<f64>, m_is_bonds: bool) {
+    let (v, n) = (out.weights.rows, out.weights.cols);
+    shape(&mut out.clipped_weights, v, n);
+    if m_is_bonds {
+        out.fresh_bonds.reset(0, 0);
+        shape(&mut out.bonds, v, n);
+    } else {
+        shape(&mut out.fresh_bonds, v, n);
+    }
+    out.rank.clear();
+    out.rank.resize(n, 0.0);
+    col.clear();
+    col.resize(n, 0.0);
+}
+
+/// Dividends `D_i = Σ_j q_ij·I_j` in column order (from −0.0), with `q_ij = map(m_ij, d_j)`
+/// (vectorised), four rows at a time; `q` replaces `m` when `store`.
+#[allow(clippy::too_many_arguments)]
+fn dividends_pass(
+    m: &mut [f64],
+    v: usize,
+    n: usize,
+    d: &[f64],
+    incentive: &[f64],
+    store: bool,
+    tmp: &mut Vec<f64>,
+    out: &mut Vec<f64>,
+    map: impl Fn(f64, f64) -> f64,
+) {
+    out.clear();
+    tmp.resize(BLOCK * CHUNK, 0.0);
+    for i0 in (0..v).step_by(BLOCK) {
+        let rn = BLOCK.min(v - i0);
+        let mut acc = [-0.0; BLOCK];
+        for j0 in (0..n).step_by(CHUNK) {
+            let len = CHUNK.min(n - j0);
+            let dc = &d[j0..j0 + len];
+            for (r, t) in tmp.chunks_exact_mut(CHUNK).take(rn).enumerate() {
+                let o = (i0 + r) * n + j0;
+                let src = &mut m[o..o + len];
+                let t = &mut t[..len];
+                if store {
+                    for ((q, b), &dj) in t.iter_mut().zip(src.iter_mut()).zip(dc) {
+                        *b = map(*b, dj);
+                        *q = *b;
+                    }
+                } else {
+                    for ((q, &b), &dj) in t.iter_mut().zip(src.iter()).zip(dc) {
+                        *q = map(b, dj);
+                    }
+                }
+            }
+            let inc = &incentive[j0..j0 + len];
+            accumulate(
+                &rows_at(tmp, CHUNK, 0, rn, 0, len)[..rn],
+                Some(inc),
+                &mut acc[..rn],
+            );
+        }
+        out.extend_from_slice(&acc[..rn]);
+    }
+}
+
+/// Yuma 1, 2 and 2B: stake-weighted bonds.
+/// `Wb = (1−β)·W + β·Wc`, `B_ij = Sn_i·Wb_ij / Σ_k Sn_k·Wb_kj` (Yuma 1: `+1e-6`),
+/// `B_ema = α·B + (1−α)·B_old` (first epoch: `B`), Yuma 1 column-normalises `B_ema` again
+/// (`+1e-6`); `D_i = Σ_j B_ema_ij·I_j`. Yuma 2B clips and builds its bonds from the previous
+/// epoch's weights (this epoch's on the first).
+fn stake_weighted_bonds(
+    variant: Variant,
+    params: &Params,
+    prev: Option<&EpochOutput>,
+    bonds_old: Option<&[f64]>,
+    out: &mut EpochOutput,
+    ws: &mut Workspace,
+) {
+    let (v, n) = (out.weights.rows, out.weights.cols);
+    let scalar = if variant == Variant::Yuma1 {
+        1.0
+    } else {
+        1.0 - params.bond_moving_average
+    };
+    let liquid = match bonds_old {
+        Some(b_old) if params.liquid_alpha && prev.is_some() => Some(liquid_alpha_reusing(
+            &mut out.alpha,
+            params,
+            &out.weights.data,
+            b_old,
+            &out.consensus,
+            v,
+        )),
+        _ => None,
+    };
+    clip_outputs(out, &mut ws.col, false);
+    let src: &[f64] = match (variant, prev) {
+        (Variant::Yuma2b, Some(p)) => &p.weights.data,
+        _ => &out.weights.data,
+    };
+    let (beta, keep) = (params.bond_penalty, 1.0 - params.bond_penalty);
+    ws.quot.clear();
+    ws.quot.resize(BLOCK * CHUNK, 0.0);
+    ClipPass {
+        n,
+        src,
+        wn: &out.weights.data,
+        consensus: &out.consensus,
+        stake: &out.stake,
+        aux: [src, src],
+        store: false,
+    }
+    .run(
+        &mut ws.quot,
+        &mut [],
+        &mut out.rank,
+        &mut ws.col,
+        &mut out.validator_trust,
+        |i| [out.stake[i], 0.0],
+        |k, w, c, _, _| bond_weight(k[0], keep, beta, w, c),
+    );
+    incentive_and_trust(
+        params,
+        &out.rank,
+        &out.prerank,
+        &mut out.incentive,
+        &mut out.trust,
+    );
+
+    // Column-normalise with the variant's epsilon (0/0 → 0), EMA, dividends.
+    let eps = if variant == Variant::Yuma1 { EPS } else { 0.0 };
+    for d in ws.col.iter_mut() {
+        *d += eps;
+    }
+    shape(&mut out.bonds, v, n);
+    let wn = &out.weights.data;
+    let pass = EmaPass {
+        v,
+        n,
+        src,
+        consensus: &out.consensus,
+        stake: &out.stake,
+        beta: [beta, keep],
+        col: &ws.col,
+        incentive: &out.incentive,
+        aux: [
+            bonds_old.unwrap_or(wn),
+            liquid.as_ref().map_or(wn, |m| &m.data),
+        ],
+        col_sums: variant == Variant::Yuma1,
+    };
+    let (wc, fresh, bonds) = (
+        &mut out.clipped_weights.data,
+        &mut out.fresh_bonds.data,
+        &mut out.bonds.data,
+    );
+    let d = &mut out.dividends_raw;
+    ws.quot.clear();
+    ws.quot.resize(n, 0.0);
+    let sums = &mut ws.quot;
+    match (bonds_old, &liquid) {
+        (Some(_), Some(_)) => pass.run(wc, fresh, bonds, d, sums, |f, old, a| {
+            a * f + (1.0 - a) * old
+        }),
+        (Some(_), None) => {
+            let keep = 1.0 - scalar;
+            pass.run(wc, fresh, bonds, d, sums, |f, old, _| {
+                scalar * f + keep * old
+            })
+        }
+        (None, _) => pass.run(wc, fresh, bonds, d, sums, |f, _, _| f),
+    }
+    out.alpha = match liquid {
+        Some(m) => Alpha::Matrix(m),
+        None => Alpha::Scalar(scalar),
+    };
+    if variant == Variant::Yuma1 {
+        let mut d2 = core::mem::take(&mut ws.quot);
+        for d in d2.iter_mut() {
+            *d += EPS;
+        }
+        dividends_pass(
+            &mut out.bonds.data,
+            v,
+            n,
+            &d2,
+            &out.incentive,
+            true,
+            &mut ws.col,
+            &mut out.dividends_raw,
+            |b, d| if d > 0.0 { b / d } else { 0.0 },
+        );
+        ws.quot = d2;
+    }
+}
+
+/// The fresh-bond numerator `Sn_i·((1−β)·W_ij + β·Wc_ij)` (`keep` = 1 − β).
+#[inline(always)]
+fn bond_weight(si: f64, keep: f64, beta: f64, w: f64, wc: f64) -> f64 {
+    si * (keep * w + beta * wc)
+}
+
+/// The second pass of the stake-weighted bonds.
+struct EmaPass<'a> {
+    v: usize,
+    n: usize,
+    /// The clip pass's inputs, to recompute `Wc` and the fresh-bond numerators.
+    src: &'a [f64],
+    consensus: &'a [f64],
+    stake: &'a [f64],
+    /// `β` and `1 − β`.
+    beta: [f64; 2],
+    /// Column denominators of the fresh bonds.
+    col: &'a [f64],
+    incentive: &'a [f64],
+    /// Previous bonds and liquid α, or any `v × n` matrix where unused.
+    aux: [&'a [f64]; 2],
+    /// Yuma 1: the column sums of the EMA bonds instead of the dividends.
+    col_sums: bool,
+}
+
+impl EmaPass<'_> {
+    /// Rows in order: `Wc = min(src, C)`, `F = Sn_i·((1−β)·src + β·Wc)/d_j` (0 where
+    /// `d_j ≤ 0`), `B = ema(F, B_old, α)`; then either the dividends `Σ_j B_ij·I_j` or the
+    /// column sums of `B` into `sums`.
+    #[inline(always)]
+    fn run(
+        &self,
+        wc: &mut [f64],
+        fresh: &mut [f64],
+        bonds: &mut [f64],
+        dividends: &mut Vec<f64>,
+        sums: &mut [f64],
+        ema: impl Fn(f64, f64, f64) -> f64,
+    ) {
+        let (v, n) = (self.v, self.n);
+        dividends.clear();
+        for i0 in (0..v).step_by(BLOCK) {
+            let rn = BLOCK.min(v - i0);
+            let mut acc = [-0.0; BLOCK];
+            for j0 in (0..n).step_by(CHUNK) {
+                let len = CHUNK.min(n - j0);
+                let d = &self.col[j0..j0 + len];
+                let c = &self.consensus[j0..j0 + len];
+                let s = &mut sums[j0..j0 + len];
+                let [beta, keep] = self.beta;
+                for i in i0..i0 + rn {
+                    let (o, si) = (i * n + j0, self.stake[i]);
+                    let src = &self.src[o..o + len];
+                    let dwc = &mut wc[o..o + len];
+                    let f = &mut fresh[o..o + len];
+                    let b = &mut bonds[o..o + len];
+                    let (a0, a1) = (&self.aux[0][o..o + len], &self.aux[1][o..o + len]);
+                    for j in 0..len {
+                        let w = src[j];
+                        let z = if w < c[j] { w } else { c[j] };
+                        dwc[j] = z;
+                        let num = bond_weight(si, keep, beta, w, z);
+                        let x = if d[j] > 0.0 { num / d[j] } else { 0.0 };
+                        f[j] = x;
+                        let y = ema(x, a0[j], a1[j]);
+                        b[j] = y;
+                        if self.col_sums {
+                            s[j] += y;
+                        }
+                    }
+                }
+                if !self.col_sums {
+                    let inc = &self.incentive[j0..j0 + len];
+                    accumulate(
+                        &rows_at(bonds, n, i0, rn, j0, len)[..rn],
+                        Some(inc),
+                        &mut acc[..rn],
+                    );
+                }
+            }
+            if !self.col_sums {
+                dividends.extend_from_slice(&acc[..rn]);
+            }
+        }
+    }
+}
+
+/// Yuma 2C and Yuma 3: bonds held per relation, built in the clip pass.
+///
+/// * 2C — absolute bonds bought against a capacity `cap_i = Sn_i·(2^64−1)`:
+///   `purchase_ij = min(capacity_alpha·cap_i, max(cap_i − B_old_ij, 0))·Wn_ij`,
+///   `B = min((1 − decay)·B_old + purchase, cap_i)`; `D_i = Σ_j B_ij/(Σ_k B_kj + 1e-6)·I_j`.
+/// * 3 — per-relation bonds in [0, 1]: `B_dec = (1−α)·B_old`,
+///   `B = min(B_dec + min(α·Wn, max(1 − B_dec, 0)), 1)` — exactly `(1−α)·B_old + α·Wn` in
+///   practice — with α = 1 − bond_moving_average, or the liquid α from the second epoch on,
+///   reading the consensus chosen by `liquidAlphaConsensusMode`;
+///   `D_i = Sn_i·Σ_j B_ij/(Σ_k B_kj + 1e-6)·I_j`.
+fn held_bonds(
+    variant: Variant,
+    params: &Params,
+    prev: Option<&EpochOutput>,
+    bonds_old: Option<&[f64]>,
+    out: &mut EpochOutput,
+    ws: &mut Workspace,
+) {
+    let (v, n) = (out.weights.rows, out.weights.cols);
+    let scalar = 1.0 - params.bond_moving_average;
+    let liquid = match (variant, params.liquid_alpha, prev, bonds_old) {
+        (Variant::Yuma3, true, Some(p), Some(b_old)) => {
+            ws.consensus_for_alpha.clear();
+            match params.liquid_alpha_consensus_mode {
+                ConsensusMode::Current => ws.consensus_for_alpha.extend_from_slice(&out.consensus),
+                ConsensusMode::Previous => ws.consensus_for_alpha.extend_from_slice(&p.consensus),
+                ConsensusMode::Mixed => ws.consensus_for_alpha.extend(
+                    out.consensus
+                        .iter()
+                        .zip(&p.consensus)
+                        .map(|(&a, &b)| a.max(b)),
+                ),
+            }
+            Some(liquid_alpha_reusing(
+                &mut out.alpha,
+                params,
+                &out.weights.data,
+                b_old,
+                &ws.consensus_for_alpha,
+                v,
+            ))
+        }
+        _ => None,
+    };
+    clip_outputs(out, &mut ws.col, true);
+    let wn = &out.weights.data;
+    let stake = &out.stake;
+    let pass = ClipPass {
+        n,
+        src: wn,
+        wn,
+        consensus: &out.consensus,
+        stake,
+        aux: [
+            bonds_old.unwrap_or(wn),
+            liquid.as_ref().map_or(wn, |m| &m.data),
+        ],
+        store: true,
+    };
+    let (wc, b, rank, col, tv) = (
+        &mut out.clipped_weights.data,
+        &mut out.bonds.data,
+        &mut out.rank,
+        &mut ws.col,
+        &mut out.validator_trust,
+    );
+    let capacity = |i: usize| {
+        let cap = stake[i] * BOND_CAPACITY;
+        [cap, params.capacity_alpha * cap]
+    };
+    let decay = 1.0 - params.decay_rate;
+    let buy = move |k: [f64; 2], w: f64, old: f64| {
+        let remaining = (k[0] - old).max(0.0);
+        let purchase = k[1].min(remaining) * w;
+        (decay * old + purchase).min(k[0])
+    };
+    let relative = |a: f64, w: f64, old: f64| {
+        let decayed = (1.0 - a) * old;
+        let purchase = (a * w).min((1.0 - decayed).max(0.0));
+        (decayed + purchase).min(1.0)
+    };
+    let none = |_| [0.0; 2];
+    match (variant, bonds_old, &liquid) {
+        (Variant::Yuma2c, Some(_), _) => {
+            pass.run(wc, b, rank, col, tv, capacity, |k, w, _, o, _| buy(k, w, o))
+        }
+        (Variant::Yuma2c, None, _) => pass.run(wc, b, rank, col, tv, capacity, |k, w, _, _, _| {
+            buy(k, w, 0.0)
+        }),
+        (_, Some(_), Some(_)) => pass.run(wc, b, rank, col, tv, none, |_, w, _, o, a| {
+            relative(a, w, o)
+        }),
+        (_, Some(_), None) => pass.run(wc, b, rank, col, tv, none, |_, w, _, o, _| {
+            relative(scalar, w, o)
+        }),
+        (_, None, _) => pass.run(wc, b, rank, col, tv, none, |_, w, _, _, _| {
+            relative(scalar, w, 0.0)
+        }),
+    }
+    out.alpha = match (variant, liquid) {
+        (Variant::Yuma2c, _) => Alpha::None,
+        (_, Some(m)) => Alpha::Matrix(m),
+        (_, None) => Alpha::Scalar(scalar),
+    };
+    incentive_and_trust(
+        params,
+        &out.rank,
+        &out.prerank,
+        &mut out.incentive,
+        &mut out.trust,
+    );
+    if n == 0 {
+        out.dividends_raw.clear();
+        out.dividends_raw.resize(v, 0.0);
+        return;
+    }
+    for c in ws.col.iter_mut() {
+        *c += EPS;
+    }
+    dividends_pass(
+        &mut out.bonds.data,
+        v,
+        n,
+        &ws.col,
+        &out.incentive,
+        false,
+        &mut ws.quot,
+        &mut out.dividends_raw,
+        |b, c| b / c,
+    );
+    if variant == Variant::Yuma3 {
+        for (d, &s) in out.dividends_raw.iter_mut().zip(&out.stake) {
+            *d *= s;
+        }
+    }
+}
 /// Dividend per 1,000 TAO: `ratio·D̂_i·emission / (S_i·total_stake/1000)`, 0 when the
 /// denominator is ≤ 1e-6. `S_i` is the raw stake, as upstream.
 pub fn per_1000_tao(raw_stakes: &[f64], dividends: &[f64], out: &mut Vec<f64>) {
@@ -213,7 +845,7 @@ pub fn per_1000_tao(raw_stakes: &[f64], dividends: &[f64], out: &mut Vec<f64>) {
     }));
 }
 
-fn safe_div(a: f64, b: f64) -> f64 {
+pub(super) fn safe_div(a: f64, b: f64) -> f64 {
     if b == 0.0 {
         0.0
     } else {
@@ -221,26 +853,9 @@ fn safe_div(a: f64, b: f64) -> f64 {
     }
 }
 
-/// `out_j = Σ_i s_i·m_ij` over a row-major matrix.
-fn weighted_col_sums(m: &[f64], s: &[f64], cols: usize, out: &mut Vec<f64>) {
-    out.clear();
-    out.resize(cols, 0.0);
-    if cols == 0 {
-        return;
-    }
-    for (row, &si) in m.chunks_exact(cols).zip(s) {
-        if si == 0.0 {
-            continue;
-        }
-        for (o, &x) in out.iter_mut().zip(row) {
-            *o += si * x;
-        }
-    }
-}
-
 /// Incentive from rank: `I = R/ΣR` (0 when ΣR = 0), or winner-takes-all, where the k columns
 /// whose rank equals the maximum exactly get 1/k each.
-fn incentive(rank: &[f64], winner_takes_all: bool, out: &mut Vec<f64>) {
+pub(super) fn incentive(rank: &[f64], winner_takes_all: bool, out: &mut Vec<f64>) {
     out.clear();
     let sum: f64 = rank.iter().sum();
     if sum <= 0.0 {
@@ -257,7 +872,7 @@ fn incentive(rank: &[f64], winner_takes_all: bool, out: &mut Vec<f64>) {
 }
 
 /// The bond state entering this epoch, with the case's bond reset applied (2C and 3 only).
-fn previous_bonds<'a>(
+pub(super) fn previous_bonds<'a>(
     variant: Variant,
     prev: Option<&'a EpochOutput>,
     reset_column: Option<usize>,
@@ -315,7 +930,7 @@ pub fn liquid_alpha(
 
 /// [`liquid_alpha`] into the matrix of the previous epoch's output when there is one, so a
 /// steady-state run does not allocate.
-fn liquid_alpha_reusing(
+pub(super) fn liquid_alpha_reusing(
     previous: &mut Alpha,
     params: &Params,
     wn: &[f64],
@@ -329,212 +944,6 @@ fn liquid_alpha_reusing(
     };
     liquid_alpha(params, wn, b_old, c, &mut m, rows);
     m
-}
-
-/// Yuma 1, 2 and 2B: stake-weighted bonds.
-/// `Wb = (1−β)·W + β·Wc`, `B_ij = Sn_i·Wb_ij / Σ_k Sn_k·Wb_kj` (Yuma 1: `+1e-6`),
-/// `B_ema = α·B + (1−α)·B_old` (first epoch: `B`), Yuma 1 column-normalises `B_ema` again
-/// (`+1e-6`); `D_i = Σ_j B_ema_ij·I_j`.
-fn stake_weighted_bonds(
-    variant: Variant,
-    params: &Params,
-    prev: Option<&EpochOutput>,
-    bonds_old: Option<&[f64]>,
-    out: &mut EpochOutput,
-    ws: &mut Workspace,
-) {
-    let (v, n) = (out.weights.rows, out.weights.cols);
-    // Yuma 2B builds its bonds from the previous epoch's weights (this epoch's on the first).
-    let bond_source: &[f64] = match (variant, prev) {
-        (Variant::Yuma2b, Some(p)) => &p.weights.data,
-        _ => &out.weights.data,
-    };
-    let beta = params.bond_penalty;
-    let eps = if variant == Variant::Yuma1 { EPS } else { 0.0 };
-    out.fresh_bonds.reset(v, n);
-    ws.col.clear();
-    ws.col.resize(n, 0.0);
-    if n > 0 {
-        let rows = out
-            .fresh_bonds
-            .data
-            .chunks_exact_mut(n)
-            .zip(bond_source.chunks_exact(n))
-            .zip(out.clipped_weights.data.chunks_exact(n));
-        for (i, ((f_row, src), wc)) in rows.enumerate() {
-            let si = out.stake[i];
-            for (((f, &w), &c), cs) in f_row.iter_mut().zip(src).zip(wc).zip(ws.col.iter_mut()) {
-                let x = si * ((1.0 - beta) * w + beta * c);
-                *f = x;
-                *cs += x;
-            }
-        }
-        // Column-normalise with the variant's epsilon (0/0 → 0).
-        for d in ws.col.iter_mut() {
-            *d += eps;
-        }
-        for f_row in out.fresh_bonds.data.chunks_exact_mut(n) {
-            for (f, &d) in f_row.iter_mut().zip(&ws.col) {
-                *f = if d > 0.0 { *f / d } else { 0.0 };
-            }
-        }
-    }
-
-    let scalar = if variant == Variant::Yuma1 {
-        1.0
-    } else {
-        1.0 - params.bond_moving_average
-    };
-    out.bonds.reset(v, n);
-    match bonds_old {
-        Some(b_old) if params.liquid_alpha && prev.is_some() => {
-            let alpha = liquid_alpha_reusing(
-                &mut out.alpha,
-                params,
-                &out.weights.data,
-                b_old,
-                &out.consensus,
-                v,
-            );
-            ema::ema_per_entry(
-                &out.fresh_bonds.data,
-                b_old,
-                &alpha.data,
-                &mut out.bonds.data,
-            );
-            out.alpha = Alpha::Matrix(alpha);
-        }
-        Some(b_old) => {
-            ema::ema(&out.fresh_bonds.data, b_old, scalar, &mut out.bonds.data);
-            out.alpha = Alpha::Scalar(scalar);
-        }
-        None => {
-            out.bonds.data.copy_from_slice(&out.fresh_bonds.data);
-            out.alpha = Alpha::Scalar(scalar);
-        }
-    }
-    if variant == Variant::Yuma1 {
-        normalize::col_normalize_eps(&mut out.bonds.data, n, EPS, &mut ws.col);
-    }
-    out.dividends_raw.clear();
-    for i in 0..v {
-        out.dividends_raw.push(
-            out.bonds
-                .row(i)
-                .iter()
-                .zip(&out.incentive)
-                .map(|(&b, &inc)| b * inc)
-                .sum(),
-        );
-    }
-}
-
-/// Yuma 2C: absolute bonds bought against a capacity `cap_i = Sn_i·(2^64−1)`:
-/// `purchase_ij = min(capacity_alpha·cap_i, max(cap_i − B_old_ij, 0))·Wn_ij`,
-/// `B = min((1 − decay)·B_old + purchase, cap_i)`; `D_i = Σ_j B_ij/(Σ_k B_kj + 1e-6)·I_j`.
-fn capacity_bonds(params: &Params, bonds_old: Option<&[f64]>, out: &mut EpochOutput) {
-    let (v, n) = (out.weights.rows, out.weights.cols);
-    out.fresh_bonds.reset(0, 0);
-    out.bonds.reset(v, n);
-    let decay = 1.0 - params.decay_rate;
-    for i in 0..v {
-        let cap = out.stake[i] * BOND_CAPACITY;
-        let buy = params.capacity_alpha * cap;
-        let row = i * n..(i + 1) * n;
-        let old_row = bonds_old.map(|b| &b[row.clone()]);
-        for (j, (b, &w)) in out.bonds.data[row.clone()]
-            .iter_mut()
-            .zip(&out.weights.data[row.clone()])
-            .enumerate()
-        {
-            let old = old_row.map_or(0.0, |o| o[j]);
-            let remaining = (cap - old).max(0.0);
-            let purchase = buy.min(remaining) * w;
-            *b = (decay * old + purchase).min(cap);
-        }
-    }
-    share_dividends(out, false);
-    out.alpha = Alpha::None;
-}
-
-/// Yuma 3: per-relation bonds in [0, 1]: `B_dec = (1−α)·B_old`,
-/// `B = min(B_dec + min(α·Wn, max(1 − B_dec, 0)), 1)` — exactly `(1−α)·B_old + α·Wn` in
-/// practice — with α = 1 − bond_moving_average, or the liquid α from the second epoch on,
-/// reading the consensus chosen by `liquidAlphaConsensusMode`.
-/// `D_i = Sn_i·Σ_j B_ij/(Σ_k B_kj + 1e-6)·I_j`.
-fn relative_bonds(
-    params: &Params,
-    prev: Option<&EpochOutput>,
-    bonds_old: Option<&[f64]>,
-    out: &mut EpochOutput,
-    ws: &mut Workspace,
-) {
-    let (v, n) = (out.weights.rows, out.weights.cols);
-    out.fresh_bonds.reset(0, 0);
-    out.bonds.reset(v, n);
-    let scalar = 1.0 - params.bond_moving_average;
-    let liquid = match (params.liquid_alpha, prev, bonds_old) {
-        (true, Some(p), Some(b_old)) => {
-            ws.consensus_for_alpha.clear();
-            match params.liquid_alpha_consensus_mode {
-                ConsensusMode::Current => ws.consensus_for_alpha.extend_from_slice(&out.consensus),
-                ConsensusMode::Previous => ws.consensus_for_alpha.extend_from_slice(&p.consensus),
-                ConsensusMode::Mixed => ws.consensus_for_alpha.extend(
-                    out.consensus
-                        .iter()
-                        .zip(&p.consensus)
-                        .map(|(&a, &b)| a.max(b)),
-                ),
-            }
-            let alpha = liquid_alpha_reusing(
-                &mut out.alpha,
-                params,
-                &out.weights.data,
-                b_old,
-                &ws.consensus_for_alpha,
-                v,
-            );
-            Some(alpha)
-        }
-        _ => None,
-    };
-    for k in 0..v * n {
-        let a = liquid.as_ref().map_or(scalar, |m| m.data[k]);
-        let old = bonds_old.map_or(0.0, |b| b[k]);
-        let decayed = (1.0 - a) * old;
-        let purchase = (a * out.weights.data[k]).min((1.0 - decayed).max(0.0));
-        out.bonds.data[k] = (decayed + purchase).min(1.0);
-    }
-    out.alpha = match liquid {
-        Some(m) => Alpha::Matrix(m),
-        None => Alpha::Scalar(scalar),
-    };
-    share_dividends(out, true);
-}
-
-/// `D_i = [Sn_i·] Σ_j B_ij/(Σ_k B_kj + 1e-6)·I_j` for 2C and 3.
-fn share_dividends(out: &mut EpochOutput, times_stake: bool) {
-    let n = out.bonds.cols;
-    let mut col = alloc::vec![0.0; n];
-    normalize::col_sums(&out.bonds.data, n, &mut col);
-    for c in col.iter_mut() {
-        *c += EPS;
-    }
-    out.dividends_raw.clear();
-    if n == 0 {
-        out.dividends_raw.resize(out.bonds.rows, 0.0);
-        return;
-    }
-    for (row, &s) in out.bonds.data.chunks_exact(n).zip(&out.stake) {
-        let share: f64 = row
-            .iter()
-            .zip(&col)
-            .zip(&out.incentive)
-            .map(|((&b, &c), &inc)| b / c * inc)
-            .sum();
-        out.dividends_raw
-            .push(if times_stake { s * share } else { share });
-    }
 }
 
 /// Runs every epoch of a case with a research variant, carrying the state.

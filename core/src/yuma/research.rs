@@ -118,38 +118,13 @@ pub fn epoch(
         }
     }
 
-    // 1–3. Normalised stake; row sums, Wn and prerank in one pass.
+    // 1–5. Normalised stake; Wn, prerank and consensus.
     out.stake.clear();
     out.stake.extend_from_slice(stakes);
     normalize::normalize(&mut out.stake);
-    ws.row_sums.clear();
-    ws.row_sums.resize(v, 0.0);
-    shape(&mut out.weights, v, n);
-    out.prerank.clear();
-    out.prerank.resize(n, 0.0);
-    ws.col_max.clear();
-    ws.col_max.resize(n, 0.0);
-    normalize_rows(
-        &weights.data,
-        n,
-        &out.stake,
-        &mut ws.row_sums,
-        &mut out.weights.data,
-        &mut out.prerank,
-        &mut ws.col_max,
-    );
-
-    // 4–5. Consensus, by tiles of columns.
-    out.consensus.clear();
-    out.consensus.resize(n, 0.0);
-    ws.consensus.prepare(&out.stake, params.kappa);
-    for ((j0, c), max) in (0..n)
-        .step_by(consensus::TILE)
-        .zip(out.consensus.chunks_mut(consensus::TILE))
-        .zip(ws.col_max.chunks(consensus::TILE))
-    {
-        ws.consensus.tile(&out.weights.data, n, v, j0, max, c);
-    }
+    let stake = core::mem::take(&mut out.stake);
+    normalize_and_consensus(&weights.data, n, &stake, params.kappa, out, ws);
+    out.stake = stake;
     clip::normalize_quantize_u16(&mut out.consensus);
 
     // 6–9. Clip, rank, validator trust, bonds and dividends.
@@ -251,54 +226,143 @@ fn rows_at(m: &[f64], n: usize, i0: usize, rn: usize, j0: usize, len: usize) -> 
     })
 }
 
-/// The first pass, a block of rows at a time (the rows are still in cache when they are read
-/// again): row sums `Σ_j W_ij` in column order (as `Iterator::sum`, from −0.0),
-/// `Wn_ij = W_ij/(Σ_j W_ij + 1e-6)` (0 where that is not positive), then, rows in order, the
-/// prerank `P_j += Sn_i·Wn_ij` (rows of zero stake skipped) and the column maxima of Wn
-/// (folded from 0.0) for the consensus histograms.
-#[allow(clippy::too_many_arguments)]
-fn normalize_rows(
+/// Row sums `Σ_j W_ij` in column order (as `Iterator::sum`, from −0.0) and
+/// `Wn_ij = W_ij/(Σ_j W_ij + 1e-6)` (0 where that is not positive) of one block of rows: `w`
+/// and `wn` hold the block's rows, `sums` one entry per row.
+fn normalize_block(w: &[f64], n: usize, sums: &mut [f64], wn: &mut [f64]) {
+    let rn = sums.len();
+    sums.fill(-0.0);
+    accumulate(&rows_at(w, n, 0, rn, 0, n)[..rn], None, sums);
+    for ((d_row, s_row), &sum) in wn.chunks_exact_mut(n).zip(w.chunks_exact(n)).zip(&*sums) {
+        let denom = sum + EPS;
+        if denom > 0.0 {
+            for (d, &s) in d_row.iter_mut().zip(s_row) {
+                *d = s / denom;
+            }
+        } else {
+            d_row.fill(0.0);
+        }
+    }
+}
+
+/// Adds row `wn` to the prerank (`P_j += Sn_i·Wn_ij`, skipped for zero stake) and to the
+/// column maxima (folded from 0.0) that scale the consensus histograms.
+#[inline(always)]
+fn prerank_row(wn: &[f64], si: f64, prerank: &mut [f64], col_max: &mut [f64]) {
+    if si != 0.0 {
+        for (p, &x) in prerank.iter_mut().zip(wn) {
+            *p += si * x;
+        }
+    }
+    for (m, &x) in col_max.iter_mut().zip(wn) {
+        *m = m.max(x);
+    }
+}
+
+/// Steps 1 and 3–4: Wn, prerank and the raw consensus. One pass a block of rows at a time
+/// (row sums, then Wn while the rows are in cache, then prerank and column maxima, rows in
+/// order), then the consensus by tiles of columns. Under the `parallel` feature, large
+/// matrices split the rows over threads for Wn and the columns for prerank and consensus
+/// (each column's sums still run over the rows in order: the same bits).
+fn normalize_and_consensus(
     w: &[f64],
     n: usize,
     stake: &[f64],
-    sums: &mut [f64],
-    wn: &mut [f64],
-    prerank: &mut [f64],
-    col_max: &mut [f64],
+    kappa: f64,
+    out: &mut EpochOutput,
+    ws: &mut Workspace,
 ) {
-    let v = sums.len();
+    let v = stake.len();
+    ws.row_sums.clear();
+    ws.row_sums.resize(v, 0.0);
+    shape(&mut out.weights, v, n);
+    out.prerank.clear();
+    out.prerank.resize(n, 0.0);
+    out.consensus.clear();
+    out.consensus.resize(n, 0.0);
+    ws.col_max.clear();
+    ws.col_max.resize(n, 0.0);
     if n == 0 {
         return;
     }
-    for i0 in (0..v).step_by(BLOCK) {
-        let rn = BLOCK.min(v - i0);
-        let acc = &mut sums[i0..i0 + rn];
-        acc.fill(-0.0);
-        accumulate(&rows_at(w, n, i0, rn, 0, n)[..rn], None, acc);
-        let (src, dst) = (&w[i0 * n..(i0 + rn) * n], &mut wn[i0 * n..(i0 + rn) * n]);
-        for (((d_row, s_row), &sum), &si) in dst
-            .chunks_exact_mut(n)
-            .zip(src.chunks_exact(n))
-            .zip(&*acc)
-            .zip(&stake[i0..i0 + rn])
-        {
-            let denom = sum + EPS;
-            if denom > 0.0 {
-                for (d, &s) in d_row.iter_mut().zip(s_row) {
-                    *d = s / denom;
-                }
-            } else {
-                d_row.fill(0.0);
-            }
-            if si != 0.0 {
-                for (p, &x) in prerank.iter_mut().zip(&*d_row) {
-                    *p += si * x;
-                }
-            }
-            for (m, &x) in col_max.iter_mut().zip(&*d_row) {
-                *m = m.max(x);
-            }
+    #[cfg(feature = "parallel")]
+    if v * n >= PARALLEL_MIN {
+        parallel::normalize_and_consensus(w, n, stake, kappa, out, ws);
+        return;
+    }
+    let wn = &mut out.weights.data;
+    for ((src, dst), (sums, s)) in w
+        .chunks(BLOCK * n)
+        .zip(wn.chunks_mut(BLOCK * n))
+        .zip(ws.row_sums.chunks_mut(BLOCK).zip(stake.chunks(BLOCK)))
+    {
+        normalize_block(src, n, sums, dst);
+        for (row, &si) in dst.chunks_exact(n).zip(s) {
+            prerank_row(row, si, &mut out.prerank, &mut ws.col_max);
         }
+    }
+    ws.consensus.prepare(stake, kappa);
+    for ((j0, c), max) in (0..n)
+        .step_by(consensus::TILE)
+        .zip(out.consensus.chunks_mut(consensus::TILE))
+        .zip(ws.col_max.chunks(consensus::TILE))
+    {
+        ws.consensus.tile(wn, n, v, j0, max, c);
+    }
+}
+
+/// Matrices from this many entries split the first pass over rayon's threads.
+#[cfg(feature = "parallel")]
+const PARALLEL_MIN: usize = 1 << 17;
+
+#[cfg(feature = "parallel")]
+mod parallel {
+    use super::*;
+    use rayon::prelude::*;
+
+    /// Columns per parallel task of the prerank and consensus.
+    const COLUMNS: usize = 8 * consensus::TILE;
+
+    pub(super) fn normalize_and_consensus(
+        w: &[f64],
+        n: usize,
+        stake: &[f64],
+        kappa: f64,
+        out: &mut EpochOutput,
+        ws: &mut Workspace,
+    ) {
+        let v = stake.len();
+        let wn = &mut out.weights.data;
+        w.par_chunks(BLOCK * n)
+            .zip(wn.par_chunks_mut(BLOCK * n))
+            .zip(ws.row_sums.par_chunks_mut(BLOCK))
+            .for_each(|((src, dst), sums)| normalize_block(src, n, sums, dst));
+        let wn = &out.weights.data;
+        out.prerank
+            .par_chunks_mut(COLUMNS)
+            .zip(ws.col_max.par_chunks_mut(COLUMNS))
+            .zip(out.consensus.par_chunks_mut(COLUMNS))
+            .enumerate()
+            .for_each_init(
+                || {
+                    let mut scratch = consensus::Scratch::default();
+                    scratch.prepare(stake, kappa);
+                    scratch
+                },
+                |scratch, (k, ((pre, max), cons))| {
+                    let j0 = k * COLUMNS;
+                    for (row, &si) in wn.chunks_exact(n).zip(stake) {
+                        prerank_row(&row[j0..j0 + pre.len()], si, pre, max);
+                    }
+                    for ((t0, c), m) in (j0..)
+                        .step_by(consensus::TILE)
+                        .zip(cons.chunks_mut(consensus::TILE))
+                        .zip(max.chunks(consensus::TILE))
+                    {
+                        scratch.tile(wn, n, v, t0, m, c);
+                    }
+                },
+            );
     }
 }
 
@@ -602,7 +666,7 @@ fn stake_weighted_bonds(
             true,
             &mut ws.col,
             &mut out.dividends_raw,
-            |b, d| if d > 0.0 { b / d } else { 0.0 },
+            div_or_zero,
         );
         ws.quot = d2;
     }
@@ -612,6 +676,18 @@ fn stake_weighted_bonds(
 #[inline(always)]
 fn bond_weight(si: f64, keep: f64, beta: f64, w: f64, wc: f64) -> f64 {
     si * (keep * w + beta * wc)
+}
+
+/// `x/d`, or 0 where `d ≤ 0` (0/0 → 0). The quotient is computed either way and then
+/// selected, so that the loops around it vectorise (a branch around a division does not).
+#[inline(always)]
+fn div_or_zero(x: f64, d: f64) -> f64 {
+    let q = x / d;
+    if d > 0.0 {
+        q
+    } else {
+        0.0
+    }
 }
 
 /// The second pass of the stake-weighted bonds.
@@ -670,7 +746,7 @@ impl EmaPass<'_> {
                         let z = if w < c[j] { w } else { c[j] };
                         dwc[j] = z;
                         let num = bond_weight(si, keep, beta, w, z);
-                        let x = if d[j] > 0.0 { num / d[j] } else { 0.0 };
+                        let x = div_or_zero(num, d[j]);
                         f[j] = x;
                         let y = ema(x, a0[j], a1[j]);
                         b[j] = y;

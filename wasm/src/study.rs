@@ -20,9 +20,7 @@ pub fn sweep_text(
     shard: Option<String>,
     on_progress: Option<Function>,
 ) -> Result<String, JsValue> {
-    let spec: SweepSpec = read(spec, "spec", SweepSpec::from_json, |s: &mut SweepSpec| {
-        s.validate()
-    })?;
+    let spec: SweepSpec = read(spec, "spec", SweepSpec::from_json)?;
     let format =
         SweepFormat::parse(format.as_deref().unwrap_or("csv")).map_err(crate::input::js_error)?;
     let shard = match shard.as_deref() {
@@ -53,12 +51,7 @@ pub fn consensus_map(config: JsValue, on_progress: Option<Function>) -> Result<J
     let cfg = if config.is_null() || config.is_undefined() {
         ConsensusMapConfig::default()
     } else {
-        read(
-            config,
-            "config",
-            config_from_json,
-            |c: &mut ConsensusMapConfig| c.validate(),
-        )?
+        read(config, "config", config_from_json)?
     };
     let mut p = Progress::new(on_progress);
     let result = consensus_map_cpu(&cfg, &mut |d, t| p.report(d as f64, t as f64));

@@ -32,12 +32,7 @@ impl WorldHandle {
         let sc = if scenario.is_null() || scenario.is_undefined() {
             default_scenario()
         } else {
-            read(
-                scenario,
-                "scenario",
-                Scenario::from_json,
-                |s: &mut Scenario| s.validate(),
-            )?
+            read(scenario, "scenario", Scenario::from_json)?
         };
         let seed = seed.unwrap_or(sc.seed);
         let world = World::new(&sc, seed).map_err(js_error)?;

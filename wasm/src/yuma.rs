@@ -16,15 +16,7 @@ fn variant(name: Option<String>) -> Result<Option<Variant>, JsValue> {
 }
 
 fn read_chain(input: JsValue) -> Result<ChainInput, JsValue> {
-    Ok(read(
-        input,
-        "input",
-        ChainInput::from_json,
-        |c: &mut ChainInput| {
-            c.fill_defaults();
-            c.validate()
-        },
-    )?)
+    Ok(read(input, "input", ChainInput::from_json)?)
 }
 
 /// Runs a multi-epoch case (the `taolab run` input, as JSON text or an object) and returns
@@ -38,7 +30,7 @@ pub fn run_case_json(
     on_progress: Option<Function>,
 ) -> Result<String, JsValue> {
     let v = variant(variant_name)?;
-    let mut case: Case = read(input, "input", Case::from_json, |c: &mut Case| c.validate())?;
+    let mut case: Case = read(input, "input", Case::from_json)?;
     if v.is_some() {
         case.variant = v;
     }
@@ -62,12 +54,7 @@ pub fn run_epoch_json(
         let out = chain::epoch(&read_chain(input)?).map_err(js_error)?;
         return Ok(to_json(&out, pretty)?);
     }
-    let parsed: EpochInput = read(
-        input,
-        "input",
-        EpochInput::from_json,
-        |e: &mut EpochInput| e.validate(),
-    )?;
+    let parsed: EpochInput = read(input, "input", EpochInput::from_json)?;
     let out = run_epoch(&parsed, v).map_err(js_error)?;
     Ok(to_json(&out, pretty)?)
 }

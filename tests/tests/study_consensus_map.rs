@@ -145,7 +145,10 @@ fn bond_penalty_headline_figures() {
             .collect();
         assert_eq!(column.len(), 51);
         let t = taolab::study::retention_threshold(&column).expect("retains at W_H = 1");
-        assert!((t - docs).abs() <= 0.015, "β = {beta}: W_H {t:.3}, docs {docs}");
+        assert!(
+            (t - docs).abs() <= 0.015,
+            "β = {beta}: W_H {t:.3}, docs {docs}"
+        );
         needed.push(t);
     }
     assert!(needed[0] > needed[1] && needed[1] > needed[2], "{needed:?}");

@@ -157,13 +157,19 @@ pub fn epoch(input: &ChainInput) -> Result<ChainOutput> {
 
 impl Workspace {
     fn next_stamp(&mut self) -> u32 {
-        self.stamp = self.stamp.wrapping_add(1);
-        if self.stamp == 0 {
-            self.mark.fill(0);
-            self.stamp = 1;
-        }
-        self.stamp
+        next_stamp(&mut self.stamp, &mut self.mark)
     }
+}
+
+/// A fresh row stamp for the `mark` scratch (clearing it when the counter wraps), taking the
+/// two fields alone so that other workspace fields can stay borrowed.
+fn next_stamp(stamp: &mut u32, mark: &mut [u32]) -> u32 {
+    *stamp = stamp.wrapping_add(1);
+    if *stamp == 0 {
+        mark.fill(0);
+        *stamp = 1;
+    }
+    *stamp
 }
 
 /// [`epoch`] into caller-owned buffers: no allocation once `ws` and `out` have grown. The
@@ -765,14 +771,7 @@ fn ema_constant_with(
             ws.ema.end_row();
             continue;
         }
-        let stamp = {
-            ws.stamp = ws.stamp.wrapping_add(1);
-            if ws.stamp == 0 {
-                ws.mark.fill(0);
-                ws.stamp = 1;
-            }
-            ws.stamp
-        };
+        let stamp = next_stamp(&mut ws.stamp, &mut ws.mark);
         ws.row_cols.clear();
         for (&j, &v) in col[a..b].iter().zip(&val[a..b]) {
             let ju = j as usize;

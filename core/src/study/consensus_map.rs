@@ -40,6 +40,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use chain::{ChainLevel, PointScratch};
 use core::fmt::Write as _;
 use core::ops::Range;
 
@@ -49,6 +50,8 @@ pub const STAKE_LEVELS: [f64; 11] = [
 ];
 /// The CSV header of [`ConsensusMap::to_csv`].
 pub const CSV_HEADER: &str = "major_stake,major_weight,minor_weight,weight_dev,major_ratio";
+mod chain;
+
 /// Total stake the chain points hold (21 M TAO in rao, as upstream).
 pub const TOTAL_STAKE_RAO: f64 = 21e15;
 /// Rao emitted by the chain epoch of each point.
@@ -420,6 +423,9 @@ struct ChainScratch {
     cached_level: usize,
     /// The weight level whose row `input.weights[i]` holds (`usize::MAX`: none).
     loaded: Vec<usize>,
+    /// The stake level shared by the points (built here when none is shared).
+    level: Option<(usize, ChainLevel)>,
+    point: PointScratch,
 }
 
 impl Scratch {
@@ -448,6 +454,8 @@ impl Scratch {
                 rows: vec![Vec::new(); v * cfg.weight_levels],
                 cached_level: usize::MAX,
                 loaded: vec![usize::MAX; v],
+                level: None,
+                point: PointScratch::default(),
             }
         });
         Scratch {
@@ -466,14 +474,15 @@ impl Scratch {
     }
 }
 
-/// Runs the chain epoch on point `(l, a, b)` of the grid, with `w` its weights; returns E_H.
-fn chain_ratio(
+/// Loads the stored weight rows of point `(l, a, b)` (rows `w`) into `cs.input`, quantising
+/// each validator's row once per weight level and stake level.
+fn load_rows(
     level: &Level,
     (l, a, b): (usize, usize, usize),
     w: &[f64],
     s: usize,
     cs: &mut ChainScratch,
-) -> f64 {
+) {
     let v = level.stake.len();
     let stake = cs.input.stake.get_or_insert_with(Vec::new);
     for (dst, &x) in stake.iter_mut().zip(&level.stake) {
@@ -506,12 +515,15 @@ fn chain_ratio(
         stored.extend_from_slice(cached);
         cs.loaded[i] = idx;
     }
-    epoch_with(&cs.input, &mut cs.ws, &mut cs.out);
-    let e = &cs.out.emission;
+}
+
+/// E_H from the stored emission (rao): honest validators `0..hv` and honest servers
+/// `v..v + hs` over all.
+fn honest_share(e: &[u64], v: usize, hv: usize, hs: usize) -> f64 {
     let total: u128 = e.iter().map(|&x| x as u128).sum();
-    let honest: u128 = e[..level.hv]
+    let honest: u128 = e[..hv]
         .iter()
-        .chain(&e[v..v + level.hs])
+        .chain(&e[v..v + hs])
         .map(|&x| x as u128)
         .sum();
     if total == 0 {
@@ -519,6 +531,19 @@ fn chain_ratio(
     } else {
         honest as f64 / total as f64
     }
+}
+
+/// Runs the chain epoch on point `(l, a, b)` of the grid, with `w` its weights; returns E_H.
+fn chain_ratio(
+    level: &Level,
+    point: (usize, usize, usize),
+    w: &[f64],
+    s: usize,
+    cs: &mut ChainScratch,
+) -> f64 {
+    load_rows(level, point, w, s, cs);
+    epoch_with(&cs.input, &mut cs.ws, &mut cs.out);
+    honest_share(&cs.out.emission, level.stake.len(), level.hv, level.hs)
 }
 
 /// E_H of epoch `k` of a scored batch.
@@ -534,13 +559,54 @@ fn float_ratio(level: &Level, out: &BatchOutput, k: usize, v: usize, s: usize) -
     }
 }
 
-/// Computes the points `range` into `rows` on the CPU.
+/// E_H of chain point `(l, a, b)` (weights `w`): through the stake level's shared terms
+/// ([`ChainLevel`], `shared` when it is level l, else built in `cs`) where they apply, else
+/// the full epoch.
+fn chain_point(
+    cfg: &ConsensusMapConfig,
+    levels: &[Level],
+    (l, a, b): (usize, usize, usize),
+    w: &[f64],
+    cs: &mut ChainScratch,
+    shared: Option<(usize, &ChainLevel)>,
+) -> f64 {
+    let (level, s) = (&levels[l], cfg.servers());
+    if !ChainLevel::applies(cs) {
+        return chain_ratio(level, (l, a, b), w, s, cs);
+    }
+    let lv = match shared {
+        Some((x, lv)) if x == l => lv,
+        _ => {
+            if cs.level.as_ref().is_none_or(|(x, _)| *x != l) {
+                cs.level = None;
+                let mut tmp = vec![0.0; w.len()];
+                let built = ChainLevel::new(cfg, level, l, cs, &mut tmp);
+                cs.level = Some((l, built));
+            }
+            &cs.level.as_ref().expect("built above").1
+        }
+    };
+    match lv.emission(a, b, &mut cs.point) {
+        Some(e) => lv.honest_ratio(&e),
+        None => {
+            // The epoch's stake fallback: run it whole.
+            let lv_owned = cs.level.take();
+            let r = chain_ratio(level, (l, a, b), w, s, cs);
+            cs.level = lv_owned;
+            r
+        }
+    }
+}
+
+/// Computes the points `range` into `rows` on the CPU (`shared`: a chain stake level built
+/// once for all tasks).
 fn run_range(
     cfg: &ConsensusMapConfig,
     levels: &[Level],
     range: Range<usize>,
     sc: &mut Scratch,
     rows: &mut Vec<ConsensusRow>,
+    shared: Option<(usize, &ChainLevel)>,
 ) -> Result<()> {
     let s = cfg.servers();
     if let Some(cs) = sc.chain.as_mut() {
@@ -550,7 +616,7 @@ fn run_range(
             let (wh, wc) = (cfg.weight_value(a), cfg.weight_value(b));
             level.weights_into(wh, wc, s, &mut sc.w);
             let weight_dev = level.weight_dev(&sc.w, s, &mut sc.mean);
-            let major_ratio = chain_ratio(level, (l, a, b), &sc.w, s, cs);
+            let major_ratio = chain_point(cfg, levels, (l, a, b), &sc.w, cs, shared);
             rows.push(ConsensusRow {
                 major_stake: level.s_h,
                 major_weight: wh,
@@ -652,39 +718,65 @@ pub fn consensus_map_cpu(
     cfg.validate()?;
     let levels = levels(cfg);
     let total = cfg.points();
-    let ranges: Vec<Range<usize>> = (0..total)
-        .step_by(cfg.batch)
-        .map(|a| a..(a + cfg.batch).min(total))
-        .collect();
     let mut rows = Vec::with_capacity(total);
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
         let group = (rayon::current_num_threads() * 4).max(1);
-        for chunk in ranges.chunks(group) {
-            let parts: Vec<Result<Vec<ConsensusRow>>> = chunk
-                .par_iter()
-                .map_init(
-                    || Scratch::new(cfg),
-                    |sc, r| {
-                        let mut part = Vec::with_capacity(r.len());
-                        run_range(cfg, &levels, r.clone(), sc, &mut part).map(|_| part)
-                    },
-                )
+        // Chain maps go one stake level at a time, its shared terms built once.
+        let mut builder = Scratch::new(cfg);
+        let per_level = cfg.weight_levels * cfg.weight_levels;
+        let by_level = builder.chain.as_ref().is_some_and(ChainLevel::applies);
+        let spans: Vec<Range<usize>> = if by_level {
+            (0..levels.len())
+                .map(|l| l * per_level..(l + 1) * per_level)
+                .collect()
+        } else {
+            core::iter::once(0..total).collect()
+        };
+        for span in spans {
+            let shared = match builder.chain.as_mut() {
+                Some(cs) if by_level => {
+                    let l = span.start / per_level;
+                    let built = ChainLevel::new(cfg, &levels[l], l, cs, &mut builder.w);
+                    Some((l, built))
+                }
+                _ => None,
+            };
+            let shared = shared.as_ref().map(|(l, lv)| (*l, lv));
+            let ranges: Vec<Range<usize>> = span
+                .clone()
+                .step_by(cfg.batch)
+                .map(|a| a..(a + cfg.batch).min(span.end))
                 .collect();
-            for p in parts {
-                rows.extend(p?);
-            }
-            if !progress(rows.len(), total) {
-                return Err(cancelled());
+            for chunk in ranges.chunks(group) {
+                let parts: Vec<Result<Vec<ConsensusRow>>> = chunk
+                    .par_iter()
+                    .map_init(
+                        || Scratch::new(cfg),
+                        |sc, r| {
+                            let mut part = Vec::with_capacity(r.len());
+                            run_range(cfg, &levels, r.clone(), sc, &mut part, shared).map(|_| part)
+                        },
+                    )
+                    .collect();
+                for p in parts {
+                    rows.extend(p?);
+                }
+                if !progress(rows.len(), total) {
+                    return Err(cancelled());
+                }
             }
         }
     }
     #[cfg(not(feature = "parallel"))]
     {
         let mut sc = Scratch::new(cfg);
-        for r in ranges {
-            run_range(cfg, &levels, r, &mut sc, &mut rows)?;
+        let mut k = 0;
+        while k < total {
+            let end = (k + cfg.batch).min(total);
+            run_range(cfg, &levels, k..end, &mut sc, &mut rows, None)?;
+            k = end;
             if !progress(rows.len(), total) {
                 return Err(cancelled());
             }

@@ -34,21 +34,36 @@ use alloc::vec::Vec;
 
 /// `saturating_mul` / `saturating_add` of I32F32 as plain 64/128-bit integer operations (the
 /// same bits as `substrate-fixed`: the exact product shifted right 32 — floor — and clamped).
-trait FastOps {
+pub(crate) trait FastOps {
+    /// `saturating_mul`.
     fn smul(self, b: I32F32) -> I32F32;
+    /// `saturating_add`.
     fn sadd(self, b: I32F32) -> I32F32;
 }
 
 impl FastOps for I32F32 {
     #[inline(always)]
     fn smul(self, b: I32F32) -> I32F32 {
-        let p = (self.to_bits() as i128 * b.to_bits() as i128) >> 32;
+        let (x, y) = (self.to_bits(), b.to_bits());
+        if (x | y) as u64 >> 32 == 0 {
+            // Both in [0, 1): the product fits in 64 bits and cannot saturate.
+            return I32F32::from_bits(((x as u64 * y as u64) >> 32) as i64);
+        }
+        let p = (x as i128 * y as i128) >> 32;
         I32F32::from_bits(p.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
     }
     #[inline(always)]
     fn sadd(self, b: I32F32) -> I32F32 {
         I32F32::from_bits(self.to_bits().saturating_add(b.to_bits()))
     }
+}
+
+/// Clips one weight to its column's consensus: `(dropped, Wc_ij)`. Weights and consensus are
+/// ≥ 0, and an entry is dropped (counting as 0) when `C_j = 0 < W_ij`.
+#[inline(always)]
+pub(crate) fn clip(w: I32F32, c: I32F32) -> (bool, I32F32) {
+    let dropped = c == ZERO && ZERO < w;
+    (dropped, if dropped { ZERO } else { w.min(c) })
 }
 
 /// Marks a clipped weight that `col_clip_sparse` dropped (weights are never negative).
@@ -144,6 +159,16 @@ pub struct Workspace {
 fn grow<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
     v.clear();
     v.resize(n, x);
+}
+
+/// Sets the length to `n` for buffers that are written in full before they are read: only
+/// the part beyond the old length is filled (with `x`).
+fn fit<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    if v.len() < n {
+        v.resize(n, x);
+    } else {
+        v.truncate(n);
+    }
 }
 
 /// Runs one epoch on a validated input (see [`ChainInput::validate`]).
@@ -254,11 +279,12 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     // not before one) loses no entry to the registration masks.
     let newest = bar.iter().copied().max().unwrap_or(0);
     let w = &mut ws.weights;
-    w.clear();
+    w.ptr.clear();
+    w.ptr.push(0);
     let entries: usize = input.weights.iter().map(|r| r.len()).sum();
     // Written by index (no per-entry `push`), truncated at the end.
-    w.col.resize(entries, 0);
-    w.val.resize(entries, ZERO);
+    fit(&mut w.col, entries, 0);
+    fit(&mut w.val, entries, ZERO);
     let mut k = 0usize;
     grow(&mut ws.col_ptr, n + 1, 0);
     for (i, row) in input.weights.iter().enumerate() {
@@ -325,59 +351,47 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     consensus(input, ws);
 
     // 7–8. Clip, validator trust, incentive (and, for β ∈ {0, 1}, the bond weights).
-    let beta = safe_div(u16_to_fixed(input.bonds_penalty), u16_to_fixed(u16::MAX));
+    let beta = bond_penalty(input);
     let (w, c) = (&ws.weights, &ws.consensus);
-    ws.clipped.clear();
-    ws.clipped.resize(w.val.len(), ZERO);
+    fit(&mut ws.clipped, w.val.len(), ZERO);
     grow(&mut ws.incentive, n, ZERO);
     ws.validator_trust.clear();
     let wb = &mut ws.wb;
     wb.clear();
     let fuse_one = beta == ONE;
     if fuse_one {
-        wb.col.reserve(w.col.len());
-        wb.val.reserve(w.col.len());
+        fit(&mut wb.col, w.col.len(), 0);
+        fit(&mut wb.val, w.col.len(), ZERO);
     }
+    let mut kb = 0usize;
     for i in 0..n {
         let (a, b) = (w.ptr[i], w.ptr[i + 1]);
         let ai = ws.active_stake[i];
         let mut t = 0i64;
-        for ((&j, &v), cl) in w.col[a..b]
-            .iter()
-            .zip(&w.val[a..b])
-            .zip(&mut ws.clipped[a..b])
-        {
-            let cj = c[j as usize];
-            let v = if cj < v {
-                if ZERO < cj {
-                    cj
-                } else {
-                    *cl = ABSENT;
-                    continue;
-                }
-            } else {
-                v
-            };
-            *cl = v;
+        let (cols, vals, clipped) = (&w.col[a..b], &w.val[a..b], &mut ws.clipped[a..b]);
+        let (bcol, bval) = (&mut wb.col[..], &mut wb.val[..]);
+        for ((&j, &v), cl) in cols.iter().zip(vals).zip(clipped) {
+            let (dropped, v) = clip(v, c[j as usize]);
+            *cl = if dropped { ABSENT } else { v };
             t = t.wrapping_add(v.to_bits());
             let r = &mut ws.incentive[j as usize];
             *r = r.sadd(ai.smul(v));
             if fuse_one {
-                wb.push(j, v);
+                bcol[kb] = j;
+                bval[kb] = v;
+                kb += !dropped as usize;
             }
         }
-        ws.validator_trust.push(I32F32::from_bits(t));
         if fuse_one {
-            wb.end_row();
+            wb.ptr.push(kb);
         }
+        ws.validator_trust.push(I32F32::from_bits(t));
     }
-    let si = sum(&ws.incentive);
-    if si != ZERO {
-        let r = Recip::new(si);
-        for v in ws.incentive.iter_mut() {
-            *v = r.div(*v);
-        }
+    if fuse_one {
+        wb.col.truncate(kb);
+        wb.val.truncate(kb);
     }
+    normalize(&mut ws.incentive);
 
     // 9. Bond weights Wb = interpolate(W, Wc, β) (already built when β = 1).
     if !fuse_one {
@@ -489,29 +503,25 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         set_recips(&ws.acc, &mut ws.recips);
     }
     ws.wb = wb;
-    let sd = sum(&ws.dividends);
-    if sd != ZERO {
-        let r = Recip::new(sd);
-        for v in ws.dividends.iter_mut() {
-            *v = r.div(*v);
-        }
-    }
+    normalize(&mut ws.dividends);
 
     // 11–13. Emission split and outputs.
     write_output(input, ws, out);
 }
 
-/// Consensus (§2.6): the positive scores of participating rows bucketed by column as packed
-/// keys `score << 16 | row`, then per column an exact weighted selection ([`select`]). The
-/// per-column counts (`col_ptr[j + 1]`) were taken while building the weights.
-fn consensus(input: &ChainInput, ws: &mut Workspace) {
-    let n = input.n;
-    let kappa = safe_div(u16_to_fixed(input.kappa), u16_to_fixed(u16::MAX));
-    // use_stake: A restricted to A_i > 0, re-normalised.
-    grow(&mut ws.use_stake, n, ZERO);
+/// The stake the consensus weighs: `use_stake` = A restricted to `A_i > 0` and re-normalised
+/// (0 elsewhere); returns the bits of its sum and of the minority `Σ use_stake − κ`, and the
+/// number of participating rows.
+pub(crate) fn consensus_stake(
+    active: &[I32F32],
+    kappa: u16,
+    use_stake: &mut Vec<I32F32>,
+) -> (i64, i64, usize) {
+    let kappa = safe_div(u16_to_fixed(kappa), u16_to_fixed(u16::MAX));
+    grow(use_stake, active.len(), ZERO);
     let mut k = 0usize;
     let mut s = 0i64;
-    for &a in &ws.active_stake {
+    for &a in active {
         if a > ZERO {
             k += 1;
             s = s.wrapping_add(a.to_bits());
@@ -520,14 +530,46 @@ fn consensus(input: &ChainInput, ws: &mut Workspace) {
     let s = I32F32::from_bits(s);
     let rs = Recip::new(s);
     let mut stake_sum = 0i64;
-    for (u, &a) in ws.use_stake.iter_mut().zip(&ws.active_stake) {
+    for (u, &a) in use_stake.iter_mut().zip(active) {
         if a > ZERO {
             *u = if s != ZERO { rs.div(a) } else { a };
             stake_sum = stake_sum.wrapping_add(u.to_bits());
         }
     }
+    let minority = I32F32::from_bits(stake_sum).saturating_sub(kappa).to_bits();
+    (stake_sum, minority, k)
+}
+
+/// `inplace_normalize`: x / Σx (wrapping sum), left as it is when the sum is 0.
+pub(crate) fn normalize(x: &mut [I32F32]) {
+    let s = sum(x);
+    if s != ZERO {
+        let r = Recip::new(s);
+        x.iter_mut().for_each(|v| *v = r.div(*v));
+    }
+}
+
+/// β, the bonds penalty as a proportion.
+pub(crate) fn bond_penalty(input: &ChainInput) -> I32F32 {
+    safe_div(u16_to_fixed(input.bonds_penalty), u16_to_fixed(u16::MAX))
+}
+
+/// A proportion of `rao` (the epoch's emission as I96F32), floored to rao.
+#[inline]
+pub(crate) fn to_rao(x: I32F32, rao: I96F32) -> u64 {
+    I96F32::saturating_from_num(x)
+        .saturating_mul(rao)
+        .saturating_to_num::<u64>()
+}
+
+/// Consensus (§2.6): the positive scores of participating rows bucketed by column as packed
+/// keys `score << 16 | row`, then per column an exact weighted selection ([`select`]). The
+/// per-column counts (`col_ptr[j + 1]`) were taken while building the weights.
+fn consensus(input: &ChainInput, ws: &mut Workspace) {
+    let n = input.n;
+    let (stake_sum, minority, k) =
+        consensus_stake(&ws.active_stake, input.kappa, &mut ws.use_stake);
     let stake_sum = I32F32::from_bits(stake_sum);
-    let minority = stake_sum.saturating_sub(kappa).to_bits();
     // Bucket the positive scores of participating rows by column.
     let w = &ws.weights;
     for j in 0..n {
@@ -535,7 +577,7 @@ fn consensus(input: &ChainInput, ws: &mut Workspace) {
     }
     ws.col_fill.clear();
     ws.col_fill.extend_from_slice(&ws.col_ptr[..n]);
-    grow(&mut ws.col_keys, ws.col_ptr[n], 0);
+    fit(&mut ws.col_keys, ws.col_ptr[n], 0);
     grow(&mut ws.col_pos, n, 0);
     for i in 0..n {
         if ws.active_stake[i] > ZERO {
@@ -594,21 +636,8 @@ fn select(keys: &mut [u64], scratch: &mut Vec<u64>, stake: &[I32F32], mut m: i64
     let (mut src, mut dst): (&mut [u64], &mut [u64]) = (keys, &mut scratch[..]);
     loop {
         let len = src.len();
-        if len <= 12 {
-            src.sort_unstable();
-            let mut cum = 0i64;
-            let mut idx = 0;
-            while idx < len {
-                let v = src[idx] >> 16;
-                while idx < len && src[idx] >> 16 == v {
-                    cum += st(src[idx]);
-                    idx += 1;
-                }
-                if cum > m {
-                    return v as i64;
-                }
-            }
-            return src.last().map_or(0, |&x| (x >> 16) as i64);
+        if len <= DIRECT {
+            return select_direct(src, stake, m);
         }
         let (x, y, z) = (src[0] >> 16, src[len / 2] >> 16, src[len - 1] >> 16);
         let p = x.max(y).min(x.min(y).max(z));
@@ -638,6 +667,41 @@ fn select(keys: &mut [u64], scratch: &mut Vec<u64>, stake: &[I32F32], mut m: i64
             dst = src;
             src = &mut rest[start..];
         }
+    }
+}
+
+/// Columns of at most this many keys are selected by [`select_direct`].
+const DIRECT: usize = 24;
+
+/// [`select`] for a short column, without branches on the data: for each key, the stake of
+/// the keys scoring at most its score; the answer is the least score whose stake exceeds m
+/// (the largest score when none does).
+fn select_direct(keys: &[u64], stake: &[I32F32], m: i64) -> i64 {
+    let len = keys.len();
+    let mut sc = [0i64; DIRECT];
+    let mut st = [0i64; DIRECT];
+    for (k, &key) in keys.iter().enumerate() {
+        sc[k] = (key >> 16) as i64;
+        st[k] = stake[(key & 0xffff) as usize].to_bits();
+    }
+    let (sc, st) = (&sc[..len], &st[..len]);
+    let mut best = i64::MAX;
+    let mut top = 0i64;
+    for &s in sc {
+        let cum: i64 = sc
+            .iter()
+            .zip(st)
+            .map(|(&t, &w)| w & -((t <= s) as i64))
+            .sum();
+        if cum > m && s < best {
+            best = s;
+        }
+        top = top.max(s);
+    }
+    if best == i64::MAX {
+        top
+    } else {
+        best
     }
 }
 
@@ -913,11 +977,7 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
         csum = sum(f);
     }
     let rao = I96F32::saturating_from_num(input.rao_emission);
-    let to_rao = |x: I32F32| {
-        I96F32::saturating_from_num(x)
-            .saturating_mul(rao)
-            .saturating_to_num::<u64>()
-    };
+    let to_rao = |x: I32F32| to_rao(x, rao);
     let norm = |x: I32F32, s: I32F32| if s == ZERO { x } else { qdiv(x, s) };
     out.server_emission.clear();
     out.validator_emission.clear();

@@ -118,44 +118,67 @@ impl ChainLevel {
 
         // W: step 5 of the epoch for an unmasked row (rows hold the servers in order).
         let mut wn = vec![ZERO; v * levels * s];
-        for i in 0..v {
-            for q in 0..levels {
-                let stored = &cs.rows[i * levels + q];
-                let out = &mut wn[(i * levels + q) * s..][..s];
-                let mut sum = 0i64;
-                for (o, &(_, u)) in out.iter_mut().zip(stored) {
-                    let f = crate::math::fixed::convert::u16_to_fixed(u);
-                    sum = sum.wrapping_add(f.to_bits());
-                    *o = f;
-                }
-                let sum = I32F32::from_bits(sum);
-                if sum > ZERO {
-                    let r = Recip::new(sum);
-                    out.iter_mut().for_each(|x| *x = r.div(*x));
-                }
+        let normalise = |(k, out): (usize, &mut [I32F32])| {
+            let mut sum = 0i64;
+            for (o, &(_, u)) in out.iter_mut().zip(&cs.rows[k]) {
+                let f = crate::math::fixed::convert::u16_to_fixed(u);
+                sum = sum.wrapping_add(f.to_bits());
+                *o = f;
             }
+            let sum = I32F32::from_bits(sum);
+            if sum > ZERO {
+                let r = Recip::new(sum);
+                out.iter_mut().for_each(|x| *x = r.div(*x));
+            }
+        };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            wn.par_chunks_mut(s).enumerate().for_each(normalise);
         }
+        #[cfg(not(feature = "parallel"))]
+        wn.chunks_mut(s).enumerate().for_each(normalise);
+        // The sorted halves of one weight level.
+        let half = |rows: &core::ops::Range<usize>, q: usize| {
+            let mut lens = Vec::with_capacity(s);
+            let mut keys = Vec::new();
+            let mut col: Vec<(i64, i64)> = Vec::with_capacity(v);
+            for j in 0..s {
+                col.clear();
+                for i in rows.clone() {
+                    let x = wn[(i * levels + q) * s + j];
+                    if active[i] > ZERO && x > ZERO {
+                        col.push((x.to_bits(), use_stake[i].to_bits()));
+                    }
+                }
+                col.sort_unstable();
+                let mut cum = 0i64;
+                for &(score, st) in &col {
+                    cum += st;
+                    keys.push(Key { score, cum });
+                }
+                lens.push(col.len());
+            }
+            (lens, keys)
+        };
         let halves = |rows: core::ops::Range<usize>| {
+            #[cfg(feature = "parallel")]
+            let parts: Vec<(Vec<usize>, Vec<Key>)> = {
+                use rayon::prelude::*;
+                (0..levels)
+                    .into_par_iter()
+                    .map(|q| half(&rows, q))
+                    .collect()
+            };
+            #[cfg(not(feature = "parallel"))]
+            let parts: Vec<(Vec<usize>, Vec<Key>)> = (0..levels).map(|q| half(&rows, q)).collect();
             let mut h = Halves::default();
             h.ptr.push(0);
-            let mut col: Vec<(i64, i64)> = Vec::with_capacity(v);
-            for q in 0..levels {
-                for j in 0..s {
-                    col.clear();
-                    for i in rows.clone() {
-                        let x = wn[(i * levels + q) * s + j];
-                        if active[i] > ZERO && x > ZERO {
-                            col.push((x.to_bits(), use_stake[i].to_bits()));
-                        }
-                    }
-                    col.sort_unstable();
-                    let mut cum = 0i64;
-                    for &(score, st) in &col {
-                        cum += st;
-                        h.keys.push(Key { score, cum });
-                    }
-                    h.ptr.push(h.keys.len());
+            for (lens, keys) in parts {
+                for len in lens {
+                    h.ptr.push(h.ptr.last().copied().unwrap_or(0) + len);
                 }
+                h.keys.extend(keys);
             }
             h
         };

@@ -153,3 +153,20 @@ fn bond_penalty_headline_figures() {
     }
     assert!(needed[0] > needed[1] && needed[1] > needed[2], "{needed:?}");
 }
+
+/// The full default study (chain variant, 28,611 epochs): the CSV is pinned byte for byte.
+/// The digest was taken from the map computed point by point with the chain epoch
+/// (`epoch_with`, before the map shared each stake level's terms), so it also checks that
+/// the per-level path gives every point's emission exactly.
+#[test]
+fn full_chain_map_golden_digest() {
+    use sha2::{Digest, Sha256};
+    let map = run(&ConsensusMapConfig::default());
+    assert_eq!(map.rows.len(), 28_611);
+    let csv = map.to_csv();
+    assert_eq!(csv.len(), 887_002);
+    assert_eq!(
+        format!("{:x}", Sha256::digest(csv.as_bytes())),
+        "e2d87f7f661a39fbf773330cc620407d4b1f9dd276788cce319e11e20e3598de"
+    );
+}

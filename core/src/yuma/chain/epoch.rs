@@ -141,6 +141,8 @@ pub struct Workspace {
     /// `stored`).
     pub ema: Csr,
     acc: Vec<I32F32>,
+    /// A row accumulator kept at zero between rows (dense rows of the EMA).
+    dense: Vec<I32F32>,
     acc2: Vec<I32F32>,
     recips: Vec<Recip>,
     recips_b: Vec<Recip>,
@@ -784,9 +786,32 @@ fn ema_constant_with(
     let cap = val.len() + ws.bonds.val.len();
     ws.ema.col.reserve(cap);
     ws.ema.val.reserve(cap);
+    grow(&mut ws.dense, n, ZERO);
     for i in 0..n {
         let (a, b) = (ptr[i], ptr[i + 1]);
         let (ba, bb) = (ws.bonds.ptr[i], ws.bonds.ptr[i + 1]);
+        if (b - a) + (bb - ba) >= n / DENSE_ROW {
+            // A dense row: accumulate it over all n columns (new terms first, as the chain
+            // does), then keep the positive values in column order, zeroing the buffer.
+            let acc = &mut ws.dense[..n];
+            for (&j, &v) in col[a..b].iter().zip(&val[a..b]) {
+                let ju = j as usize;
+                acc[ju] = acc[ju].sadd(alpha.smul(norm(rn, ju, v)));
+            }
+            for (&j, &v) in ws.bonds.col[ba..bb].iter().zip(&ws.bonds.val[ba..bb]) {
+                let ju = j as usize;
+                acc[ju] = acc[ju].sadd(one_minus.smul(norm(rb, ju, v)));
+            }
+            for (j, (x, s)) in acc.iter_mut().zip(&mut ws.sums[..n]).enumerate() {
+                let v = core::mem::replace(x, ZERO);
+                if v > ZERO {
+                    ws.ema.push(j as u16, v);
+                    *s = s.sadd(v);
+                }
+            }
+            ws.ema.end_row();
+            continue;
+        }
         if ascending(&col[a..b]) && ascending(&ws.bonds.col[ba..bb]) {
             // Both rows in column order: a merge gives the densified row's non-zeros directly.
             let (mut p, mut q) = (a, ba);
@@ -867,6 +892,10 @@ fn ema_constant_with(
         ws.ema.end_row();
     }
 }
+
+/// A row of the EMA with at least `n / DENSE_ROW` entries (new and old together) is
+/// accumulated densely rather than merged.
+const DENSE_ROW: usize = 4;
 
 /// One [`Recip`] per column sum.
 fn set_recips(sums: &[I32F32], out: &mut Vec<Recip>) {

@@ -29,7 +29,7 @@ pub struct Args {
 }
 
 fn tao_to_rao(field: &str, tao: f64) -> CliResult<u64> {
-    if !tao.is_finite() || tao < 0.0 || tao > 21_000_000.0 {
+    if !tao.is_finite() || !(0.0..=21_000_000.0).contains(&tao) {
         return Err(CliError(format!(
             "{field} is {tao}, outside 0..=21000000 TAO"
         )));

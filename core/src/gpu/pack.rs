@@ -99,7 +99,7 @@ fn stake_words(batch: &EpochBatch, range: Range<usize>, out: &mut Vec<u32>) {
 /// (`u32::MAX`, never reached, when κ exceeds what the stake can hold).
 pub fn stake_shares(sn: &[f64], kappa: f64, out: &mut [u32]) -> u32 {
     let total: f64 = sn.iter().sum();
-    if !(total > 0.0) || !total.is_finite() {
+    if total.partial_cmp(&0.0) != Some(core::cmp::Ordering::Greater) || !total.is_finite() {
         out.fill(0);
         return if kappa <= 0.0 { 0 } else { u32::MAX };
     }

@@ -23,7 +23,7 @@ pub struct GpuScorer {
 
 enum Backend {
     Gpu(Box<GpuContext>),
-    Cpu { cpu: CpuScorer, why: String },
+    Cpu { cpu: Box<CpuScorer>, why: String },
 }
 
 impl GpuScorer {
@@ -34,7 +34,7 @@ impl GpuScorer {
         let backend = match GpuContext::open().await {
             Ok(ctx) => Backend::Gpu(Box::new(ctx)),
             Err(why) => Backend::Cpu {
-                cpu: CpuScorer::default(),
+                cpu: Box::default(),
                 why,
             },
         };
@@ -51,7 +51,7 @@ impl GpuScorer {
     pub fn cpu_fallback(why: impl Into<String>) -> GpuScorer {
         GpuScorer {
             backend: Backend::Cpu {
-                cpu: CpuScorer::default(),
+                cpu: Box::default(),
                 why: why.into(),
             },
         }

@@ -237,7 +237,7 @@ fn resolve(cand: &mut [(f64, u64)], above: u64, kappa: u64) -> Option<f64> {
 pub fn fixed_stakes(s: &[f64], kappa: f64, out: &mut Vec<u64>) -> u64 {
     let total: f64 = s.iter().sum();
     out.clear();
-    if !(total > 0.0) || !total.is_finite() {
+    if total.partial_cmp(&0.0) != Some(core::cmp::Ordering::Greater) || !total.is_finite() {
         out.resize(s.len(), 0);
         return if kappa <= 0.0 { 0 } else { u64::MAX };
     }

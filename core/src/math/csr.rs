@@ -77,9 +77,9 @@ impl Csr {
     /// `r_j = Σ_i s_i·w_ij` (prerank and rank).
     pub fn weighted_col_sums(&self, s: &[f64], out: &mut [f64]) {
         out.fill(0.0);
-        for i in 0..self.rows {
+        for (i, &si) in s.iter().enumerate().take(self.rows) {
             for k in self.indptr[i]..self.indptr[i + 1] {
-                out[self.indices[k]] += s[i] * self.values[k];
+                out[self.indices[k]] += si * self.values[k];
             }
         }
     }
@@ -100,10 +100,10 @@ impl Csr {
         let k = fixed_stakes(s, kappa, &mut fixed);
         let total: u64 = fixed.iter().sum();
         let mut pairs = vec![(0.0f64, 0u64); self.nnz()];
-        for i in 0..self.rows {
+        for (i, &fi) in fixed.iter().enumerate().take(self.rows) {
             for e in self.indptr[i]..self.indptr[i + 1] {
                 let j = self.indices[e];
-                pairs[fill[j]] = (self.values[e], fixed[i]);
+                pairs[fill[j]] = (self.values[e], fi);
                 fill[j] += 1;
             }
         }

@@ -673,7 +673,7 @@ fn select(keys: &mut [u64], scratch: &mut Vec<u64>, stake: &[I32F32], mut m: i64
 }
 
 /// Columns of at most this many keys are selected by [`select_direct`].
-const DIRECT: usize = 24;
+const DIRECT: usize = 8;
 
 /// [`select`] for a short column, without branches on the data: for each key, the stake of
 /// the keys scoring at most its score; the answer is the least score whose stake exceeds m

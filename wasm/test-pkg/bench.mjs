@@ -48,3 +48,21 @@ console.log(`\nrunEpoch 256×4096 through the API (objects in, JSON-shaped objec
 const worldWasm = raw.__benchWorld(7200);
 console.log(`\nworld, default 64-subnet network, 7,200 blocks (build + step): wasm ${worldWasm.toFixed(0)} ms` +
   (native.world ? `, native ${native.world.toFixed(0)} ms, ratio ${(worldWasm / native.world).toFixed(2)}×` : ""));
+
+// The consensus-guarantee map (design target: under 60 s in the browser): the full default
+// study (chain, 28,611 epochs) in wasm on one thread, against the native CLI (all cores).
+{
+  const t = performance.now();
+  let calls = 0;
+  const map = api.consensusMap({}, () => { calls += 1; return true; });
+  const ms = performance.now() - t;
+  let line = `\nconsensus map, default study (chain, ${map.majorRatio.length} epochs): wasm ${(ms / 1000).toFixed(1)} s on one thread (${calls} progress calls; target < 60 s)`;
+  if (process.env.TAOLAB_CLI) {
+    const { execFileSync } = await import("node:child_process");
+    const { tmpdir } = await import("node:os");
+    const out = execFileSync(process.env.TAOLAB_CLI, ["sweep", "consensus-map", "--out", join(tmpdir(), "taolab-bench-map.csv")], { encoding: "utf8" });
+    const secs = /in ([\d.]+) s/.exec(out)?.[1];
+    if (secs) line += `; native CLI ${secs} s`;
+  }
+  console.log(line);
+}

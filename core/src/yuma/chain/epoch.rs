@@ -419,25 +419,38 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         ws.stamp = 0;
     }
     grow(&mut ws.dividends, n, ZERO);
-    ws.bonds.clear();
     let yuma3 = input.yuma3_enabled;
-    for row in &input.bonds {
-        for &(j, b) in row {
-            let ju = j as usize;
-            if last_tempo > bar[ju] {
+    {
+        // Written by index, an entry kept when its column's registration is older than the
+        // last tempo; the spare slot takes the writes of dropped entries.
+        let bonds = &mut ws.bonds;
+        let total: usize = input.bonds.iter().map(Vec::len).sum();
+        bonds.ptr.clear();
+        bonds.ptr.push(0);
+        fit(&mut bonds.col, total + 1, 0);
+        fit(&mut bonds.val, total + 1, ZERO);
+        let mut k = 0usize;
+        for row in &input.bonds {
+            for &(j, b) in row {
+                let ju = j as usize;
+                let keep = last_tempo > bar[ju];
                 let v = if yuma3 {
                     // u16_proportion_to_fixed(b) = floor(b·2³²/65535) = 65537·b + [b = 65535]
                     // (2³² = 65535·65537 + 1).
                     I32F32::from_bits(65537 * b as i64 + (b == u16::MAX) as i64)
                 } else {
                     let v = u16_to_fixed(b);
-                    ws.sums[ju] = ws.sums[ju].sadd(v);
+                    ws.sums[ju] = ws.sums[ju].sadd(if keep { v } else { ZERO });
                     v
                 };
-                ws.bonds.push(j, v);
+                bonds.col[k] = j;
+                bonds.val[k] = v;
+                k += keep as usize;
             }
+            bonds.ptr.push(k);
         }
-        ws.bonds.end_row();
+        bonds.col.truncate(k);
+        bonds.val.truncate(k);
     }
     let wb = core::mem::take(&mut ws.wb);
     if yuma3 {
@@ -781,15 +794,26 @@ fn ema_constant_with(
     let alpha = ws.alpha;
     let one_minus = ONE.saturating_sub(alpha);
     let (rn, rb) = (&ws.recips, &ws.recips_b);
-    ws.ema.clear();
-    ws.sums.fill(ZERO);
+    // Each output entry comes from at least one input entry: `cap` bounds the rows, and one
+    // spare slot takes the writes of entries that are not kept.
     let cap = val.len() + ws.bonds.val.len();
-    ws.ema.col.reserve(cap);
-    ws.ema.val.reserve(cap);
+    let mut ema = core::mem::take(&mut ws.ema);
+    ema.ptr.clear();
+    ema.ptr.push(0);
+    fit(&mut ema.col, cap + 1, 0);
+    fit(&mut ema.val, cap + 1, ZERO);
+    ws.sums.fill(ZERO);
+    let mut out = EmaOut {
+        col: &mut ema.col,
+        val: &mut ema.val,
+        sums: &mut ws.sums,
+        k: 0,
+    };
     grow(&mut ws.dense, n, ZERO);
     for i in 0..n {
         let (a, b) = (ptr[i], ptr[i + 1]);
         let (ba, bb) = (ws.bonds.ptr[i], ws.bonds.ptr[i + 1]);
+        let (bcol, bval) = (&ws.bonds.col, &ws.bonds.val);
         if (b - a) + (bb - ba) >= n / DENSE_ROW {
             // A dense row: accumulate it over all n columns (new terms first, as the chain
             // does), then keep the positive values in column order, zeroing the buffer.
@@ -798,25 +822,16 @@ fn ema_constant_with(
                 let ju = j as usize;
                 acc[ju] = acc[ju].sadd(alpha.smul(norm(rn, ju, v)));
             }
-            for (&j, &v) in ws.bonds.col[ba..bb].iter().zip(&ws.bonds.val[ba..bb]) {
+            for (&j, &v) in bcol[ba..bb].iter().zip(&bval[ba..bb]) {
                 let ju = j as usize;
                 acc[ju] = acc[ju].sadd(one_minus.smul(norm(rb, ju, v)));
             }
-            for (j, (x, s)) in acc.iter_mut().zip(&mut ws.sums[..n]).enumerate() {
-                let v = core::mem::replace(x, ZERO);
-                if v > ZERO {
-                    ws.ema.push(j as u16, v);
-                    *s = s.sadd(v);
-                }
+            for (j, x) in acc.iter_mut().enumerate() {
+                out.put(j as u16, core::mem::replace(x, ZERO));
             }
-            ws.ema.end_row();
-            continue;
-        }
-        if ascending(&col[a..b]) && ascending(&ws.bonds.col[ba..bb]) {
+        } else if ascending(&col[a..b]) && ascending(&bcol[ba..bb]) {
             // Both rows in column order: a merge gives the densified row's non-zeros directly.
             let (mut p, mut q) = (a, ba);
-            let bcol = &ws.bonds.col;
-            let bval = &ws.bonds.val;
             while p < b && q < bb {
                 let (jp, jq) = (col[p], bcol[q]);
                 let (j, v) = if jp < jq {
@@ -835,61 +850,67 @@ fn ema_constant_with(
                             .sadd(one_minus.smul(norm(rb, jq as usize, bval[q - 1]))),
                     )
                 };
-                if v > ZERO {
-                    ws.ema.push(j, v);
-                    let s = &mut ws.sums[j as usize];
-                    *s = s.sadd(v);
-                }
+                out.put(j, v);
             }
             for (&j, &x) in col[p..b].iter().zip(&val[p..b]) {
-                let v = alpha.smul(norm(rn, j as usize, x));
-                if v > ZERO {
-                    ws.ema.push(j, v);
-                    let s = &mut ws.sums[j as usize];
-                    *s = s.sadd(v);
-                }
+                out.put(j, alpha.smul(norm(rn, j as usize, x)));
             }
             for (&j, &x) in bcol[q..bb].iter().zip(&bval[q..bb]) {
-                let v = one_minus.smul(norm(rb, j as usize, x));
-                if v > ZERO {
-                    ws.ema.push(j, v);
-                    let s = &mut ws.sums[j as usize];
-                    *s = s.sadd(v);
+                out.put(j, one_minus.smul(norm(rb, j as usize, x)));
+            }
+        } else {
+            let stamp = next_stamp(&mut ws.stamp, &mut ws.mark);
+            ws.row_cols.clear();
+            let terms = col[a..b]
+                .iter()
+                .zip(&val[a..b])
+                .map(|(&j, &v)| (j, alpha.smul(norm(rn, j as usize, v))))
+                .chain(
+                    bcol[ba..bb]
+                        .iter()
+                        .zip(&bval[ba..bb])
+                        .map(|(&j, &v)| (j, one_minus.smul(norm(rb, j as usize, v)))),
+                );
+            for (j, t) in terms {
+                let ju = j as usize;
+                if ws.mark[ju] != stamp {
+                    ws.mark[ju] = stamp;
+                    ws.acc[ju] = ZERO;
+                    ws.row_cols.push((j, 0));
                 }
+                ws.acc[ju] = ws.acc[ju].sadd(t);
             }
-            ws.ema.end_row();
-            continue;
-        }
-        let stamp = next_stamp(&mut ws.stamp, &mut ws.mark);
-        ws.row_cols.clear();
-        for (&j, &v) in col[a..b].iter().zip(&val[a..b]) {
-            let ju = j as usize;
-            if ws.mark[ju] != stamp {
-                ws.mark[ju] = stamp;
-                ws.acc[ju] = ZERO;
-                ws.row_cols.push((j, 0));
-            }
-            ws.acc[ju] = ws.acc[ju].sadd(alpha.smul(norm(rn, ju, v)));
-        }
-        for (&j, &v) in ws.bonds.col[ba..bb].iter().zip(&ws.bonds.val[ba..bb]) {
-            let ju = j as usize;
-            if ws.mark[ju] != stamp {
-                ws.mark[ju] = stamp;
-                ws.acc[ju] = ZERO;
-                ws.row_cols.push((j, 0));
-            }
-            ws.acc[ju] = ws.acc[ju].sadd(one_minus.smul(norm(rb, ju, v)));
-        }
-        ws.row_cols.sort_unstable_by_key(|e| e.0);
-        for &(j, _) in &ws.row_cols {
-            let v = ws.acc[j as usize];
-            if v > ZERO {
-                ws.ema.push(j, v);
-                let s = &mut ws.sums[j as usize];
-                *s = s.sadd(v);
+            ws.row_cols.sort_unstable_by_key(|e| e.0);
+            for &(j, _) in &ws.row_cols {
+                out.put(j, ws.acc[j as usize]);
             }
         }
-        ws.ema.end_row();
+        ema.ptr.push(out.k);
+    }
+    let k = out.k;
+    ema.col.truncate(k);
+    ema.val.truncate(k);
+    ws.ema = ema;
+}
+
+/// The EMA's rows as they are written: an entry is kept when positive (without a branch: a
+/// dropped entry's slot is overwritten), and its column sum taken.
+struct EmaOut<'a> {
+    col: &'a mut [u16],
+    val: &'a mut [I32F32],
+    sums: &'a mut [I32F32],
+    k: usize,
+}
+
+impl EmaOut<'_> {
+    #[inline(always)]
+    fn put(&mut self, j: u16, v: I32F32) {
+        let keep = v > ZERO;
+        self.col[self.k] = j;
+        self.val[self.k] = v;
+        self.k += keep as usize;
+        let s = &mut self.sums[j as usize];
+        *s = s.sadd(if keep { v } else { ZERO });
     }
 }
 

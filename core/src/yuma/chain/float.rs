@@ -35,6 +35,10 @@ pub struct FloatOutput {
     /// Bonds to store (classic: column-max-upscaled proportions; Yuma3: proportions), rows of
     /// `(uid, value)`; empty for UIDs without a new permit.
     pub bonds: Vec<Vec<(u16, f64)>>,
+    /// Classic bonds only (empty for Yuma3), per column: the raw ΔB sum `Σ_i Wb_ij·A_i` that
+    /// the first column normalisation divides by, and the column maximum of B' that the
+    /// storage divides by. Rounding errors of the fixed-point epoch grow as these shrink.
+    pub bond_scales: Vec<(f64, f64)>,
 }
 
 type Rows = Vec<Vec<(u16, f64)>>;
@@ -286,6 +290,7 @@ pub fn epoch_f64(input: &ChainInput) -> FloatOutput {
         })
         .collect();
     let mut dividends = vec![0.0; n];
+    let mut bond_scales = Vec::new();
     let stored: Rows;
     if input.yuma3_enabled {
         let e = if input.liquid_alpha_enabled && consensus.iter().any(|&c| c != 0.0) {
@@ -336,6 +341,12 @@ pub fn epoch_f64(input: &ChainInput) -> FloatOutput {
             .enumerate()
             .map(|(i, r)| r.iter().map(|&(j, v)| (j, v * active[i])).collect())
             .collect();
+        let mut delta_sums = vec![0.0f64; n];
+        for r in &delta {
+            for &(j, v) in r {
+                delta_sums[j as usize] += v;
+            }
+        }
         col_normalize(&mut delta, n);
         let mut e = ema(&delta, &b, alpha, n);
         col_normalize(&mut e, n);
@@ -348,6 +359,7 @@ pub fn epoch_f64(input: &ChainInput) -> FloatOutput {
                 m[j as usize] = m[j as usize].max(v);
             }
         }
+        bond_scales = delta_sums.into_iter().zip(m.iter().copied()).collect();
         for r in e.iter_mut() {
             for x in r.iter_mut() {
                 if m[x.0 as usize] != 0.0 {
@@ -386,5 +398,6 @@ pub fn epoch_f64(input: &ChainInput) -> FloatOutput {
             .zip(&permit)
             .map(|(r, &p)| if p { r } else { Vec::new() })
             .collect(),
+        bond_scales,
     }
 }

@@ -44,14 +44,14 @@ use chain::{ChainLevel, PointScratch};
 use core::fmt::Write as _;
 use core::ops::Range;
 
+mod chain;
+
 /// The 11 honest-stake levels of the study.
 pub const STAKE_LEVELS: [f64; 11] = [
     0.51, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 0.99,
 ];
 /// The CSV header of [`ConsensusMap::to_csv`].
 pub const CSV_HEADER: &str = "major_stake,major_weight,minor_weight,weight_dev,major_ratio";
-mod chain;
-
 /// Total stake the chain points hold (21 M TAO in rao, as upstream).
 pub const TOTAL_STAKE_RAO: f64 = 21e15;
 /// Rao emitted by the chain epoch of each point.

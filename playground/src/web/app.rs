@@ -588,7 +588,7 @@ impl App {
         let on_stake = select(Msg::SetMapStake);
         let backend_note = match (s.map_backend.cpu_reason(s.variant), s.map_backend) {
             (Some("chosen"), _) => "The float batches run on the CPU (f64).",
-            (Some(_), _) => "The chain variant always runs on the CPU: it is the fixed-point epoch, bit-exact with subtensor, and the slowest (pick a coarser grid for a quick look). WebGPU scores the float variants.",
+            (Some(_), _) => "The chain variant always runs on the CPU: it is the fixed-point epoch, bit-exact with subtensor. Each stake level is prepared once, so the full grid takes about half as long as a float variant on the CPU. WebGPU scores the float variants.",
             (None, MapBackend::WebGpu) => "The float batches run on WebGPU (f32; E_H within 1e-3 of the CPU's) on any adapter the browser gives, a software fallback included; on the CPU (f64) when it gives none.",
             _ => "The float batches run on WebGPU (f32; E_H within 1e-3 of the CPU's) when the browser gives a GPU, otherwise on the CPU (f64), which is faster than a software adapter.",
         };

@@ -28,6 +28,10 @@ use crate::yuma::chain::epoch::{
 use alloc::vec;
 use alloc::vec::Vec;
 
+/// The largest stake level (row entries over all weight levels) prepared at once: W takes 8
+/// bytes an entry and the column halves up to 16.
+pub(crate) const LEVEL_ENTRIES: usize = 1 << 23;
+
 /// One column half: a score (I32F32 bits) and the stake of the entries up to it, inclusive.
 #[derive(Debug, Clone, Copy)]
 struct Key {
@@ -87,9 +91,15 @@ pub(crate) struct PointScratch {
 }
 
 impl ChainLevel {
-    /// Whether the map's parameters are the ones this path computes (no liquid alpha).
-    pub(crate) fn applies(cs: &ChainScratch) -> bool {
-        !(cs.input.yuma3_enabled && cs.input.liquid_alpha_enabled)
+    /// Whether this path computes the map: no liquid alpha, and a stake level of at most
+    /// [`LEVEL_ENTRIES`] row entries (validators × weight levels × servers; the default study
+    /// has 1.46 M), so that its tables stay within a few hundred MB.
+    pub(crate) fn applies(cfg: &ConsensusMapConfig, cs: &ChainScratch) -> bool {
+        let entries = cfg
+            .validators
+            .saturating_mul(cfg.weight_levels)
+            .saturating_mul(cfg.servers());
+        !(cs.input.yuma3_enabled && cs.input.liquid_alpha_enabled) && entries <= LEVEL_ENTRIES
     }
 
     /// Builds level `l`: one real epoch at its first point for the stake terms, then W and
@@ -414,7 +424,7 @@ mod tests {
         let mut fast = 0;
         for (l, level) in lv.iter().enumerate() {
             let cs = sc.chain.as_mut().unwrap();
-            assert!(ChainLevel::applies(cs));
+            assert!(ChainLevel::applies(cfg, cs));
             let shared = ChainLevel::new(cfg, level, l, cs, &mut tmp);
             for a in 0..cfg.weight_levels {
                 for b in 0..cfg.weight_levels {

@@ -571,7 +571,7 @@ fn chain_point(
     shared: Option<(usize, &ChainLevel)>,
 ) -> f64 {
     let (level, s) = (&levels[l], cfg.servers());
-    if !ChainLevel::applies(cfg, cs) {
+    if !ChainLevel::applies(cfg) {
         return chain_ratio(level, (l, a, b), w, s, cs);
     }
     let lv = match shared {
@@ -726,10 +726,7 @@ pub fn consensus_map_cpu(
         // Chain maps go one stake level at a time, its shared terms built once.
         let mut builder = Scratch::new(cfg);
         let per_level = cfg.weight_levels * cfg.weight_levels;
-        let by_level = builder
-            .chain
-            .as_ref()
-            .is_some_and(|cs| ChainLevel::applies(cfg, cs));
+        let by_level = builder.chain.is_some() && ChainLevel::applies(cfg);
         let spans: Vec<Range<usize>> = if by_level {
             (0..levels.len())
                 .map(|l| l * per_level..(l + 1) * per_level)

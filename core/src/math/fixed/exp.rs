@@ -76,11 +76,24 @@ pub fn alpha_sigmoid(
     hi: I32F32,
     steepness: I32F32,
 ) -> I32F32 {
-    let diff = if w >= b {
+    alpha_of_diff(liquid_diff(c, w, b), lo, hi, steepness)
+}
+
+/// The distance [`alpha_sigmoid`] feeds its sigmoid: `clamp(w − c, 0, 1)` when `w ≥ b`, else
+/// `clamp(b − w, 0, 1)`.
+#[inline]
+pub fn liquid_diff(c: I32F32, w: I32F32, b: I32F32) -> I32F32 {
+    if w >= b {
         clamp_value(w.saturating_sub(c), ZERO, ONE)
     } else {
         clamp_value(b.saturating_sub(w), ZERO, ONE)
-    };
+    }
+}
+
+/// [`alpha_sigmoid`] from its distance alone (it depends on nothing else): callers that meet
+/// the same distance often (0, whenever a weight is at or below its consensus) can keep the
+/// value rather than run the 30-term exp series again.
+pub fn alpha_of_diff(diff: I32F32, lo: I32F32, hi: I32F32, steepness: I32F32) -> I32F32 {
     let half = I32F32::from_bits(1 << 31);
     let slope = steepness.saturating_div(I32F32::from_bits(-100 << 32));
     let sigmoid = ONE.saturating_div(

@@ -20,10 +20,11 @@
 //! run the full epoch instead.
 
 use super::{ChainScratch, ConsensusMapConfig, Level};
+use crate::math::fixed::exp::{alpha_of_diff, liquid_diff};
 use crate::math::fixed::ops::Recip;
 use crate::math::fixed::{I32F32, I96F32, ONE, ZERO};
 use crate::yuma::chain::epoch::{
-    bond_penalty, clip, consensus_stake, epoch_with, normalize, to_rao, FastOps,
+    bond_penalty, clip, consensus_stake, epoch_with, liquid_params, normalize, to_rao, FastOps,
 };
 use alloc::vec;
 use alloc::vec::Vec;
@@ -74,6 +75,8 @@ pub(crate) struct ChainLevel {
     alpha: I32F32,
     beta: I32F32,
     yuma3: bool,
+    /// Liquid alpha (Yuma3): `(α at distance 0, α_low, α_high, steepness)`.
+    liquid: Option<(I32F32, I32F32, I32F32, I32F32)>,
     rao: I96F32,
 }
 
@@ -91,15 +94,15 @@ pub(crate) struct PointScratch {
 }
 
 impl ChainLevel {
-    /// Whether this path computes the map: no liquid alpha, and a stake level of at most
+    /// Whether this path computes the map: a stake level of at most
     /// [`LEVEL_ENTRIES`] row entries (validators × weight levels × servers; the default study
     /// has 1.46 M), so that its tables stay within a few hundred MB.
-    pub(crate) fn applies(cfg: &ConsensusMapConfig, cs: &ChainScratch) -> bool {
+    pub(crate) fn applies(cfg: &ConsensusMapConfig) -> bool {
         let entries = cfg
             .validators
             .saturating_mul(cfg.weight_levels)
             .saturating_mul(cfg.servers());
-        !(cs.input.yuma3_enabled && cs.input.liquid_alpha_enabled) && entries <= LEVEL_ENTRIES
+        entries <= LEVEL_ENTRIES
     }
 
     /// Builds level `l`: one real epoch at its first point for the stake terms, then W and
@@ -210,6 +213,10 @@ impl ChainLevel {
             alpha: cs.ws.alpha,
             beta: bond_penalty(&cs.input),
             yuma3: cs.input.yuma3_enabled,
+            liquid: (cs.input.yuma3_enabled && cs.input.liquid_alpha_enabled).then(|| {
+                let (lo, hi, steep) = liquid_params(&cs.input);
+                (alpha_of_diff(ZERO, lo, hi, steep), lo, hi, steep)
+            }),
             rao: I96F32::saturating_from_num(cs.input.rao_emission),
         }
     }
@@ -251,6 +258,10 @@ impl ChainLevel {
         let (v, s) = (self.v, self.s);
         p.consensus.clear();
         p.consensus.extend((0..s).map(|j| self.consensus(a, b, j)));
+        // The epoch takes the liquid path only when some consensus is non-zero.
+        let liquid = self
+            .liquid
+            .filter(|_| p.consensus.iter().any(|c| *c != ZERO));
         p.incentive.clear();
         p.incentive.resize(s, ZERO);
         p.m.clear();
@@ -266,7 +277,13 @@ impl ChainLevel {
             let m = &mut p.m[i * s..][..s];
             let (inc, sums, cons) = (&mut p.incentive[..s], &mut p.sums[..s], &p.consensus[..s]);
             let unit = |x: I32F32| (x.to_bits() as u64) < 1 << 32;
-            if self.beta == ONE && self.yuma3 && unit(ai) && unit(self.alpha) && unit(c_max) {
+            if self.beta == ONE
+                && self.yuma3
+                && liquid.is_none()
+                && unit(ai)
+                && unit(self.alpha)
+                && unit(c_max)
+            {
                 // The common case (β = 1, Yuma3, operands in [0, 1)): Wb = Wc, every product
                 // fits in 64 bits and no sum saturates, so plain integer arithmetic gives the
                 // same bits, and the loop vectorises.
@@ -300,12 +317,22 @@ impl ChainLevel {
                 } else {
                     x.sadd(self.beta.smul(vc.saturating_sub(x)))
                 };
-                let e = if self.yuma3 {
+                let e = match (self.yuma3, liquid) {
+                    // Liquid alpha from empty bonds: min(1, max(0, α_ij·Wb)), α_ij from the
+                    // distance of Wb to the consensus (0 below it: the kept α).
+                    (true, Some((alpha0, lo, hi, steep))) => {
+                        let d = liquid_diff(cj, wb, ZERO);
+                        let al = if d == ZERO {
+                            alpha0
+                        } else {
+                            alpha_of_diff(d, lo, hi, steep)
+                        };
+                        al.smul(wb).max(ZERO).min(ONE)
+                    }
                     // EMA from empty bonds: α·Wb, kept when > 0.
-                    self.alpha.smul(wb)
-                } else {
+                    (true, None) => self.alpha.smul(wb),
                     // ΔB = Wb ⊙ A.
-                    wb.smul(ai)
+                    (false, _) => wb.smul(ai),
                 };
                 let e = if e > ZERO { e } else { ZERO };
                 m[j] = e;
@@ -424,7 +451,7 @@ mod tests {
         let mut fast = 0;
         for (l, level) in lv.iter().enumerate() {
             let cs = sc.chain.as_mut().unwrap();
-            assert!(ChainLevel::applies(cfg, cs));
+            assert!(ChainLevel::applies(cfg));
             let shared = ChainLevel::new(cfg, level, l, cs, &mut tmp);
             for a in 0..cfg.weight_levels {
                 for b in 0..cfg.weight_levels {
@@ -489,6 +516,23 @@ mod tests {
                 ..base.clone()
             });
         }
+        // Liquid alpha: at β = 1 every weight is at or below its consensus (distance 0); below
+        // that, the sigmoid runs.
+        for beta in [1.0, 0.0, 0.4] {
+            sets.push(Params {
+                liquid_alpha: true,
+                bond_penalty: beta,
+                ..base.clone()
+            });
+        }
+        sets.push(Params {
+            liquid_alpha: true,
+            alpha_low: 0.02,
+            alpha_high: 0.9,
+            alpha_sigmoid_steepness: 30.0,
+            bond_penalty: 0.5,
+            ..base.clone()
+        });
         for p in sets {
             let n = check(&small(p.clone()));
             assert!(n > 300, "{p:?}: only {n} points took the level path");
@@ -509,6 +553,10 @@ mod tests {
         };
         assert_eq!(check(&cfg), 36);
         cfg.params.yuma3_enabled = false;
+        assert_eq!(check(&cfg), 36);
+        cfg.params.yuma3_enabled = true;
+        cfg.params.liquid_alpha = true;
+        cfg.params.bond_penalty = 0.3;
         assert_eq!(check(&cfg), 36);
     }
 }

@@ -20,7 +20,7 @@ use super::input::ChainInput;
 use super::output::ChainOutput;
 use crate::error::Result;
 use crate::math::fixed::convert::{fixed_proportion_to_u16, u16_proportion_to_fixed, u16_to_fixed};
-use crate::math::fixed::exp::alpha_sigmoid;
+use crate::math::fixed::exp::{alpha_of_diff, liquid_diff};
 use crate::math::fixed::ops::{safe_div, safe_div_64, sum, sum_64, Recip};
 
 /// `safe_div(x, s)` through [`Recip`] (same bits, no 128-bit division).
@@ -932,9 +932,9 @@ fn ascending(c: &[u16]) -> bool {
 /// peeking walk (§6.5), then `mat_ema_alpha_sparse` (only Wb's columns survive, Wb's order).
 fn ema_liquid(input: &ChainInput, wb: &Csr, ws: &mut Workspace) {
     let n = input.n;
-    let steep = I32F32::saturating_from_num(input.alpha_sigmoid_steepness);
-    let lo = u16_proportion_to_fixed(input.alpha_low);
-    let hi = u16_proportion_to_fixed(input.alpha_high);
+    let (lo, hi, steep) = liquid_params(input);
+    // α at distance 0 (a weight at least its bond and at most its consensus), computed once.
+    let alpha0 = alpha_of_diff(ZERO, lo, hi, steep);
     ws.ema.clear();
     for i in 0..n {
         let (a, b) = (wb.ptr[i], wb.ptr[i + 1]);
@@ -955,7 +955,12 @@ fn ema_liquid(input: &ChainInput, wb: &Csr, ws: &mut Workspace) {
             let ju = j as usize;
             let wv = walk(&wb.col[..b], &wb.val[..b], &mut wp, ju);
             let bv = walk(&ws.bonds.col[..bb], &ws.bonds.val[..bb], &mut bp, ju);
-            ws.acc[ju] = alpha_sigmoid(ws.consensus[ju], wv, bv, lo, hi, steep);
+            let diff = liquid_diff(ws.consensus[ju], wv, bv);
+            ws.acc[ju] = if diff == ZERO {
+                alpha0
+            } else {
+                alpha_of_diff(diff, lo, hi, steep)
+            };
             ws.acc2[ju] = ZERO;
             ws.mark[ju] = stamp;
         }
@@ -977,6 +982,15 @@ fn ema_liquid(input: &ChainInput, wb: &Csr, ws: &mut Workspace) {
         }
         ws.ema.end_row();
     }
+}
+
+/// Liquid alpha's `(α_low, α_high, steepness)` in I32F32.
+pub(crate) fn liquid_params(input: &ChainInput) -> (I32F32, I32F32, I32F32) {
+    (
+        u16_proportion_to_fixed(input.alpha_low),
+        u16_proportion_to_fixed(input.alpha_high),
+        I32F32::saturating_from_num(input.alpha_sigmoid_steepness),
+    )
 }
 
 /// The chain's peeking cursor over `col/val[pos..]`: skip columns < j, read j if next.

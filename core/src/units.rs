@@ -43,3 +43,12 @@ pub fn fixed_to_f64(x: I32F32) -> f64 {
 pub fn rao_to_tao(rao: u64) -> f64 {
     rao as f64 / RAO_PER_TAO as f64
 }
+
+/// `floor(x)` as rao: `libm::floor(x) as u64` without the call. Rust's float-to-integer cast
+/// truncates toward zero and saturates (negative values and NaN give 0, values at or above
+/// 2⁶⁴ give `u64::MAX`), so for every `x` it equals the floor cast: truncation is the floor on
+/// `x ≥ 0`, and both give 0 below 0.
+#[inline(always)]
+pub fn floor_u64(x: f64) -> u64 {
+    x as u64
+}

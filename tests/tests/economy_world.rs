@@ -218,7 +218,20 @@ fn examples_parse_and_run() {
 /// The digest of a seeded 10 000-block default world: the recorded series as JSON.
 #[test]
 fn golden_default_world_10000_blocks() {
-    let mut w = World::new(&default_scenario(), 42).unwrap();
+    golden_world(Arithmetic::Chain, "economy-world.json");
+}
+
+/// The same world in float arithmetic (the research epoch, f64 coinbase): pins every float
+/// path of the world bit for bit, as the chain golden does for the fixed-point one.
+#[test]
+fn golden_default_world_10000_blocks_float() {
+    golden_world(Arithmetic::Float, "economy-world-float.json");
+}
+
+fn golden_world(arith: Arithmetic, file: &str) {
+    let mut sc = default_scenario();
+    sc.arithmetic = arith;
+    let mut w = World::new(&sc, 42).unwrap();
     w.step(10_000).unwrap();
     assert_conserved(&w);
     let json = serde_json::to_string(w.recorder()).unwrap();
@@ -230,12 +243,12 @@ fn golden_default_world_10000_blocks() {
         w.recorder().events.len(),
         digest
     );
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/golden/economy-world.json");
+    let path = format!("{}/golden/{file}", env!("CARGO_MANIFEST_DIR"));
     if std::env::var("TAOLAB_BLESS").is_ok_and(|v| v == "1") {
-        std::fs::write(path, &summary).unwrap();
+        std::fs::write(&path, &summary).unwrap();
     }
     let expected =
-        std::fs::read_to_string(path).expect("golden file; run with TAOLAB_BLESS=1 to create it");
+        std::fs::read_to_string(&path).expect("golden file; run with TAOLAB_BLESS=1 to create it");
     assert_eq!(summary, expected);
 }
 

@@ -103,16 +103,19 @@ pub fn shares(policy: &SharePolicy, inputs: &[ShareInput], out: &mut Vec<U64F64>
                     .map(|s| div_u64f64(price(s), total).unwrap_or(zero)),
             );
             if moving {
+                // w_i = s_i·(1 − min(1, β_i)), renormalised when Σw > 0 (kept as s otherwise);
+                // w is recomputed in the second pass rather than stored.
                 let one = U64F64::from_num(1);
-                let weighted: Vec<U64F64> = out
+                let weigh = |sh: U64F64, s: &ShareInput| {
+                    sh.saturating_mul(one.saturating_sub(s.miner_burned.min(one)))
+                };
+                let sw = out
                     .iter()
                     .zip(inputs)
-                    .map(|(&sh, s)| sh.saturating_mul(one.saturating_sub(s.miner_burned.min(one))))
-                    .collect();
-                let sw = weighted.iter().fold(zero, |a, &w| a.saturating_add(w));
+                    .fold(zero, |a, (&sh, s)| a.saturating_add(weigh(sh, s)));
                 if sw > zero {
-                    for (o, w) in out.iter_mut().zip(weighted) {
-                        *o = div_u64f64(w, sw).unwrap_or(zero);
+                    for (o, s) in out.iter_mut().zip(inputs) {
+                        *o = div_u64f64(weigh(*o, s), sw).unwrap_or(zero);
                     }
                 }
             }

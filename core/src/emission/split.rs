@@ -70,7 +70,7 @@ pub fn split_alpha_out_f64(alpha_out: u64, owner_cut: u16, root_prop: f64) -> Al
     let server = a * 0.5;
     let root = root_prop * a * 0.5;
     let validator = a - server - root;
-    let f = |x: f64| if x > 0.0 { libm::floor(x) as u64 } else { 0 };
+    let f = crate::units::floor_u64;
     let s = AlphaSplit {
         owner: f(cut),
         server: f(server),

@@ -151,8 +151,7 @@ impl Pool {
         }
         let k = k_num as f64 / k_den as f64;
         let one_minus_e = -libm::expm1(-k * libm::log1p(d as f64 / b as f64));
-        let out = libm::floor(r as f64 * one_minus_e.clamp(0.0, 1.0));
-        (out as u64).min(r)
+        crate::units::floor_u64(r as f64 * one_minus_e.clamp(0.0, 1.0)).min(r)
     }
 
     /// Alpha the pool would pay for `tao` TAO (fee charged unless `no_fee`), without

@@ -144,6 +144,7 @@ pub struct EpochWorkspace {
     weights: Dense,
     stakes: Vec<f64>,
     order: Vec<usize>,
+    permit: Vec<bool>,
     row_uids: Vec<u16>,
     /// Float: incentive per uid (sums to 1 or 0).
     pub incentive: Vec<f64>,
@@ -162,6 +163,7 @@ impl Default for EpochWorkspace {
             weights: Dense::default(),
             stakes: Vec::new(),
             order: Vec::new(),
+            permit: Vec::new(),
             row_uids: Vec::new(),
             incentive: Vec::new(),
             dividends: Vec::new(),
@@ -299,14 +301,24 @@ pub fn run_float(
     ws.incentive.resize(n, 0.0);
     ws.dividends.clear();
     ws.dividends.resize(n, 0.0);
-    // Permits: the top-k non-zero stakes (ties to the higher uid).
+    // Permits: the top-k non-zero stakes (ties to the higher uid). (stake, uid) is a total
+    // order, so the k greatest form one set whatever the selection: a partial select, O(n).
     ws.order.clear();
     ws.order.extend((0..n).filter(|&i| stake[i] > 0));
     let k = sub.max_validators as usize;
     if ws.order.len() > k {
-        ws.order
-            .sort_unstable_by(|&a, &b| stake[b].cmp(&stake[a]).then(b.cmp(&a)));
-        ws.order.truncate(k);
+        if k == 0 {
+            ws.order.clear();
+        } else {
+            ws.order
+                .select_nth_unstable_by(k - 1, |&a, &b| stake[b].cmp(&stake[a]).then(b.cmp(&a)));
+            ws.order.truncate(k);
+        }
+    }
+    ws.permit.clear();
+    ws.permit.resize(n, false);
+    for &u in &ws.order {
+        ws.permit[u] = true;
     }
     let v = sub.rows.iter().filter(|r| (r.uid as usize) < n).count();
     ws.weights.reset(v, n);
@@ -327,11 +339,8 @@ pub fn run_float(
                 row[j] = w as f64;
             }
         }
-        ws.stakes.push(if ws.order.contains(&u) {
-            stake[u] as f64
-        } else {
-            0.0
-        });
+        ws.stakes
+            .push(if ws.permit[u] { stake[u] as f64 } else { 0.0 });
         k += 1;
     }
     if ws.stakes.iter().sum::<f64>() <= 0.0 {

@@ -22,6 +22,7 @@ use crate::preset::{InjectionCap, Rules, Scheduler};
 use crate::registry::{
     lock_cost, subnet_to_prune, uid_to_prune, BurnPrice, LockState, SubnetCandidate, UidCandidate,
 };
+use crate::units::floor_u64;
 use crate::yuma::chain::ChainState;
 use crate::yuma::Variant;
 use alloc::format;
@@ -484,9 +485,9 @@ impl World {
                     a_in = cap;
                     t_in = a_in * price;
                 }
-                tao_in = libm::floor(t_in) as u64;
-                alpha_in = libm::floor(a_in) as u64;
-                excess = libm::floor((te - t_in).max(0.0)) as u64;
+                tao_in = floor_u64(t_in);
+                alpha_in = floor_u64(a_in);
+                excess = floor_u64(te - t_in);
                 root_prop_f = rp;
                 root_prop_x = U96F32::from_num(0);
             }
@@ -767,7 +768,7 @@ impl World {
             if inc_sum > 0.0 {
                 let mut left = p.server;
                 for (u, &x) in self.ws.incentive.iter().enumerate() {
-                    let amt = (libm::floor(x * p.server as f64) as u64).min(left);
+                    let amt = floor_u64(x * p.server as f64).min(left);
                     left -= amt;
                     if amt == 0 {
                         continue;
@@ -783,7 +784,7 @@ impl World {
             }
             let mut left = validator_pool;
             for (u, &d) in self.ws.dividends.iter().enumerate() {
-                let amt = (libm::floor(d * validator_pool as f64) as u64).min(left);
+                let amt = floor_u64(d * validator_pool as f64).min(left);
                 left -= amt;
                 if amt > 0 {
                     s.neurons.stake[u] += amt;
@@ -887,13 +888,13 @@ impl World {
                 }
                 let i = (self.uniform() * self.subnets.len() as f64) as usize % self.subnets.len();
                 let size = -libm::log(1.0 - self.uniform()) * mean;
-                let tao = libm::floor(size * 1e9) as u64;
+                let tao = floor_u64(size * 1e9);
                 if self.uniform() < buy_p {
                     self.stake(i, tao, b);
                 } else {
                     let price = self.subnets[i].pool.price_f64();
                     if price > 0.0 {
-                        let alpha = libm::floor(tao as f64 / price) as u64;
+                        let alpha = floor_u64(tao as f64 / price);
                         self.unstake(i, alpha, b);
                     }
                 }

@@ -113,9 +113,13 @@ impl Pool {
         if self.even() {
             return ratio;
         }
-        let w = U64F64::from_num(self.base_weight())
-            .checked_div(U64F64::from_num(self.quote_weight))
-            .unwrap_or(U64F64::from_num(0));
+        // `U64F64::from_num(w1).checked_div(U64F64::from_num(w2))` (0 when w2 = 0): both are
+        // integers below 2⁶⁰, so the quotient is one native division, `floor(w1·2⁶⁴/w2)`.
+        let w = if self.quote_weight == 0 {
+            U64F64::from_num(0)
+        } else {
+            crate::math::fixed::wide::ratio_u64f64(self.base_weight(), self.quote_weight)
+        };
         w.saturating_mul(ratio)
     }
 
@@ -279,6 +283,25 @@ impl Pool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The weighted price's fast weight ratio gives the library's bits.
+        #[test]
+        fn price_matches_the_library(tao in any::<u64>(), alpha in 1u64.., qw in 0u64..=PERQUINTILL) {
+            let p = Pool { curve: Curve::Balancer, tao, alpha, quote_weight: qw, fee_rate: 0 };
+            let ratio = U64F64::from_num(tao) / U64F64::from_num(alpha);
+            let expected = if p.even() {
+                ratio
+            } else {
+                U64F64::from_num(PERQUINTILL - qw)
+                    .checked_div(U64F64::from_num(qw))
+                    .unwrap_or(U64F64::from_num(0))
+                    .saturating_mul(ratio)
+            };
+            prop_assert_eq!(p.price(), expected);
+        }
+    }
     #[test]
     fn v29_initial_price() {
         let p = Pool::new(

@@ -266,3 +266,44 @@ fn runs_the_real_subnet_15_metagraph() {
         "S has no UID with at least 1000 TAO",
     );
 }
+
+/// `sweep consensus-map` on a reduced grid (6 weight levels: 11 × 6 × 6 chain epochs): the
+/// CSV shape, the run line on stderr, and `--liquid-alpha` (at β = 0, where the distances to
+/// consensus differ per entry, it moves the validators' shares; at β = 1 every bonded entry
+/// sits at distance 0).
+#[test]
+fn sweep_consensus_map_reduced_grid_and_liquid_alpha() {
+    let run = |extra: &[&str]| {
+        let mut args = vec!["sweep", "consensus-map", "--levels", "6", "--out", "-"];
+        args.extend_from_slice(extra);
+        let o = taolab(&args, None);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        (stdout(&o), stderr(&o))
+    };
+    let (plain, err) = run(&["--bond-penalty", "0"]);
+    let lines: Vec<&str> = plain.lines().collect();
+    assert_eq!(
+        lines[0],
+        "major_stake,major_weight,minor_weight,weight_dev,major_ratio"
+    );
+    assert_eq!(lines.len(), 1 + 11 * 6 * 6);
+    assert!(
+        err.contains("396 epochs (chain, β = 0, κ = 0.5, σ_W"),
+        "{err}"
+    );
+    let (liquid, err) = run(&["--bond-penalty", "0", "--liquid-alpha"]);
+    assert!(err.contains("κ = 0.5, liquid alpha, σ_W"), "{err}");
+    assert_eq!(liquid.lines().count(), lines.len());
+    let ratios = |csv: &str| -> Vec<f64> {
+        csv.lines()
+            .skip(1)
+            .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+            .collect()
+    };
+    let (a, b) = (ratios(&plain), ratios(&liquid));
+    assert!(a.iter().chain(&b).all(|r| (0.0..=1.0).contains(r)));
+    assert!(
+        a.iter().zip(&b).any(|(x, y)| x != y),
+        "liquid alpha changed no point of the map"
+    );
+}

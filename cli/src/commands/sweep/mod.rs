@@ -54,6 +54,11 @@ struct MapArgs {
     /// κ, the consensus quantile.
     #[arg(long, default_value_t = 0.5)]
     kappa: f64,
+    /// Liquid alpha on (Yuma3 bonds: a per-entry EMA α from the sigmoid of each weight's
+    /// distance to consensus). Each point is one epoch from empty bonds, so it changes the
+    /// chain map; the research variants apply liquid alpha from their second epoch only.
+    #[arg(long)]
+    liquid_alpha: bool,
     /// σ_W, the spread of the weight draws.
     #[arg(long, default_value_t = 0.4)]
     sigma_w: f64,
@@ -129,6 +134,7 @@ fn run_map(m: MapArgs) -> CliResult {
     };
     cfg.params.kappa = m.kappa;
     cfg.params.bond_penalty = m.bond_penalty;
+    cfg.params.liquid_alpha = m.liquid_alpha;
     cfg.validate()
         .map_err(|e| CliError(format!("consensus map: {e}")))?;
     let scorer = backend(&m.backend, variant != Variant::Chain)?;
@@ -154,10 +160,15 @@ fn run_map(m: MapArgs) -> CliResult {
         plot::draw(&map, p)?;
     }
     eprintln!(
-        "{total} epochs ({}, β = {}, κ = {}, σ_W = {}, seed {}) in {secs:.2} s; wrote {}{}",
+        "{total} epochs ({}, β = {}, κ = {}{}, σ_W = {}, seed {}) in {secs:.2} s; wrote {}{}",
         variant,
         cfg.params.bond_penalty,
         cfg.params.kappa,
+        if cfg.params.liquid_alpha {
+            ", liquid alpha"
+        } else {
+            ""
+        },
         cfg.sigma_w,
         cfg.seed,
         m.out,

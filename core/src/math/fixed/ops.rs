@@ -148,7 +148,9 @@ impl Recip64 {
         if xb < 0 || xb > self.fast {
             return I32F32::saturating_from_num(safe_div_64(x, I64F64::from_bits(self.s)));
         }
-        let est = ((xb as f64 * self.inv + ROUND).to_bits() - ROUND.to_bits()) as i128;
+        // x in f64 from its two 64-bit halves (relative error < 2⁻⁵², ample for the bound).
+        let xf = ((xb >> 64) as u64 as f64) * 18_446_744_073_709_551_616.0 + (xb as u64 as f64);
+        let est = ((xf * self.inv + ROUND).to_bits() - ROUND.to_bits()) as i128;
         let r =
             ((xb as u128) << 32).wrapping_sub((est as u128).wrapping_mul(self.s as u128)) as i128;
         let q = est - (r < 0) as i128 + (r >= self.s) as i128;

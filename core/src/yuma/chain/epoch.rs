@@ -1116,20 +1116,22 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
     }
     let rao = I96F32::saturating_from_num(input.rao_emission);
     let to_rao = |x: I32F32| to_rao_fast(x, input.rao_emission, rao);
-    let norm = |x: I32F32, s: I32F32| if s == ZERO { x } else { qdiv(x, s) };
+    // x / s, or x when s = 0, each divisor prepared once.
+    let (re, rc) = (Recip::new(esum), Recip::new(csum));
     out.server_emission.clear();
     out.validator_emission.clear();
     out.emission.clear();
     for i in 0..n {
-        out.server_emission.push(to_rao(norm(inc[i], esum)));
+        out.server_emission.push(to_rao(re.div_nonzero(inc[i])));
         match fallback {
             Some(f) => {
                 out.validator_emission.push(to_rao(f[i]));
                 out.emission.push(to_rao(f[i]));
             }
             None => {
-                out.validator_emission.push(to_rao(norm(div[i], esum)));
-                out.emission.push(to_rao(norm(inc[i].sadd(div[i]), csum)));
+                out.validator_emission.push(to_rao(re.div_nonzero(div[i])));
+                out.emission
+                    .push(to_rao(rc.div_nonzero(inc[i].sadd(div[i]))));
             }
         }
     }

@@ -138,7 +138,8 @@ pub struct Workspace {
     delta: Vec<I32F32>,
     bonds: Csr,
     /// Bonds after the EMA (before storage scaling for classic bonds, which is applied to
-    /// `stored`).
+    /// `stored`). Row i is `ptr[i]..ptr[i + 1]`; `col` and `val` may hold spare entries
+    /// past `ptr[n]` (kept between epochs so that they are not refilled).
     pub ema: Csr,
     acc: Vec<I32F32>,
     /// A row accumulator kept at zero between rows (dense rows of the EMA).
@@ -361,7 +362,10 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     grow(&mut ws.incentive, n, ZERO);
     ws.validator_trust.clear();
     let wb = &mut ws.wb;
-    wb.clear();
+    // Only the row starts are reset: `col`/`val` keep their length (no refill of the whole
+    // buffer) and are written by index below, or cleared by `bond_weights`.
+    wb.ptr.clear();
+    wb.ptr.push(0);
     let fuse_one = beta == ONE;
     if fuse_one {
         fit(&mut wb.col, w.col.len(), 0);
@@ -859,8 +863,12 @@ fn ema_constant_with(
     let mut ema = core::mem::take(&mut ws.ema);
     ema.ptr.clear();
     ema.ptr.push(0);
-    fit(&mut ema.col, cap + 1, 0);
-    fit(&mut ema.val, cap + 1, ZERO);
+    if ema.col.len() <= cap {
+        ema.col.resize(cap + 1, 0);
+    }
+    if ema.val.len() <= cap {
+        ema.val.resize(cap + 1, ZERO);
+    }
     ws.sums.fill(ZERO);
     let mut out = EmaOut {
         col: &mut ema.col,
@@ -946,9 +954,7 @@ fn ema_constant_with(
         }
         ema.ptr.push(out.k);
     }
-    let k = out.k;
-    ema.col.truncate(k);
-    ema.val.truncate(k);
+    // `col`/`val` keep their spare slots past `ptr[n]` (no refill next epoch).
     ws.ema = ema;
 }
 

@@ -28,7 +28,7 @@ pub fn is_topk(v: &[I32F32], k: usize) -> Vec<bool> {
 /// sorting (only membership matters, not the order within it).
 pub fn topk_into(v: &[I32F32], k: usize, res: &mut [bool], idx: &mut Vec<u32>) {
     let n = v.len();
-    if n < k || n == k {
+    if n <= k {
         return;
     }
     idx.clear();

@@ -90,6 +90,11 @@ impl Recip {
         if xb < 0 || xb > self.fast {
             return safe_div(x, I32F32::from_bits(self.s));
         }
+        self.fast_div(xb)
+    }
+    /// The fast path of [`Recip::div`], for `0 ≤ xb ≤ fast`.
+    #[inline(always)]
+    fn fast_div(&self, xb: i64) -> I32F32 {
         // The estimate (≤ 2³² + 1, rounded to nearest) is within one of q = ⌊x·2³²/s⌋, so
         // the true remainder x·2³² − est·s lies in (−s, 2s) ⊂ i64 and the wrapping 64-bit
         // arithmetic computes it exactly.
@@ -100,13 +105,20 @@ impl Recip {
     }
     /// `x` when the divisor is 0, else [`Recip::div`]: one entry of a column normalisation
     /// (`inplace_col_normalize_sparse` leaves a zero-sum column as it is).
+    ///
+    /// A zero divisor never takes the fast path (`fast = −1`), so the test for it sits on
+    /// the slow path alone.
     #[inline]
     pub fn div_nonzero(&self, x: I32F32) -> I32F32 {
-        if self.s == 0 {
-            x
-        } else {
-            self.div(x)
+        let xb = x.to_bits();
+        if xb < 0 || xb > self.fast {
+            return if self.s == 0 {
+                x
+            } else {
+                safe_div(x, I32F32::from_bits(self.s))
+            };
         }
+        self.fast_div(xb)
     }
 }
 
@@ -166,6 +178,8 @@ mod tests {
     fn check(x: i64, s: i64) {
         let (x, s) = (fx(x), fx(s));
         assert_eq!(Recip::new(s).div(x), safe_div(x, s), "{x:?} / {s:?}");
+        let nz = if s == ZERO { x } else { safe_div(x, s) };
+        assert_eq!(Recip::new(s).div_nonzero(x), nz, "{x:?} / {s:?}");
     }
 
     #[test]
@@ -188,6 +202,7 @@ mod tests {
             }
         }
         check(5, 0);
+        check(-5, 0);
         check(5, -7);
         assert_eq!(Recip::new(fx(0)).div_nonzero(fx(9)), fx(9));
     }

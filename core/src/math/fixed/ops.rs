@@ -90,6 +90,11 @@ impl Recip {
         if xb < 0 || xb > self.fast {
             return safe_div(x, I32F32::from_bits(self.s));
         }
+        self.fast_div(xb)
+    }
+    /// The fast path of [`Recip::div`], for `0 ≤ xb ≤ fast`.
+    #[inline(always)]
+    fn fast_div(&self, xb: i64) -> I32F32 {
         // The estimate (≤ 2³² + 1, rounded to nearest) is within one of q = ⌊x·2³²/s⌋, so
         // the true remainder x·2³² − est·s lies in (−s, 2s) ⊂ i64 and the wrapping 64-bit
         // arithmetic computes it exactly.
@@ -100,13 +105,68 @@ impl Recip {
     }
     /// `x` when the divisor is 0, else [`Recip::div`]: one entry of a column normalisation
     /// (`inplace_col_normalize_sparse` leaves a zero-sum column as it is).
+    ///
+    /// A zero divisor never takes the fast path (`fast = −1`), so the test for it sits on
+    /// the slow path alone.
     #[inline]
     pub fn div_nonzero(&self, x: I32F32) -> I32F32 {
-        if self.s == 0 {
-            x
-        } else {
-            self.div(x)
+        let xb = x.to_bits();
+        if xb < 0 || xb > self.fast {
+            return if self.s == 0 {
+                x
+            } else {
+                safe_div(x, I32F32::from_bits(self.s))
+            };
         }
+        self.fast_div(xb)
+    }
+}
+
+/// `I32F32::saturating_from_num(safe_div_64(x, s))` for many `x` and one `s`: a stake
+/// normalised in I64F64, then truncated to I32F32, without the 128-bit division.
+///
+/// For `0 ≤ x ≤ s < 2¹²⁶` both roundings floor, so the result is `q = ⌊x·2³² / s⌋ ≤ 2³²`
+/// (bits). As in [`Recip`], q is estimated in f64 (error < 2⁻¹⁸, so the rounded estimate is
+/// q or q + 1) and corrected with the remainder `x·2³² − est·s`, which lies in `(−s, 2s)` and
+/// so is exact in wrapping 128-bit arithmetic. Anything else takes the exact slow path.
+#[derive(Debug, Clone, Copy)]
+pub struct Recip64 {
+    s: i128,
+    /// `s` where the fast path applies (`0 < s < 2¹²⁶`), else −1 (every x falls back).
+    fast: i128,
+    inv: f64,
+}
+
+impl Recip64 {
+    /// Prepares division by `s`.
+    #[inline]
+    pub fn new(s: I64F64) -> Recip64 {
+        let b = s.to_bits();
+        let fast = if b > 0 && b < 1 << 126 { b } else { -1 };
+        Recip64 {
+            s: b,
+            fast,
+            inv: if fast > 0 {
+                4_294_967_296.0 / b as f64
+            } else {
+                0.0
+            },
+        }
+    }
+    /// `I32F32::saturating_from_num(safe_div_64(x, s))`.
+    #[inline]
+    pub fn div_to_32(&self, x: I64F64) -> I32F32 {
+        let xb = x.to_bits();
+        if xb < 0 || xb > self.fast {
+            return I32F32::saturating_from_num(safe_div_64(x, I64F64::from_bits(self.s)));
+        }
+        // x in f64 from its two 64-bit halves (relative error < 2⁻⁵², ample for the bound).
+        let xf = ((xb >> 64) as u64 as f64) * 18_446_744_073_709_551_616.0 + (xb as u64 as f64);
+        let est = ((xf * self.inv + ROUND).to_bits() - ROUND.to_bits()) as i128;
+        let r =
+            ((xb as u128) << 32).wrapping_sub((est as u128).wrapping_mul(self.s as u128)) as i128;
+        let q = est - (r < 0) as i128 + (r >= self.s) as i128;
+        I32F32::from_bits(q as i64)
     }
 }
 
@@ -118,6 +178,8 @@ mod tests {
     fn check(x: i64, s: i64) {
         let (x, s) = (fx(x), fx(s));
         assert_eq!(Recip::new(s).div(x), safe_div(x, s), "{x:?} / {s:?}");
+        let nz = if s == ZERO { x } else { safe_div(x, s) };
+        assert_eq!(Recip::new(s).div_nonzero(x), nz, "{x:?} / {s:?}");
     }
 
     #[test]
@@ -140,8 +202,35 @@ mod tests {
             }
         }
         check(5, 0);
+        check(-5, 0);
         check(5, -7);
         assert_eq!(Recip::new(fx(0)).div_nonzero(fx(9)), fx(9));
+    }
+
+    fn check64(x: i128, s: i128) {
+        let (xf, sf) = (I64F64::from_bits(x), I64F64::from_bits(s));
+        let want = I32F32::saturating_from_num(safe_div_64(xf, sf));
+        assert_eq!(Recip64::new(sf).div_to_32(xf), want, "{x} / {s}");
+    }
+
+    #[test]
+    fn recip64_edges() {
+        for s in [
+            1i128,
+            3,
+            1 << 64,
+            (1 << 64) + 1,
+            (1 << 96) - 1,
+            (1 << 126) - 1,
+            1 << 126,
+            i128::MAX,
+        ] {
+            for x in [0, 1, s / 3, s / 2, s - 1, s, s + 1, -1, i128::MAX] {
+                check64(x, s);
+            }
+        }
+        check64(5, 0);
+        check64(5, -7);
     }
 
     proptest! {
@@ -149,6 +238,19 @@ mod tests {
         fn recip_is_safe_div(s in 1i64..=i64::MAX, f in 0.0f64..=1.0) {
             let x = (s as f64 * f) as i64;
             check(x.min(s), s);
+        }
+
+        #[test]
+        fn recip64_is_safe_div(s in 1i128..(1 << 126), f in 0.0f64..=1.0, d in 0i128..4) {
+            let x = ((s as f64 * f) as i128).min(s);
+            check64(x, s);
+            check64((s - d).max(0), s);
+        }
+
+        #[test]
+        fn recip64_stakes(a in 0u64..1 << 62, b in 0u64..1 << 62, fa in 0u64..u64::MAX) {
+            let (x, y) = ((a as i128) << 63 | (fa >> 1) as i128, (b as i128) << 63);
+            check64(x, x + y);
         }
 
         #[test]

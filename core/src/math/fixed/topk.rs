@@ -22,14 +22,19 @@ pub fn is_topk(v: &[I32F32], k: usize) -> Vec<bool> {
 }
 
 /// Clears the `len − k` lowest entries of `res` (stable order), reusing `idx` as scratch.
+///
+/// The first `len − k` indices of the stable sort by value are the `len − k` least by
+/// `(value, index)`: a selection (`select_nth_unstable`, linear time) finds that set without
+/// sorting (only membership matters, not the order within it).
 pub fn topk_into(v: &[I32F32], k: usize, res: &mut [bool], idx: &mut Vec<u32>) {
     let n = v.len();
-    if n < k {
+    if n <= k {
         return;
     }
     idx.clear();
     idx.extend(0..n as u32);
-    idx.sort_by_key(|&i| v.get(i as usize).copied().unwrap_or(ZERO));
+    let key = |i: u32| (v.get(i as usize).copied().unwrap_or(ZERO), i);
+    idx.select_nth_unstable_by(n - k - 1, |&a, &b| key(a).cmp(&key(b)));
     for &i in idx.iter().take(n - k) {
         if let Some(r) = res.get_mut(i as usize) {
             *r = false;

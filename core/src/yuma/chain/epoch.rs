@@ -21,7 +21,7 @@ use super::output::ChainOutput;
 use crate::error::Result;
 use crate::math::fixed::convert::{fixed_proportion_to_u16, u16_proportion_to_fixed, u16_to_fixed};
 use crate::math::fixed::exp::{alpha_of_diff, liquid_diff};
-use crate::math::fixed::ops::{safe_div, safe_div_64, sum, sum_64, Recip};
+use crate::math::fixed::ops::{safe_div, sum, sum_64, Recip, Recip64};
 
 /// `safe_div(x, s)` through [`Recip`] (same bits, no 128-bit division).
 #[inline]
@@ -138,7 +138,8 @@ pub struct Workspace {
     delta: Vec<I32F32>,
     bonds: Csr,
     /// Bonds after the EMA (before storage scaling for classic bonds, which is applied to
-    /// `stored`).
+    /// `stored`). Row i is `ptr[i]..ptr[i + 1]`; `col` and `val` may hold spare entries
+    /// past `ptr[n]` (kept between epochs so that they are not refilled).
     pub ema: Csr,
     acc: Vec<I32F32>,
     /// A row accumulator kept at zero between rows (dense rows of the EMA).
@@ -227,15 +228,17 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             s
         }
     }));
+    // S_i = I32F32(safe_div_64(raw_i, Σ raw)) through [`Recip64`] (same bits); a zero sum
+    // leaves the raw stakes as they are.
     let s64 = sum_64(&ws.raw);
-    if s64 != I64F64::from_bits(0) {
-        for v in ws.raw.iter_mut() {
-            *v = safe_div_64(*v, s64);
-        }
-    }
     ws.stake.clear();
-    ws.stake
-        .extend(ws.raw.iter().map(|&s| I32F32::saturating_from_num(s)));
+    if s64 != I64F64::from_bits(0) {
+        let r = Recip64::new(s64);
+        ws.stake.extend(ws.raw.iter().map(|&s| r.div_to_32(s)));
+    } else {
+        ws.stake
+            .extend(ws.raw.iter().map(|&s| I32F32::saturating_from_num(s)));
+    }
 
     // 3. Permits: old ones (owner forced) gate the weights; new ones are top-k non-zero.
     ws.forbid.clear();
@@ -359,7 +362,10 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     grow(&mut ws.incentive, n, ZERO);
     ws.validator_trust.clear();
     let wb = &mut ws.wb;
-    wb.clear();
+    // Only the row starts are reset: `col`/`val` keep their length (no refill of the whole
+    // buffer) and are written by index below, or cleared by `bond_weights`.
+    wb.ptr.clear();
+    wb.ptr.push(0);
     let fuse_one = beta == ONE;
     if fuse_one {
         fit(&mut wb.col, w.col.len(), 0);
@@ -648,6 +654,17 @@ fn select(keys: &mut [u64], scratch: &mut Vec<u64>, stake: &[I32F32], mut m: i64
     }
     // Each round partitions `src` into `dst` without branches: keys below the pivot from the
     // front, keys above it from the back (a slot is claimed only when its counter advances).
+    let keys = if keys.len() > DIRECT {
+        match bucket(keys, stake, m) {
+            Ok(s) => return s,
+            Err((len, below)) => {
+                m -= below;
+                &mut keys[..len]
+            }
+        }
+    } else {
+        keys
+    };
     let (mut src, mut dst): (&mut [u64], &mut [u64]) = (keys, &mut scratch[..]);
     loop {
         let len = src.len();
@@ -683,6 +700,52 @@ fn select(keys: &mut [u64], scratch: &mut Vec<u64>, stake: &[I32F32], mut m: i64
             src = &mut rest[start..];
         }
     }
+}
+
+/// Buckets of [`bucket`]'s pre-pass.
+const BUCKETS: usize = 32;
+
+/// A pre-pass of [`select`] for columns of more than [`DIRECT`] keys: one histogram of stake
+/// over [`BUCKETS`] buckets of scores, `b(s) = (s − min) >> shift` (non-decreasing in s, so a
+/// bucket's scores all lie between those of the buckets around it), finds the bucket b* where
+/// the cumulative stake first exceeds m; the answer is a score of b*, the one found by
+/// selecting among b*'s keys with `m − Σ stake below b*`. Those keys are moved to the front
+/// of `keys` (branch-free, in order): returns `Err((count, stake below b*))`, or `Ok(score)`
+/// when all scores are equal (the total stake exceeds m, so the answer is that score).
+fn bucket(keys: &mut [u64], stake: &[I32F32], m: i64) -> core::result::Result<i64, (usize, i64)> {
+    let (mut lo, mut hi) = (u64::MAX, 0u64);
+    for &key in keys.iter() {
+        lo = lo.min(key >> 16);
+        hi = hi.max(key >> 16);
+    }
+    let range = hi - lo;
+    if range == 0 {
+        return Ok(lo as i64);
+    }
+    // The least shift with `range >> shift < BUCKETS`.
+    let bits = 64 - range.leading_zeros();
+    let shift = bits.saturating_sub(BUCKETS.trailing_zeros());
+    let b = |key: u64| ((key >> 16) - lo) >> shift;
+    let mut hist = [0i64; BUCKETS];
+    for &key in keys.iter() {
+        hist[b(key) as usize % BUCKETS] += stake[(key & 0xffff) as usize].to_bits();
+    }
+    let mut below = 0i64;
+    let mut star = BUCKETS as u64 - 1;
+    for (k, &h) in hist.iter().enumerate() {
+        if below + h > m {
+            star = k as u64;
+            break;
+        }
+        below += h;
+    }
+    let mut len = 0usize;
+    for r in 0..keys.len() {
+        let key = keys[r];
+        keys[len] = key;
+        len += (b(key) == star) as usize;
+    }
+    Err((len, below))
 }
 
 /// Columns of at most this many keys are selected by [`select_direct`].
@@ -800,8 +863,12 @@ fn ema_constant_with(
     let mut ema = core::mem::take(&mut ws.ema);
     ema.ptr.clear();
     ema.ptr.push(0);
-    fit(&mut ema.col, cap + 1, 0);
-    fit(&mut ema.val, cap + 1, ZERO);
+    if ema.col.len() <= cap {
+        ema.col.resize(cap + 1, 0);
+    }
+    if ema.val.len() <= cap {
+        ema.val.resize(cap + 1, ZERO);
+    }
     ws.sums.fill(ZERO);
     let mut out = EmaOut {
         col: &mut ema.col,
@@ -887,9 +954,7 @@ fn ema_constant_with(
         }
         ema.ptr.push(out.k);
     }
-    let k = out.k;
-    ema.col.truncate(k);
-    ema.val.truncate(k);
+    // `col`/`val` keep their spare slots past `ptr[n]` (no refill next epoch).
     ws.ema = ema;
 }
 
@@ -1019,6 +1084,21 @@ fn to_u16(x: I32F32) -> u16 {
     }
 }
 
+/// [`to_rao`] without the wide I96F32 product where the emission is below 2⁶³ (so that
+/// `I96F32(rao)` is exact, bits `rao·2³²`): the product's bits are then `x_bits·rao` (exact,
+/// below 2¹²⁶), and the floor to rao is `⌊x_bits·rao / 2³²⌋`, saturated to `[0, u64::MAX]`.
+#[inline]
+fn to_rao_fast(x: I32F32, rao_u64: u64, rao: I96F32) -> u64 {
+    let b = x.to_bits();
+    if rao_u64 >= 1 << 63 {
+        to_rao(x, rao)
+    } else if b <= 0 {
+        0
+    } else {
+        ((b as u128 * rao_u64 as u128) >> 32).min(u64::MAX as u128) as u64
+    }
+}
+
 fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
     let n = input.n;
     let (inc, div) = (&ws.incentive, &ws.dividends);
@@ -1041,27 +1121,29 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
         csum = sum(f);
     }
     let rao = I96F32::saturating_from_num(input.rao_emission);
-    let to_rao = |x: I32F32| to_rao(x, rao);
-    let norm = |x: I32F32, s: I32F32| if s == ZERO { x } else { qdiv(x, s) };
+    let to_rao = |x: I32F32| to_rao_fast(x, input.rao_emission, rao);
+    // x / s, or x when s = 0, each divisor prepared once.
+    let (re, rc) = (Recip::new(esum), Recip::new(csum));
     out.server_emission.clear();
     out.validator_emission.clear();
     out.emission.clear();
     for i in 0..n {
-        out.server_emission.push(to_rao(norm(inc[i], esum)));
+        out.server_emission.push(to_rao(re.div_nonzero(inc[i])));
         match fallback {
             Some(f) => {
                 out.validator_emission.push(to_rao(f[i]));
                 out.emission.push(to_rao(f[i]));
             }
             None => {
-                out.validator_emission.push(to_rao(norm(div[i], esum)));
-                out.emission.push(to_rao(norm(inc[i].sadd(div[i]), csum)));
+                out.validator_emission.push(to_rao(re.div_nonzero(div[i])));
+                out.emission
+                    .push(to_rao(rc.div_nonzero(inc[i].sadd(div[i]))));
             }
         }
     }
     let u16s = |dst: &mut Vec<u16>, src: &[I32F32]| {
         dst.clear();
-        dst.extend(src.iter().map(|x| fixed_proportion_to_u16(*x)));
+        dst.extend(src.iter().map(|x| to_u16(*x)));
     };
     u16s(&mut out.stake_weight, &ws.stake);
     u16s(&mut out.consensus, &ws.consensus);

@@ -167,7 +167,9 @@ impl Scratch {
         }
     }
 
-    /// Small columns: gather each one and select.
+    /// Small columns: up to 8 or 16 validators by a sorting network over [`LANES`] columns at
+    /// once ([`Scratch::network`]), else (and for a column the network cannot settle) each
+    /// column gathered and sorted ([`Scratch::column`]).
     fn direct(
         &mut self,
         w: &[f64],
@@ -177,18 +179,187 @@ impl Scratch {
         max: &[f64],
         out: &mut [f64],
     ) {
-        for (t, (o, &m)) in out.iter_mut().zip(max).enumerate() {
-            if m > 0.0 {
-                self.cand.clear();
-                self.cand
-                    .extend((0..rows).map(|i| (w[i * stride + j0 + t], self.fixed[i])));
-                *o = resolve(&mut self.cand, 0, self.kappa).unwrap_or(m);
+        for (p, (o, m)) in out.chunks_mut(LANES).zip(max.chunks(LANES)).enumerate() {
+            let j = j0 + p * LANES;
+            if o.len() == LANES && rows <= 16 {
+                let o = <&mut [f64; LANES]>::try_from(o).expect("LANES columns");
+                let m = <&[f64; LANES]>::try_from(m).expect("LANES columns");
+                if rows <= 8 {
+                    self.network::<8>(w, stride, rows, j, m, o, sort8);
+                } else {
+                    self.network::<16>(w, stride, rows, j, m, o, sort16);
+                }
             } else {
-                *o = 0.0;
+                for (t, (o, &m)) in o.iter_mut().zip(m).enumerate() {
+                    *o = self.column(w, stride, rows, j + t, m);
+                }
             }
         }
     }
+
+    /// One small column `j`, gathered and sorted: `C` as [`select_sorted`] defines it, the
+    /// column maximum `m` if no weight reaches κ, 0 if `m ≤ 0`.
+    fn column(&mut self, w: &[f64], stride: usize, rows: usize, j: usize, m: f64) -> f64 {
+        if m > 0.0 {
+            self.cand.clear();
+            self.cand
+                .extend((0..rows).map(|i| (w[i * stride + j], self.fixed[i])));
+            resolve(&mut self.cand, 0, self.kappa).unwrap_or(m)
+        } else {
+            0.0
+        }
+    }
+
+    /// [`LANES`] adjacent columns of at most `R` validators (`R` = 8 or 16) by a sorting
+    /// network, branch-free and vectorised across the columns.
+    ///
+    /// Each weight becomes a sort key: its bits with the low [`IDX_BITS`] replaced by its row,
+    /// `key = bits(w + 0.0) & !IDX_MASK | i` (`+ 0.0` makes −0.0 a +0.0), still a finite float,
+    /// and all keys of a column are distinct (padding rows are −∞). Keys of different
+    /// *classes* (`bits >> IDX_BITS`) keep the order of their weights, so sorting the keys
+    /// sorts the weights but for the order within a class. Walking the sorted keys from the
+    /// top, adding the stake of each key's row, the first key at which the running stake
+    /// reaches κ is in the class that holds the crossing; if every weight of that class is
+    /// equal (a class is 2⁻⁴⁸ of relative width: in practice one weight), that weight is `C`
+    /// exactly: the stake above the class is the same in both orders and the class is the tie
+    /// group. A zero `C` takes its sign from the group's first row, as [`select_sorted`]'s
+    /// (stable, up to 20 entries) sort does. Otherwise, or if a column holds a NaN or an
+    /// infinity, the column is resolved by [`Scratch::column`].
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn network<const R: usize>(
+        &mut self,
+        w: &[f64],
+        stride: usize,
+        rows: usize,
+        j: usize,
+        m: &[f64; LANES],
+        out: &mut [f64; LANES],
+        sort: fn(&mut [[f64; LANES]; R]),
+    ) {
+        if m.iter().all(|&m| m <= 0.0) {
+            *out = [0.0; LANES];
+            return;
+        }
+        let mut keys = [[f64::NEG_INFINITY; LANES]; R];
+        // `x·0` is NaN for a NaN or an infinity; `x + 0.0` is `x` but for −0.0 (→ +0.0).
+        let mut finite = [0.0; LANES];
+        for (i, k) in keys[..rows].iter_mut().enumerate() {
+            let o = i * stride + j;
+            let x = <[f64; LANES]>::try_from(&w[o..o + LANES]).expect("LANES entries");
+            for l in 0..LANES {
+                k[l] = f64::from_bits((x[l] + 0.0).to_bits() & !IDX_MASK | i as u64);
+                finite[l] += x[l] * 0.0;
+            }
+        }
+        sort(&mut keys);
+        for l in 0..LANES {
+            out[l] = if m[l] <= 0.0 {
+                0.0
+            } else if finite[l] != 0.0 {
+                self.column(w, stride, rows, j + l, m[l])
+            } else {
+                match self.crossing(&keys, w, stride, rows, j + l, l) {
+                    Crossing::Weight(c) => c,
+                    Crossing::None => m[l],
+                    Crossing::Unsettled => self.column(w, stride, rows, j + l, m[l]),
+                }
+            }
+        }
+    }
+
+    /// The crossing of lane `l` of sorted keys (column `j` of `w`), as [`Scratch::network`]
+    /// describes it.
+    #[inline(always)]
+    fn crossing<const R: usize>(
+        &self,
+        keys: &[[f64; LANES]; R],
+        w: &[f64],
+        stride: usize,
+        rows: usize,
+        j: usize,
+        l: usize,
+    ) -> Crossing {
+        let key = |p: usize| keys[p][l].to_bits();
+        let mut above = 0u64;
+        for p in 0..rows {
+            let k = key(p);
+            above += self.fixed[(k & IDX_MASK) as usize];
+            if above >= self.kappa {
+                let c = w[(k & IDX_MASK) as usize * stride + j];
+                let class = k >> IDX_BITS;
+                let in_class = |q: usize| key(q) >> IDX_BITS == class;
+                let lonely = (p == 0 || !in_class(p - 1)) && (p + 1 == rows || !in_class(p + 1));
+                let same = |q: &usize| w[(key(*q) & IDX_MASK) as usize * stride + j] == c;
+                let settled = lonely
+                    || ((0..p).rev().take_while(|&q| in_class(q)).all(|q| same(&q))
+                        && (p + 1..rows).take_while(|&q| in_class(q)).all(|q| same(&q)));
+                return if settled && c == 0.0 {
+                    // ±0.0: the first row of the tie group in row order (`select_sorted`'s
+                    // sort keeps rows in order), the last key of the class.
+                    let end = (p..rows).take_while(|&q| in_class(q)).last().unwrap_or(p);
+                    Crossing::Weight(w[(key(end) & IDX_MASK) as usize * stride + j])
+                } else if settled {
+                    Crossing::Weight(c)
+                } else {
+                    Crossing::Unsettled
+                };
+            }
+        }
+        Crossing::None
+    }
 }
+
+/// Columns side by side in [`Scratch::network`] (one SSE2 or SIMD128 register of f64).
+const LANES: usize = 2;
+/// Low bits of a network sort key that hold the row (up to 16 rows).
+const IDX_BITS: u32 = 4;
+const IDX_MASK: u64 = (1 << IDX_BITS) - 1;
+
+/// What the sorted keys of one column tell.
+enum Crossing {
+    /// The consensus.
+    Weight(f64),
+    /// No weight reaches κ.
+    None,
+    /// The crossing class holds different weights.
+    Unsettled,
+}
+
+/// Compare-exchange of rows `i < j` of every lane: the larger key to `i` (keys are distinct
+/// and never NaN, so this is a plain max/min).
+#[inline(always)]
+fn exchange<const R: usize>(k: &mut [[f64; LANES]; R], i: usize, j: usize) {
+    let (a, b) = (k[i], k[j]);
+    let (mut hi, mut lo) = ([0.0; LANES], [0.0; LANES]);
+    for l in 0..LANES {
+        let c = a[l] < b[l];
+        hi[l] = if c { b[l] } else { a[l] };
+        lo[l] = if c { a[l] } else { b[l] };
+    }
+    k[i] = hi;
+    k[j] = lo;
+}
+
+macro_rules! network {
+    ($name:ident, $r:literal, $($i:literal $j:literal),*) => {
+        /// Batcher's odd–even merge sort of
+        #[doc = concat!(stringify!($r), " keys per lane, descending.")]
+        fn $name(keys: &mut [[f64; LANES]; $r]) {
+            let mut k = *keys;
+            $(exchange(&mut k, $i, $j);)*
+            *keys = k;
+        }
+    };
+}
+
+network!(sort8, 8, 0 1, 2 3, 0 2, 1 3, 1 2, 4 5, 6 7, 4 6, 5 7, 5 6, 0 4, 2 6, 2 4, 1 5, 3 7,
+    3 5, 1 2, 3 4, 5 6);
+network!(sort16, 16, 0 1, 2 3, 0 2, 1 3, 1 2, 4 5, 6 7, 4 6, 5 7, 5 6, 0 4, 2 6, 2 4, 1 5,
+    3 7, 3 5, 1 2, 3 4, 5 6, 8 9, 10 11, 8 10, 9 11, 9 10, 12 13, 14 15, 12 14, 13 15, 13 14,
+    8 12, 10 14, 10 12, 9 13, 11 15, 11 13, 9 10, 11 12, 13 14, 0 8, 4 12, 4 8, 2 10, 6 14,
+    6 10, 2 4, 6 8, 10 12, 1 9, 5 13, 5 9, 3 11, 7 15, 7 11, 3 5, 7 9, 11 13, 1 2, 3 4, 5 6,
+    7 8, 9 10, 11 12, 13 14);
 
 /// The bucket of a scaled weight: any monotone map to `0..BUCKETS` works. Rounding through
 /// the 1.5·2⁵² trick keeps the loop free of float-to-integer conversions (it vectorises).
@@ -447,6 +618,57 @@ mod tests {
             q(&[0.9, 0.8, 0.1, 0.0], &[0.25, 0.25, 0.25, 0.25], 0.5),
             0.8
         );
+    }
+
+    #[test]
+    fn network_columns_agree_with_sort() {
+        // Ties, zeros of both signs, negatives, near-equal weights (one key class) and ±∞ (no
+        // NaN: `select_sorted` does not take one).
+        let ws = [
+            0.0,
+            -0.0,
+            0.1,
+            0.25,
+            0.25,
+            0.5,
+            0.9,
+            1.0,
+            -0.3,
+            0.5 + f64::EPSILON,
+            1.0 - f64::EPSILON / 2.0,
+            f64::MIN_POSITIVE / 4.0,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+        ];
+        let mut x = 12345u64;
+        let mut next = move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        for case in 0..3000u64 {
+            let rows = 1 + (case % 23) as usize;
+            let cols = 1 + (next() % 7) as usize;
+            let pool = if case % 3 == 0 { ws.len() } else { 12 };
+            let w: Vec<f64> = (0..rows * cols)
+                .map(|_| ws[next() as usize % pool])
+                .collect();
+            let s: Vec<f64> = (0..rows).map(|_| (next() % 5) as f64 / 10.0).collect();
+            for kappa in [0.0, 0.3, 0.5, 1.0] {
+                let mut out = alloc::vec![0.0; cols];
+                consensus_dense(&w, rows, cols, &s, kappa, &mut out, &mut Scratch::default());
+                for (j, &o) in out.iter().enumerate() {
+                    let col: Vec<f64> = (0..rows).map(|i| w[i * cols + j]).collect();
+                    let want = if col.iter().copied().fold(0.0, f64::max) > 0.0 {
+                        kappa_quantile_by_sort(&col, &s, kappa)
+                    } else {
+                        0.0
+                    };
+                    assert_eq!(o.to_bits(), want.to_bits(), "{col:?} {s:?} κ={kappa}");
+                }
+            }
+        }
     }
 
     #[test]

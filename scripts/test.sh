@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI runs (`make test`): installs what is missing, then the Rust suites, the
-# no_std build, the GPU parity tests, the npm package tests and the browser tests of the site.
+# no_std build, the GPU parity tests, the npm package tests, the browser tests of the site,
+# then formatting and clippy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -27,5 +28,12 @@ done
 
 step "formatting (cargo fmt --check)"
 cargo fmt --all -- --check
+
+step "lint (cargo clippy -D warnings, every crate and target)"
+if cargo clippy --version >/dev/null 2>&1; then
+  cargo clippy --workspace --all-targets -- -D warnings
+else
+  echo "clippy is not part of this toolchain (rustup component add clippy); lint skipped" >&2
+fi
 
 step "done in $(( $(date +%s) - start ))s"

@@ -480,7 +480,11 @@ fn select_sorted(cand: &mut [(f64, u64)], mut above: u64, kappa: u64) -> Option<
     cand.sort_unstable_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(core::cmp::Ordering::Equal));
     let mut k = 0;
     while k < cand.len() {
+        // The group's first entry is always taken, so a NaN (unequal to itself) forms a group
+        // of one instead of stalling the loop.
         let w = cand[k].0;
+        above += cand[k].1;
+        k += 1;
         while k < cand.len() && cand[k].0 == w {
             above += cand[k].1;
             k += 1;
@@ -588,6 +592,15 @@ pub fn kappa_quantile_by_sort(col: &[f64], s: &[f64], kappa: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A NaN among the candidates ends the walk like any other weight (no endless loop).
+    #[test]
+    fn select_sorted_terminates_on_nan() {
+        let mut c = [(0.5, 1u64), (f64::NAN, 1), (0.25, 1), (f64::NAN, 1)];
+        assert!(select_sorted(&mut c, 0, 4).is_some());
+        let mut c = [(f64::NAN, 1u64), (f64::NAN, 1)];
+        assert_eq!(select_sorted(&mut c, 0, 3), None);
+    }
 
     fn q(col: &[f64], s: &[f64], kappa: f64) -> f64 {
         let mut out = [0.0];

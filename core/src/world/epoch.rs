@@ -15,6 +15,7 @@
 
 use super::scenario::Hyperparams;
 use crate::math::fixed::convert::vec_u16_max_upscale_to_u16;
+use crate::math::fixed::topk::topk_into;
 use crate::math::Dense;
 use crate::yuma::chain::epoch::epoch_with;
 use crate::yuma::chain::{ChainInput, ChainOutput, ChainState, Workspace};
@@ -143,7 +144,7 @@ pub struct EpochWorkspace {
     research_out: EpochOutput,
     weights: Dense,
     stakes: Vec<f64>,
-    order: Vec<usize>,
+    order: Vec<u32>,
     permit: Vec<bool>,
     row_uids: Vec<u16>,
     /// Float: incentive per uid (sums to 1 or 0).
@@ -301,25 +302,16 @@ pub fn run_float(
     ws.incentive.resize(n, 0.0);
     ws.dividends.clear();
     ws.dividends.resize(n, 0.0);
-    // Permits: the top-k non-zero stakes (ties to the higher uid). (stake, uid) is a total
-    // order, so the k greatest form one set whatever the selection: a partial select, O(n).
-    ws.order.clear();
-    ws.order.extend((0..n).filter(|&i| stake[i] > 0));
-    let k = sub.max_validators as usize;
-    if ws.order.len() > k {
-        if k == 0 {
-            ws.order.clear();
-        } else {
-            ws.order
-                .select_nth_unstable_by(k - 1, |&a, &b| stake[b].cmp(&stake[a]).then(b.cmp(&a)));
-            ws.order.truncate(k);
-        }
-    }
+    // Permits: the top-k non-zero stakes (ties to the higher uid), as the chain's
+    // `is_topk_nonzero`.
     ws.permit.clear();
-    ws.permit.resize(n, false);
-    for &u in &ws.order {
-        ws.permit[u] = true;
-    }
+    ws.permit.extend(stake.iter().map(|&s| s > 0));
+    topk_into(
+        stake,
+        sub.max_validators as usize,
+        &mut ws.permit,
+        &mut ws.order,
+    );
     let v = sub.rows.iter().filter(|r| (r.uid as usize) < n).count();
     ws.weights.reset(v, n);
     ws.stakes.clear();

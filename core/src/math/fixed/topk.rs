@@ -26,14 +26,15 @@ pub fn is_topk(v: &[I32F32], k: usize) -> Vec<bool> {
 /// The first `len − k` indices of the stable sort by value are the `len − k` least by
 /// `(value, index)`: a selection (`select_nth_unstable`, linear time) finds that set without
 /// sorting (only membership matters, not the order within it).
-pub fn topk_into(v: &[I32F32], k: usize, res: &mut [bool], idx: &mut Vec<u32>) {
+/// Any totally ordered value works (I32F32 stake shares on chain, rao in the float world).
+pub fn topk_into<T: Ord + Copy>(v: &[T], k: usize, res: &mut [bool], idx: &mut Vec<u32>) {
     let n = v.len();
     if n <= k {
         return;
     }
     idx.clear();
     idx.extend(0..n as u32);
-    let key = |i: u32| (v.get(i as usize).copied().unwrap_or(ZERO), i);
+    let key = |i: u32| (v[i as usize], i);
     idx.select_nth_unstable_by(n - k - 1, |&a, &b| key(a).cmp(&key(b)));
     for &i in idx.iter().take(n - k) {
         if let Some(r) = res.get_mut(i as usize) {

@@ -307,3 +307,40 @@ fn sweep_consensus_map_reduced_grid_and_liquid_alpha() {
         "liquid alpha changed no point of the map"
     );
 }
+
+/// `taolab world` writes the same series whatever `--threads` is (epochs computed ahead on
+/// other threads are taken only when their input is unchanged).
+#[test]
+fn world_threads_do_not_change_the_series() {
+    let dir = std::env::temp_dir().join(format!("taolab-world-threads-{}", std::process::id()));
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.join(threads);
+        let o = taolab(
+            &[
+                "world",
+                "--blocks",
+                "1500",
+                "--threads",
+                threads,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let series = std::fs::read_to_string(out.join("series.json")).unwrap();
+        let epochs = std::fs::read_to_string(out.join("epochs.csv")).unwrap();
+        assert!(
+            epochs.lines().count() > 200,
+            "{} epoch rows",
+            epochs.lines().count()
+        );
+        outputs.push((series, epochs));
+    }
+    assert!(
+        outputs[0] == outputs[1],
+        "series differ between 1 and 2 threads"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -2,7 +2,8 @@
 //! chain and float arithmetic); `make bench` prints them, and the README extrapolates a year
 //! (2 628 000 blocks). `world-epoch/chain-subnet` times the chain epoch alone on one of the
 //! default world's subnets (16 validators × 240 miners, carried bonds): a year runs it about
-//! 64 × 2 628 000 / 360 ≈ 467 000 times.
+//! 64 × 2 628 000 / 360 ≈ 467 000 times. `chain/day-of-64-subnets/N-threads` runs the chain
+//! world with the machine's N cores, the others computing epochs ahead of their block.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
@@ -23,6 +24,21 @@ fn world(c: &mut Criterion) {
         g.bench_function(format!("{name}/day-of-64-subnets"), |b| {
             b.iter(|| {
                 let mut w = base.clone();
+                w.step(blocks).expect("step");
+                black_box(w.issuance())
+            })
+        });
+    }
+    // Chain epochs computed ahead on the machine's other cores (identical results).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads > 1 {
+        let mut sc = default_scenario();
+        sc.record_every = 360;
+        let base = World::new(&sc, 1).expect("default scenario");
+        g.bench_function(format!("chain/day-of-64-subnets/{threads}-threads"), |b| {
+            b.iter(|| {
+                let mut w = base.clone();
+                w.set_threads(threads);
                 w.step(blocks).expect("step");
                 black_box(w.issuance())
             })

@@ -229,9 +229,15 @@ fn golden_default_world_10000_blocks_float() {
 }
 
 fn golden_world(arith: Arithmetic, file: &str) {
+    golden_world_threads(arith, file, 1, false);
+}
+
+fn golden_world_threads(arith: Arithmetic, file: &str, threads: usize, patient: bool) -> World {
     let mut sc = default_scenario();
     sc.arithmetic = arith;
     let mut w = World::new(&sc, 42).unwrap();
+    w.set_threads(threads);
+    w.set_ahead_patient(patient);
     w.step(10_000).unwrap();
     assert_conserved(&w);
     let json = serde_json::to_string(w.recorder()).unwrap();
@@ -250,6 +256,31 @@ fn golden_world(arith: Arithmetic, file: &str) {
     let expected =
         std::fs::read_to_string(&path).expect("golden file; run with TAOLAB_BLESS=1 to create it");
     assert_eq!(summary, expected);
+    w
+}
+
+/// Chain epochs computed ahead on worker threads change nothing: the same digest as one
+/// thread. Patient, every predicted epoch is computed ahead and taken unless a flow or a
+/// registration touched its subnet in between (then recomputed): most are taken.
+#[test]
+fn golden_default_world_10000_blocks_threads() {
+    for (threads, patient) in [(2, true), (3, true), (2, false)] {
+        let w = golden_world_threads(Arithmetic::Chain, "economy-world.json", threads, patient);
+        let st = w.ahead_stats();
+        let epochs = w.recorder().epochs.len() as u64;
+        assert!(st.hits + st.misses <= epochs, "{st:?} of {epochs} epochs");
+        eprintln!("{threads} {patient} {st:?}");
+        if patient {
+            assert!(
+                st.hits > epochs / 2,
+                "{threads} threads: {st:?} of {epochs}"
+            );
+            assert!(
+                st.misses > epochs / 20,
+                "{threads} threads: {st:?} of {epochs}"
+            );
+        }
+    }
 }
 
 /// One subnet: validators 0–2 with stake and fixed weights, miners 3–7 without stake, tempo 10.

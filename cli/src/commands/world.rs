@@ -35,6 +35,10 @@ pub struct Args {
     /// Write the scenario actually run to DIR/scenario.json.
     #[arg(long)]
     dump_scenario: bool,
+    /// Threads: with more than one, chain epochs are computed ahead of their block on the
+    /// others. The results are identical for any number (default: the machine's cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -69,6 +73,10 @@ pub fn run(args: Args) -> CliResult {
     }
     let seed = args.seed.unwrap_or(sc.seed);
     let mut world = World::new(&sc, seed)?;
+    world.set_threads(
+        args.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+    );
     let bar = ProgressBar::new(args.blocks);
     if args.blocks < 50_000 || !std::io::stderr().is_terminal() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());

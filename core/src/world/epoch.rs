@@ -17,7 +17,7 @@ use super::scenario::Hyperparams;
 use crate::math::fixed::convert::vec_u16_max_upscale_to_u16;
 use crate::math::fixed::topk::topk_into;
 use crate::math::Dense;
-use crate::yuma::chain::epoch::epoch_with;
+use crate::yuma::chain::epoch::{epoch_with, write_emission};
 use crate::yuma::chain::{ChainInput, ChainOutput, ChainState, Workspace};
 use crate::yuma::research;
 use crate::yuma::{EpochOutput, Variant};
@@ -197,27 +197,80 @@ pub fn run_chain(
     rao_emission: u64,
     ws: &mut EpochWorkspace,
 ) {
+    run_chain_ahead(sub, state, block, rao_emission, ws, None);
+}
+
+/// An epoch computed ahead of its block (on another thread) from the input the subnet would
+/// give at `block` if nothing touched it in between.
+#[derive(Debug, Clone)]
+pub struct ChainJob {
+    /// The subnet.
+    pub netuid: u16,
+    /// The block the epoch is computed for.
+    pub block: u64,
+    /// Its input (`rao_emission` is a placeholder: the emission is only known at the block).
+    pub input: ChainInput,
+    /// The workspace it ran in.
+    pub ws: Workspace,
+    /// Its output.
+    pub out: ChainOutput,
+}
+
+impl Default for ChainJob {
+    fn default() -> Self {
+        ChainJob {
+            netuid: 0,
+            block: 0,
+            input: ChainInput::new(0, 0, 0),
+            ws: Workspace::default(),
+            out: ChainOutput::default(),
+        }
+    }
+}
+
+impl ChainJob {
+    /// Computes the epoch.
+    pub fn run(&mut self) {
+        epoch_with(&self.input, &mut self.ws, &mut self.out);
+    }
+}
+
+/// A weight row as `set_weights` stores `entries` on a subnet of `n` uids: targets below n,
+/// max-upscaled.
+fn set_row(w: &mut Vec<(u16, u16)>, entries: &[(u16, u16)], n: usize) {
+    w.clear();
+    if (entries.iter().fold(0, |m, e| m.max(e.0)) as usize) < n {
+        w.extend_from_slice(entries);
+    } else {
+        w.extend(entries.iter().copied().filter(|e| (e.0 as usize) < n));
+    }
+    let m = w.iter().map(|e| e.1).max().unwrap_or(0);
+    if m != 0 && m != u16::MAX {
+        let vals: Vec<u16> = w.iter().map(|e| e.1).collect();
+        for (e, v) in w.iter_mut().zip(vec_u16_max_upscale_to_u16(&vals)) {
+            e.1 = v;
+        }
+    }
+}
+
+/// Every validator re-sets its weights at `block` (`set_weights`: max-upscaled, stored, and
+/// `LastUpdate = block`).
+fn set_rows(sub: &ChainSubnet<'_>, weights: &mut [Vec<(u16, u16)>], last: &mut [u64], block: u64) {
     let n = sub.stake.len();
-    // Every validator re-sets its weights this tempo (`set_weights`: max-upscaled, stored).
     for r in sub.rows {
         let u = r.uid as usize;
-        if u >= n || u >= state.weights.len() {
+        if u >= n || u >= weights.len() {
             continue;
         }
-        let w = &mut state.weights[u];
-        w.clear();
-        w.extend(r.entries.iter().copied().filter(|e| (e.0 as usize) < n));
-        let m = w.iter().map(|e| e.1).max().unwrap_or(0);
-        if m != 0 && m != u16::MAX {
-            let vals: Vec<u16> = w.iter().map(|e| e.1).collect();
-            for (e, v) in w.iter_mut().zip(vec_u16_max_upscale_to_u16(&vals)) {
-                e.1 = v;
-            }
-        }
-        state.last_update[u] = block;
+        set_row(&mut weights[u], &r.entries, n);
+        last[u] = block;
     }
+}
+
+/// The input fields that are not the subnet's storage: stake, block, hyperparameters.
+fn fill_params(sub: &ChainSubnet<'_>, block: u64, rao_emission: u64, inp: &mut ChainInput) {
+    let n = sub.stake.len();
     let h = sub.hyper;
-    let inp = &mut ws.chain_in;
     inp.n = n;
     inp.block = block;
     inp.tempo = sub.tempo as u64;
@@ -245,17 +298,134 @@ pub fn run_chain(
     inp.owner_uid = sub.owner_uid.filter(|&o| (o as usize) < n);
     inp.commit_blocks = None;
     inp.rao_emission = rao_emission;
+}
+
+/// The input [`run_chain`] would build at `block` (every validator re-setting its weights),
+/// written into `inp` without touching `state`.
+pub fn chain_input(
+    sub: &ChainSubnet<'_>,
+    state: &ChainState,
+    block: u64,
+    rao_emission: u64,
+    inp: &mut ChainInput,
+) {
+    state.fill_input(inp);
+    set_rows(sub, &mut inp.weights, &mut inp.last_update, block);
+    fill_params(sub, block, rao_emission, inp);
+}
+
+/// Whether two u16 rows are equal (branch-free over the entries).
+fn same_rows(a: &[Vec<(u16, u16)>], b: &[Vec<(u16, u16)>]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .fold(0u16, |d, (p, q)| d | (p.0 ^ q.0) | (p.1 ^ q.1))
+                    == 0
+        })
+}
+
+/// `a == b` for chain inputs, with the weight and bond rows compared branch-free (the
+/// derived comparison goes entry by entry). Every field is named, so a new one cannot be
+/// forgotten here.
+fn same_input(a: &ChainInput, b: &ChainInput) -> bool {
+    let ChainInput {
+        n,
+        block,
+        tempo,
+        activity_cutoff,
+        last_update,
+        block_at_registration,
+        stake,
+        alpha_stake,
+        tao_stake,
+        tao_weight,
+        validator_permit,
+        weights,
+        bonds,
+        kappa,
+        bonds_penalty,
+        bonds_moving_average,
+        liquid_alpha_enabled,
+        alpha_low,
+        alpha_high,
+        alpha_sigmoid_steepness,
+        yuma3_enabled,
+        max_allowed_validators,
+        stake_threshold,
+        owner_uid,
+        last_mechanism_step_block,
+        commit_blocks,
+        rao_emission,
+    } = a;
+    *n == b.n
+        && *block == b.block
+        && *tempo == b.tempo
+        && *activity_cutoff == b.activity_cutoff
+        && *tao_weight == b.tao_weight
+        && *kappa == b.kappa
+        && *bonds_penalty == b.bonds_penalty
+        && *bonds_moving_average == b.bonds_moving_average
+        && *liquid_alpha_enabled == b.liquid_alpha_enabled
+        && *alpha_low == b.alpha_low
+        && *alpha_high == b.alpha_high
+        && *alpha_sigmoid_steepness == b.alpha_sigmoid_steepness
+        && *yuma3_enabled == b.yuma3_enabled
+        && *max_allowed_validators == b.max_allowed_validators
+        && *stake_threshold == b.stake_threshold
+        && *owner_uid == b.owner_uid
+        && *last_mechanism_step_block == b.last_mechanism_step_block
+        && *rao_emission == b.rao_emission
+        && *last_update == b.last_update
+        && *block_at_registration == b.block_at_registration
+        && *stake == b.stake
+        && *alpha_stake == b.alpha_stake
+        && *tao_stake == b.tao_stake
+        && *validator_permit == b.validator_permit
+        && *commit_blocks == b.commit_blocks
+        && same_rows(weights, &b.weights)
+        && same_rows(bonds, &b.bonds)
+}
+
+/// [`run_chain`], taking the epoch from `ahead` when it was computed from this very input
+/// (the emission aside): returns whether it was. Either way the output is bit-identical.
+pub fn run_chain_ahead(
+    sub: &ChainSubnet<'_>,
+    state: &mut ChainState,
+    block: u64,
+    rao_emission: u64,
+    ws: &mut EpochWorkspace,
+    ahead: Option<&mut ChainJob>,
+) -> bool {
+    set_rows(sub, &mut state.weights, &mut state.last_update, block);
+    let inp = &mut ws.chain_in;
+    fill_params(sub, block, rao_emission, inp);
     // `state.fill_input(inp)`, then `state.apply(out, block, true)`, with the storage moved
     // into the input and back rather than copied.
     swap_storage(state, inp);
     inp.last_mechanism_step_block = state.last_mechanism_step_block;
     debug_assert!(inp.validate().is_ok(), "{:?}", inp.validate());
-    epoch_with(inp, &mut ws.chain_ws, &mut ws.chain_out);
+    let mut hit = false;
+    if let Some(job) = ahead {
+        job.input.rao_emission = rao_emission;
+        if same_input(&job.input, inp) {
+            // The same input: the same epoch, paid with this block's emission.
+            core::mem::swap(&mut ws.chain_ws, &mut job.ws);
+            core::mem::swap(&mut ws.chain_out, &mut job.out);
+            write_emission(inp, &ws.chain_ws, &mut ws.chain_out);
+            hit = true;
+        }
+    }
+    if !hit {
+        epoch_with(inp, &mut ws.chain_ws, &mut ws.chain_out);
+    }
     swap_storage(state, inp);
     let out = &mut ws.chain_out;
     state.validator_permit.clone_from(&out.validator_permit);
     core::mem::swap(&mut state.bonds, &mut out.bonds);
     state.last_mechanism_step_block = block;
+    hit
 }
 
 /// Exchanges the stored vectors of `state` and `inp` (weights, bonds, permits, `LastUpdate`,
@@ -382,4 +552,56 @@ pub fn run_float(
         }
     }
     ws.row_uids = row_uids;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yuma::chain::random::{random_input, RandomShape};
+
+    /// `same_input` is `==`: on equal inputs, and on inputs that differ in one weight, one
+    /// bond, one stake, the emission or a row's length.
+    #[test]
+    fn same_input_is_equality() {
+        for seed in 0..40u64 {
+            let shape = RandomShape {
+                n: 1 + (seed as usize * 7) % 40,
+                validators: 1 + seed as usize % 9,
+                per_row: 1 + seed as usize % 13,
+                wild: seed % 2 == 0,
+            };
+            let a = random_input(shape, seed);
+            let mut b = a.clone();
+            assert!(same_input(&a, &b));
+            let edits: [&dyn Fn(&mut ChainInput); 5] = [
+                &|x| {
+                    if let Some(e) = x.weights.iter_mut().flatten().next() {
+                        e.1 ^= 1;
+                    } else {
+                        x.block += 1;
+                    }
+                },
+                &|x| {
+                    if let Some(e) = x.bonds.iter_mut().flatten().last() {
+                        e.0 ^= 1;
+                    } else {
+                        x.kappa ^= 1;
+                    }
+                },
+                &|x| {
+                    if let Some(s) = x.stake.as_mut() {
+                        s[0] += 1;
+                    }
+                },
+                &|x| x.rao_emission += 1,
+                &|x| x.weights[0].push((0, 0)),
+            ];
+            for edit in edits {
+                b.clone_from(&a);
+                edit(&mut b);
+                assert_eq!(same_input(&a, &b), a == b, "seed {seed}");
+                assert!(!same_input(&a, &b), "seed {seed}");
+            }
+        }
+    }
 }

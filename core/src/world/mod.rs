@@ -7,6 +7,8 @@
 //! * [`epoch`] — the per-tempo epoch used by the world.
 //! * [`recorder`] — per-block and per-epoch series, events, the conservation ledger.
 
+#[cfg(feature = "std")]
+pub mod ahead;
 pub mod default;
 pub mod epoch;
 pub mod recorder;

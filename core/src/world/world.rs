@@ -2,9 +2,15 @@
 //! shares, pool injection, alpha-out split, scheduled epochs with payouts as stake, the
 //! moving price, then stake flows and registrations.
 
+#[cfg(feature = "std")]
+use super::ahead::{Ahead, AheadStats, LEAD};
 use super::default::{sn15, sn15_rows};
+#[cfg(feature = "std")]
+use super::epoch::chain_input;
+#[cfg(not(feature = "std"))]
+use super::epoch::ChainJob;
 use super::epoch::{
-    chain_register, initial_chain_state, run_chain, run_float, ChainSubnet, EpochWorkspace,
+    chain_register, initial_chain_state, run_chain_ahead, run_float, ChainSubnet, EpochWorkspace,
     FloatState, FloatSubnet, WeightRow,
 };
 use super::recorder::{BlockRow, EpochRow, EventRow, Ledger, Recorder};
@@ -25,6 +31,7 @@ use crate::registry::{
 use crate::units::floor_u64;
 use crate::yuma::chain::ChainState;
 use crate::yuma::Variant;
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -75,6 +82,75 @@ pub struct World {
     ramp_cache: (u64, U64F64),
     root_weighted: U96F32,
     cut_frac: U96F32,
+    /// Threads [`World::step`] may use (1: this one alone).
+    #[cfg(feature = "std")]
+    threads: usize,
+    /// The workers computing epochs ahead, while a multi-threaded step runs.
+    #[cfg(feature = "std")]
+    ahead: AheadSlot,
+    #[cfg(feature = "std")]
+    ahead_stats: AheadStats,
+    #[cfg(feature = "std")]
+    ahead_patient: bool,
+}
+
+/// The world's end of the epoch workers while a multi-threaded step runs (never cloned:
+/// a clone starts without workers).
+#[cfg(feature = "std")]
+#[derive(Default)]
+struct AheadSlot(Option<Box<Ahead>>);
+
+#[cfg(feature = "std")]
+impl Clone for AheadSlot {
+    fn clone(&self) -> Self {
+        AheadSlot(None)
+    }
+}
+
+#[cfg(feature = "std")]
+impl core::fmt::Debug for AheadSlot {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "AheadSlot(running)"
+        } else {
+            "AheadSlot"
+        })
+    }
+}
+
+/// What a chain epoch of `s` reads besides its storage.
+#[cfg(feature = "std")]
+fn chain_subnet(s: &Subnet) -> ChainSubnet<'_> {
+    ChainSubnet {
+        stake: &s.neurons.stake,
+        rows: &s.rows,
+        hyper: &s.hyper,
+        tempo: s.tempo,
+        max_validators: s.max_validators,
+        owner_uid: s.owner_uid(),
+    }
+}
+
+/// The block of `s`'s next epoch after block `b` if nothing intervenes (None when it is
+/// overdue and waits on the per-block cap).
+#[cfg(feature = "std")]
+fn next_epoch(scheduler: &Scheduler, s: &Subnet, b: u64) -> Option<u64> {
+    match scheduler {
+        Scheduler::Legacy => {
+            // The least b' > b with (b' + netuid + 1) mod (tempo + 1) = tempo.
+            let m = s.tempo as u64 + 1;
+            let r = (b + 1 + s.netuid as u64 + 1) % m;
+            Some(b + 1 + (2 * m - 1 - r) % m)
+        }
+        Scheduler::Stateful { .. } => {
+            let e = if s.pending_epoch_at > b {
+                s.pending_epoch_at
+            } else {
+                s.last_epoch_block.saturating_add(s.tempo as u64)
+            };
+            (e > b).then_some(e)
+        }
+    }
 }
 
 fn build_subnet(
@@ -292,6 +368,14 @@ impl World {
             uid_cands: Vec::new(),
             moving_alpha: U64F64::from_num(0),
             ramp_cache: (u64::MAX, U64F64::from_num(0)),
+            #[cfg(feature = "std")]
+            threads: 1,
+            #[cfg(feature = "std")]
+            ahead: AheadSlot::default(),
+            #[cfg(feature = "std")]
+            ahead_stats: AheadStats::default(),
+            #[cfg(feature = "std")]
+            ahead_patient: false,
         })
         .map(|mut w| {
             // root_proportion(R, t, A) = R·t / (R·t + A): R·t is the same for every subnet.
@@ -363,6 +447,12 @@ impl World {
                 ),
             ));
         }
+        #[cfg(feature = "std")]
+        if self.threads > 1 && blocks >= 2 * LEAD && self.arithmetic == Arithmetic::Chain {
+            self.step_ahead(blocks, progress);
+            progress(blocks, blocks);
+            return Ok(());
+        }
         for k in 0..blocks {
             self.step_block();
             if (k + 1) % 1000 == 0 && !progress(k + 1, blocks) {
@@ -371,6 +461,83 @@ impl World {
         }
         progress(blocks, blocks);
         Ok(())
+    }
+
+    /// The number of threads [`World::step`] may use (at least 1; the default). With more,
+    /// chain epochs are computed ahead of their block on the other threads (see
+    /// [`crate::world::ahead`]); the results are bit-identical whatever the number.
+    #[cfg(feature = "std")]
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads.max(1);
+    }
+
+    /// Makes the epochs computed ahead independent of timing (every predicted epoch is
+    /// started and waited for), so that [`World::ahead_stats`] depends on the scenario alone.
+    /// Slower; for tests.
+    #[cfg(feature = "std")]
+    #[doc(hidden)]
+    pub fn set_ahead_patient(&mut self, patient: bool) {
+        self.ahead_patient = patient;
+    }
+
+    /// How the epochs computed ahead fared so far.
+    #[cfg(feature = "std")]
+    pub fn ahead_stats(&self) -> AheadStats {
+        self.ahead_stats
+    }
+
+    /// [`World::step_with_progress`] with `threads − 1` workers computing epochs ahead.
+    #[cfg(feature = "std")]
+    fn step_ahead(&mut self, blocks: u64, progress: &mut dyn FnMut(u64, u64) -> bool) {
+        let workers = self.threads - 1;
+        let (ahead, worker) = Ahead::new(workers, self.ahead_patient);
+        self.ahead.0 = Some(Box::new(ahead));
+        std::thread::scope(|sc| {
+            for _ in 0..workers {
+                sc.spawn(|| worker.run());
+            }
+            for k in 0..blocks {
+                self.step_block();
+                self.dispatch_ahead();
+                if (k + 1) % 1000 == 0 && !progress(k + 1, blocks) {
+                    break;
+                }
+            }
+            if let Some(mut a) = self.ahead.0.take() {
+                a.close();
+                let (t, s) = (&mut self.ahead_stats, a.stats);
+                t.hits += s.hits;
+                t.misses += s.misses;
+                t.unused += s.unused;
+            }
+        });
+    }
+
+    /// Starts the epochs due within [`LEAD`] blocks that no worker has yet, from the state
+    /// as it is now.
+    #[cfg(feature = "std")]
+    fn dispatch_ahead(&mut self) {
+        let Some(a) = self.ahead.0.as_deref_mut() else {
+            return;
+        };
+        let b = self.block;
+        a.expire(b + 1);
+        for s in &self.subnets {
+            if !a.has_room() {
+                break;
+            }
+            let Some(e) = next_epoch(&self.rules.scheduler, s, b) else {
+                continue;
+            };
+            if e - b > LEAD || a.knows(s.netuid, e) || s.steps.first().is_some_and(|st| st.0 <= e) {
+                continue;
+            }
+            let mut job = a.spare();
+            job.netuid = s.netuid;
+            job.block = e;
+            chain_input(&chain_subnet(s), &s.chain, e, 0, &mut job.input);
+            a.submit(job);
+        }
     }
 
     fn step_block(&mut self) {
@@ -679,21 +846,32 @@ impl World {
         if self.arithmetic == Arithmetic::Chain {
             // Spec §8.2: the epoch divides S + V + R; incentives are paid as computed, the
             // dividends only weight the validator pool (V, or V + S without incentive).
+            #[cfg(feature = "std")]
+            let mut job = self.ahead.0.as_mut().and_then(|a| a.take(s.netuid, b));
+            #[cfg(not(feature = "std"))]
+            let mut job: Option<Box<ChainJob>> = None;
+            // Field by field (not `chain_subnet`), so that `s.chain` can be lent mutably.
             let owner_uid = s.owner_uid();
-            run_chain(
-                &ChainSubnet {
-                    stake: &s.neurons.stake,
-                    rows: &s.rows,
-                    hyper: &s.hyper,
-                    tempo: s.tempo,
-                    max_validators: s.max_validators,
-                    owner_uid,
-                },
+            let sub = ChainSubnet {
+                stake: &s.neurons.stake,
+                rows: &s.rows,
+                hyper: &s.hyper,
+                tempo: s.tempo,
+                max_validators: s.max_validators,
+                owner_uid,
+            };
+            let _hit = run_chain_ahead(
+                &sub,
                 &mut s.chain,
                 b,
                 p.server + p.validator + p.root,
                 &mut self.ws,
+                job.as_deref_mut(),
             );
+            #[cfg(feature = "std")]
+            if let (Some(a), Some(j)) = (self.ahead.0.as_mut(), job) {
+                a.recycle(j, _hit);
+            }
             let out = &self.ws.chain_out;
             let inc_sum: u128 = out.server_emission.iter().map(|&x| x as u128).sum();
             let validator_pool = if inc_sum > 0 {

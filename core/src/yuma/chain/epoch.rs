@@ -1099,7 +1099,12 @@ fn to_rao_fast(x: I32F32, rao_u64: u64, rao: I96F32) -> u64 {
     }
 }
 
-fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
+/// The emission split in rao of an epoch already computed into `ws` (by [`epoch_with`] on an
+/// input that differs from `input` at most in `rao_emission`): rewrites `server_emission`,
+/// `validator_emission` and `emission` of `out` for `input.rao_emission`. Nothing else of an
+/// epoch depends on the emission, so an epoch computed ahead of its block can be paid with
+/// the emission pending when the block comes.
+pub fn write_emission(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
     let n = input.n;
     let (inc, div) = (&ws.incentive, &ws.dividends);
     let mut esum = 0i64;
@@ -1141,6 +1146,12 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
             }
         }
     }
+}
+
+fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
+    let n = input.n;
+    write_emission(input, ws, out);
+    let (inc, div) = (&ws.incentive, &ws.dividends);
     let u16s = |dst: &mut Vec<u16>, src: &[I32F32]| {
         dst.clear();
         dst.extend(src.iter().map(|x| to_u16(*x)));

@@ -1,0 +1,250 @@
+//! Epochs ahead of their block, on other threads (std only).
+//!
+//! A chain epoch reads only its own subnet: the stake of its uids, its stored weights and
+//! bonds, its permits and hyperparameters, and the block. Nothing else in the world writes
+//! those between two of the subnet's epochs except a stake flow or a registration on that
+//! subnet. So a few blocks before a subnet's epoch is due, the world builds the input the
+//! epoch would read if nothing touched the subnet, and a worker thread computes it. When the
+//! block comes, the world builds the real input as usual and compares the two in full: if
+//! they are equal (the emission aside, which only the final rao split reads), it takes the
+//! worker's epoch and pays it with this block's emission; otherwise it computes the epoch
+//! itself. An epoch is a pure function of its input, so the world's results are bit-identical
+//! whatever the number of threads; only the time changes.
+
+use super::epoch::ChainJob;
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU8, Ordering};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Mutex;
+
+/// A job waiting in the queue.
+const QUEUED: u8 = 0;
+/// A job a worker has started.
+const RUNNING: u8 = 1;
+/// A job the world no longer wants (it computed the epoch itself): a worker skips it.
+const CANCELLED: u8 = 2;
+
+/// A job on its way through the workers, with the state the world and the worker share.
+struct Sent {
+    job: Box<ChainJob>,
+    state: Arc<AtomicU8>,
+}
+
+/// How many blocks before its predicted block an epoch is started. Longer gives a worker
+/// more time; shorter leaves fewer blocks in which a stake flow or a registration on the
+/// subnet can void it (the default network has about 0.05 such events per subnet per block).
+pub const LEAD: u64 = 8;
+
+/// Hits and misses of epochs computed ahead.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AheadStats {
+    /// Epochs computed ahead and taken.
+    pub hits: u64,
+    /// Epochs computed ahead whose input had changed by their block (recomputed).
+    pub misses: u64,
+    /// Epochs computed ahead for a block at which the subnet did not run one.
+    pub unused: u64,
+}
+
+/// The world's end of the worker threads: jobs out, finished jobs back. Jobs stay boxed
+/// (a job holds dozens of buffers) so that they move between threads as one pointer.
+#[allow(clippy::vec_box)]
+pub(crate) struct Ahead {
+    jobs: Option<Sender<Sent>>,
+    done: Receiver<Box<ChainJob>>,
+    /// (netuid, block, state) of the jobs the workers hold.
+    in_flight: Vec<(u16, u64, Arc<AtomicU8>)>,
+    /// Finished jobs not yet taken.
+    ready: Vec<Box<ChainJob>>,
+    /// Jobs to reuse (their buffers have grown).
+    spare: Vec<Box<ChainJob>>,
+    cap: usize,
+    /// Wait for every job rather than cancel queued ones, and start every predicted epoch:
+    /// the hits and misses then depend on the scenario alone, not on timing (for tests).
+    patient: bool,
+    pub(crate) stats: AheadStats,
+}
+
+impl Ahead {
+    /// The world's end, and the shared end the workers take jobs from.
+    pub(crate) fn new(workers: usize, patient: bool) -> (Ahead, Worker) {
+        let (jobs, job_rx) = channel();
+        let (done_tx, done) = channel();
+        (
+            Ahead {
+                jobs: Some(jobs),
+                done,
+                in_flight: Vec::new(),
+                ready: Vec::new(),
+                spare: Vec::new(),
+                cap: 4 * workers.max(1),
+                patient,
+                stats: AheadStats::default(),
+            },
+            Worker {
+                jobs: Mutex::new(job_rx),
+                done: done_tx,
+            },
+        )
+    }
+
+    /// Whether another job may start.
+    pub(crate) fn has_room(&self) -> bool {
+        self.patient || self.in_flight.len() < self.cap
+    }
+
+    fn position(&self, netuid: u16, block: u64) -> Option<usize> {
+        self.in_flight
+            .iter()
+            .position(|k| k.0 == netuid && k.1 == block)
+    }
+
+    /// Whether a job for this epoch exists (running or finished).
+    pub(crate) fn knows(&self, netuid: u16, block: u64) -> bool {
+        self.position(netuid, block).is_some()
+            || self
+                .ready
+                .iter()
+                .any(|j| j.netuid == netuid && j.block == block)
+    }
+
+    /// A job to fill.
+    pub(crate) fn spare(&mut self) -> Box<ChainJob> {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    /// Hands a filled job to the workers (kept for reuse if they are gone).
+    pub(crate) fn submit(&mut self, job: Box<ChainJob>) {
+        let (netuid, block) = (job.netuid, job.block);
+        let state = Arc::new(AtomicU8::new(QUEUED));
+        let sent = Sent {
+            job,
+            state: state.clone(),
+        };
+        match self.jobs.as_ref().map(|tx| tx.send(sent)) {
+            Some(Ok(())) => self.in_flight.push((netuid, block, state)),
+            Some(Err(e)) => self.spare.push(e.0.job),
+            None => {}
+        }
+    }
+
+    fn receive(&mut self, job: Box<ChainJob>) {
+        let cancelled = match self.position(job.netuid, job.block) {
+            Some(p) => {
+                let (_, _, state) = self.in_flight.swap_remove(p);
+                state.load(Ordering::Acquire) == CANCELLED
+            }
+            None => true,
+        };
+        if cancelled {
+            self.stats.unused += 1;
+            self.spare.push(job);
+        } else {
+            self.ready.push(job);
+        }
+    }
+
+    /// The job computed for this epoch, waiting for it if a worker is computing it; a job
+    /// still queued is cancelled instead (the world computes the epoch itself rather than
+    /// wait), which keeps the world and the workers in balance.
+    pub(crate) fn take(&mut self, netuid: u16, block: u64) -> Option<Box<ChainJob>> {
+        while let Ok(job) = self.done.try_recv() {
+            self.receive(job);
+        }
+        loop {
+            if let Some(p) = self
+                .ready
+                .iter()
+                .position(|j| j.netuid == netuid && j.block == block)
+            {
+                return Some(self.ready.swap_remove(p));
+            }
+            let p = self.position(netuid, block)?;
+            let state = &self.in_flight[p].2;
+            if !self.patient
+                && state
+                    .compare_exchange(QUEUED, CANCELLED, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            {
+                return None;
+            }
+            match self.done.recv() {
+                Ok(job) => self.receive(job),
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Returns a job for reuse, counting whether its epoch was taken.
+    pub(crate) fn recycle(&mut self, job: Box<ChainJob>, hit: bool) {
+        if hit {
+            self.stats.hits += 1;
+        } else {
+            self.stats.misses += 1;
+        }
+        self.spare.push(job);
+    }
+
+    /// Drops finished jobs for blocks before `block` (their subnet ran no epoch then).
+    pub(crate) fn expire(&mut self, block: u64) {
+        while let Ok(job) = self.done.try_recv() {
+            self.receive(job);
+        }
+        let mut k = 0;
+        while k < self.ready.len() {
+            if self.ready[k].block < block {
+                let job = self.ready.swap_remove(k);
+                self.stats.unused += 1;
+                self.spare.push(job);
+            } else {
+                k += 1;
+            }
+        }
+    }
+
+    /// Stops the workers (they finish the jobs they hold) and waits for those jobs.
+    pub(crate) fn close(&mut self) {
+        self.jobs = None;
+        while !self.in_flight.is_empty() {
+            match self.done.recv() {
+                Ok(job) => self.receive(job),
+                Err(_) => break,
+            }
+        }
+        self.stats.unused += self.ready.len() as u64;
+        self.ready.clear();
+    }
+}
+
+/// The workers' shared end.
+pub(crate) struct Worker {
+    jobs: Mutex<Receiver<Sent>>,
+    done: Sender<Box<ChainJob>>,
+}
+
+impl Worker {
+    /// A worker thread's loop: compute jobs until the world closes.
+    pub(crate) fn run(&self) {
+        let done = self.done.clone();
+        loop {
+            let job = match self.jobs.lock() {
+                Ok(rx) => rx.recv(),
+                Err(_) => return,
+            };
+            let Ok(Sent { mut job, state }) = job else {
+                return;
+            };
+            if state
+                .compare_exchange(QUEUED, RUNNING, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
+                job.run();
+            }
+            if done.send(job).is_err() {
+                return;
+            }
+        }
+    }
+}

@@ -10,6 +10,10 @@
 //! worker's epoch and pays it with this block's emission; otherwise it computes the epoch
 //! itself. An epoch is a pure function of its input, so the world's results are bit-identical
 //! whatever the number of threads; only the time changes.
+//!
+//! A flow or a registration on a subnet whose epoch is under way restarts that epoch from the
+//! new state while there is time. Workers with nothing to do take epochs due within twice
+//! the usual lead.
 
 use super::epoch::ChainJob;
 use alloc::boxed::Box;
@@ -19,23 +23,14 @@ use core::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Mutex;
 
-/// A job waiting in the queue.
-const QUEUED: u8 = 0;
-/// A job a worker has started.
-const RUNNING: u8 = 1;
-/// A job the world no longer wants (it computed the epoch itself): a worker skips it.
-const CANCELLED: u8 = 2;
-
-/// A job on its way through the workers, with the state the world and the worker share.
-struct Sent {
-    job: Box<ChainJob>,
-    state: Arc<AtomicU8>,
-}
-
 /// How many blocks before its predicted block an epoch is started. Longer gives a worker
 /// more time; shorter leaves fewer blocks in which a stake flow or a registration on the
 /// subnet can void it (the default network has about 0.05 such events per subnet per block).
 pub const LEAD: u64 = 8;
+
+/// An epoch voided by a flow or a registration is restarted only if at least this many
+/// blocks remain before it.
+const MIN_RESTART: u64 = 3;
 
 /// Hits and misses of epochs computed ahead.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -44,8 +39,32 @@ pub struct AheadStats {
     pub hits: u64,
     /// Epochs computed ahead whose input had changed by their block (recomputed).
     pub misses: u64,
-    /// Epochs computed ahead for a block at which the subnet did not run one.
+    /// Epochs started ahead and not used: restarted after a flow or a registration,
+    /// cancelled before a worker got to them, or predicted for a block at which the subnet
+    /// ran no epoch.
     pub unused: u64,
+}
+
+/// A job waiting in the queue.
+const QUEUED: u8 = 0;
+/// A job a worker has started.
+const RUNNING: u8 = 1;
+/// A job the world no longer wants: a worker skips it.
+const CANCELLED: u8 = 2;
+
+/// A job on its way through the workers, with the state the world and the worker share (the
+/// `Arc` also identifies the job).
+pub(crate) struct Sent {
+    job: Box<ChainJob>,
+    state: Arc<AtomicU8>,
+}
+
+/// A job the workers hold.
+struct InFlight {
+    netuid: u16,
+    block: u64,
+    touches: u64,
+    state: Arc<AtomicU8>,
 }
 
 /// The world's end of the worker threads: jobs out, finished jobs back. Jobs stay boxed
@@ -53,16 +72,16 @@ pub struct AheadStats {
 #[allow(clippy::vec_box)]
 pub(crate) struct Ahead {
     jobs: Option<Sender<Sent>>,
-    done: Receiver<Box<ChainJob>>,
-    /// (netuid, block, state) of the jobs the workers hold.
-    in_flight: Vec<(u16, u64, Arc<AtomicU8>)>,
+    done: Receiver<Sent>,
+    in_flight: Vec<InFlight>,
     /// Finished jobs not yet taken.
     ready: Vec<Box<ChainJob>>,
     /// Jobs to reuse (their buffers have grown).
     spare: Vec<Box<ChainJob>>,
     cap: usize,
-    /// Wait for every job rather than cancel queued ones, and start every predicted epoch:
-    /// the hits and misses then depend on the scenario alone, not on timing (for tests).
+    /// Wait for every job rather than cancel queued ones, start every predicted epoch, and
+    /// never look further ahead: the hits and misses then depend on the scenario alone, not
+    /// on timing (for tests).
     patient: bool,
     pub(crate) stats: AheadStats,
 }
@@ -90,24 +109,38 @@ impl Ahead {
         )
     }
 
+    /// How far ahead epochs are started now: twice [`LEAD`] when the workers are idle.
+    pub(crate) fn lead(&self) -> u64 {
+        if self.in_flight.is_empty() && !self.patient {
+            2 * LEAD
+        } else {
+            LEAD
+        }
+    }
+
     /// Whether another job may start.
     pub(crate) fn has_room(&self) -> bool {
         self.patient || self.in_flight.len() < self.cap
     }
 
-    fn position(&self, netuid: u16, block: u64) -> Option<usize> {
+    /// The subnet's touch count when the job for this epoch was started, if one was.
+    pub(crate) fn started_at(&self, netuid: u16, block: u64) -> Option<u64> {
         self.in_flight
             .iter()
-            .position(|k| k.0 == netuid && k.1 == block)
+            .find(|k| k.netuid == netuid && k.block == block)
+            .map(|k| k.touches)
+            .or_else(|| {
+                self.ready
+                    .iter()
+                    .find(|j| j.netuid == netuid && j.block == block)
+                    .map(|j| j.touches)
+            })
     }
 
-    /// Whether a job for this epoch exists (running or finished).
-    pub(crate) fn knows(&self, netuid: u16, block: u64) -> bool {
-        self.position(netuid, block).is_some()
-            || self
-                .ready
-                .iter()
-                .any(|j| j.netuid == netuid && j.block == block)
+    /// Whether the epoch started from an older state should be restarted, `blocks` blocks
+    /// before it is due.
+    pub(crate) fn restarts(&self, blocks: u64) -> bool {
+        !self.patient && blocks >= MIN_RESTART
     }
 
     /// A job to fill.
@@ -117,32 +150,65 @@ impl Ahead {
 
     /// Hands a filled job to the workers (kept for reuse if they are gone).
     pub(crate) fn submit(&mut self, job: Box<ChainJob>) {
-        let (netuid, block) = (job.netuid, job.block);
+        let (netuid, block, touches) = (job.netuid, job.block, job.touches);
         let state = Arc::new(AtomicU8::new(QUEUED));
         let sent = Sent {
             job,
             state: state.clone(),
         };
         match self.jobs.as_ref().map(|tx| tx.send(sent)) {
-            Some(Ok(())) => self.in_flight.push((netuid, block, state)),
+            Some(Ok(())) => self.in_flight.push(InFlight {
+                netuid,
+                block,
+                touches,
+                state,
+            }),
             Some(Err(e)) => self.spare.push(e.0.job),
             None => {}
         }
     }
 
-    fn receive(&mut self, job: Box<ChainJob>) {
-        let cancelled = match self.position(job.netuid, job.block) {
-            Some(p) => {
-                let (_, _, state) = self.in_flight.swap_remove(p);
-                state.load(Ordering::Acquire) == CANCELLED
-            }
-            None => true,
-        };
-        if cancelled {
+    fn receive(&mut self, sent: Sent) {
+        let p = self
+            .in_flight
+            .iter()
+            .position(|k| Arc::ptr_eq(&k.state, &sent.state));
+        let wanted = p.is_some_and(|p| {
+            let k = self.in_flight.swap_remove(p);
+            k.state.load(Ordering::Acquire) != CANCELLED
+        });
+        if wanted {
+            self.ready.push(sent.job);
+        } else {
+            self.stats.unused += 1;
+            self.spare.push(sent.job);
+        }
+    }
+
+    fn drain(&mut self) {
+        while let Ok(sent) = self.done.try_recv() {
+            self.receive(sent);
+        }
+    }
+
+    /// Forgets the job for this epoch (a worker skips it if it has not started it).
+    pub(crate) fn forget(&mut self, netuid: u16, block: u64) {
+        if let Some(p) = self
+            .in_flight
+            .iter()
+            .position(|k| k.netuid == netuid && k.block == block)
+        {
+            let k = self.in_flight.swap_remove(p);
+            k.state.store(CANCELLED, Ordering::Release);
+        }
+        if let Some(p) = self
+            .ready
+            .iter()
+            .position(|j| j.netuid == netuid && j.block == block)
+        {
+            let job = self.ready.swap_remove(p);
             self.stats.unused += 1;
             self.spare.push(job);
-        } else {
-            self.ready.push(job);
         }
     }
 
@@ -150,9 +216,7 @@ impl Ahead {
     /// still queued is cancelled instead (the world computes the epoch itself rather than
     /// wait), which keeps the world and the workers in balance.
     pub(crate) fn take(&mut self, netuid: u16, block: u64) -> Option<Box<ChainJob>> {
-        while let Ok(job) = self.done.try_recv() {
-            self.receive(job);
-        }
+        self.drain();
         loop {
             if let Some(p) = self
                 .ready
@@ -161,17 +225,20 @@ impl Ahead {
             {
                 return Some(self.ready.swap_remove(p));
             }
-            let p = self.position(netuid, block)?;
-            let state = &self.in_flight[p].2;
+            let p = self
+                .in_flight
+                .iter()
+                .position(|k| k.netuid == netuid && k.block == block)?;
             if !self.patient
-                && state
+                && self.in_flight[p]
+                    .state
                     .compare_exchange(QUEUED, CANCELLED, Ordering::AcqRel, Ordering::Acquire)
                     .is_ok()
             {
                 return None;
             }
             match self.done.recv() {
-                Ok(job) => self.receive(job),
+                Ok(sent) => self.receive(sent),
                 Err(_) => return None,
             }
         }
@@ -189,9 +256,7 @@ impl Ahead {
 
     /// Drops finished jobs for blocks before `block` (their subnet ran no epoch then).
     pub(crate) fn expire(&mut self, block: u64) {
-        while let Ok(job) = self.done.try_recv() {
-            self.receive(job);
-        }
+        self.drain();
         let mut k = 0;
         while k < self.ready.len() {
             if self.ready[k].block < block {
@@ -207,9 +272,12 @@ impl Ahead {
     /// Stops the workers (they finish the jobs they hold) and waits for those jobs.
     pub(crate) fn close(&mut self) {
         self.jobs = None;
+        for k in &self.in_flight {
+            k.state.store(CANCELLED, Ordering::Release);
+        }
         while !self.in_flight.is_empty() {
             match self.done.recv() {
-                Ok(job) => self.receive(job),
+                Ok(sent) => self.receive(sent),
                 Err(_) => break,
             }
         }
@@ -221,7 +289,7 @@ impl Ahead {
 /// The workers' shared end.
 pub(crate) struct Worker {
     jobs: Mutex<Receiver<Sent>>,
-    done: Sender<Box<ChainJob>>,
+    done: Sender<Sent>,
 }
 
 impl Worker {
@@ -229,20 +297,21 @@ impl Worker {
     pub(crate) fn run(&self) {
         let done = self.done.clone();
         loop {
-            let job = match self.jobs.lock() {
+            let sent = match self.jobs.lock() {
                 Ok(rx) => rx.recv(),
                 Err(_) => return,
             };
-            let Ok(Sent { mut job, state }) = job else {
+            let Ok(mut sent) = sent else {
                 return;
             };
-            if state
+            if sent
+                .state
                 .compare_exchange(QUEUED, RUNNING, Ordering::AcqRel, Ordering::Acquire)
                 .is_ok()
             {
-                job.run();
+                sent.job.run();
             }
-            if done.send(job).is_err() {
+            if done.send(sent).is_err() {
                 return;
             }
         }

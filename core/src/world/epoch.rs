@@ -208,6 +208,8 @@ pub struct ChainJob {
     pub netuid: u16,
     /// The block the epoch is computed for.
     pub block: u64,
+    /// The subnet's touch count when the input was taken.
+    pub touches: u64,
     /// Its input (`rao_emission` is a placeholder: the emission is only known at the block).
     pub input: ChainInput,
     /// The workspace it ran in.
@@ -221,6 +223,7 @@ impl Default for ChainJob {
         ChainJob {
             netuid: 0,
             block: 0,
+            touches: 0,
             input: ChainInput::new(0, 0, 0),
             ws: Workspace::default(),
             out: ChainOutput::default(),

@@ -156,6 +156,10 @@ pub struct Subnet {
     pub alpha_era: (u64, u64, u64),
     /// The spot price of the pool state it was computed for (a pure function of the pool).
     pub price_cache: (Pool, U64F64),
+    /// Stake flows and registrations on this subnet so far: a hint that an epoch computed
+    /// ahead from an earlier state is stale (whether it is taken is decided by comparing
+    /// inputs in full).
+    pub touches: u64,
 }
 
 impl Subnet {

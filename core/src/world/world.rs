@@ -290,6 +290,7 @@ fn build_subnet(
         float: FloatState::default(),
         alpha_era: (1, 0, 0),
         price_cache: (pool, spot),
+        touches: 0,
     })
 }
 
@@ -513,8 +514,8 @@ impl World {
         });
     }
 
-    /// Starts the epochs due within [`LEAD`] blocks that no worker has yet, from the state
-    /// as it is now.
+    /// Starts the epochs due within [`Ahead::lead`] blocks that no worker has yet, from the
+    /// state as it is now, and restarts those whose subnet was touched since they started.
     #[cfg(feature = "std")]
     fn dispatch_ahead(&mut self) {
         let Some(a) = self.ahead.0.as_deref_mut() else {
@@ -522,19 +523,26 @@ impl World {
         };
         let b = self.block;
         a.expire(b + 1);
+        let lead = a.lead();
         for s in &self.subnets {
-            if !a.has_room() {
-                break;
-            }
             let Some(e) = next_epoch(&self.rules.scheduler, s, b) else {
                 continue;
             };
-            if e - b > LEAD || a.knows(s.netuid, e) || s.steps.first().is_some_and(|st| st.0 <= e) {
+            if e - b > lead || s.steps.first().is_some_and(|st| st.0 <= e) {
+                continue;
+            }
+            match a.started_at(s.netuid, e) {
+                Some(t) if t == s.touches || !a.restarts(e - b) => continue,
+                Some(_) => a.forget(s.netuid, e),
+                None => {}
+            }
+            if !a.has_room() {
                 continue;
             }
             let mut job = a.spare();
             job.netuid = s.netuid;
             job.block = e;
+            job.touches = s.touches;
             chain_input(&chain_subnet(s), &s.chain, e, 0, &mut job.input);
             a.submit(job);
         }
@@ -1115,6 +1123,7 @@ impl World {
 
     fn stake(&mut self, i: usize, tao: u64, b: u64) {
         let s = &mut self.subnets[i];
+        s.touches += 1;
         if s.neurons.is_empty() {
             return;
         }
@@ -1137,6 +1146,7 @@ impl World {
 
     fn unstake(&mut self, i: usize, alpha: u64, b: u64) {
         let s = &mut self.subnets[i];
+        s.touches += 1;
         if s.neurons.is_empty() {
             return;
         }
@@ -1165,6 +1175,7 @@ impl World {
         let min_non_immune = self.rules.min_non_immune_uids as usize;
         let q = self.uniform();
         let s = &mut self.subnets[i];
+        s.touches += 1;
         let full = s.neurons.len() >= s.max_uids as usize;
         let victim = if full {
             let zero_validates = s.rows.iter().any(|r| r.uid == 0);
@@ -1392,6 +1403,7 @@ impl World {
             float: FloatState::default(),
             alpha_era: (1, 0, 0),
             price_cache: (pool, pool.price()),
+            touches: 0,
         };
         let pos = self.subnets.partition_point(|x| x.netuid < netuid);
         self.subnets.insert(pos, s);

@@ -1,4 +1,4 @@
-//! Epochs ahead of their block, on other threads (std only).
+//! Epochs ahead of their block, on other threads (native builds with `std`; not on wasm).
 //!
 //! A chain epoch reads only its own subnet: the stake of its uids, its stored weights and
 //! bonds, its permits and hyperparameters, and the block. Nothing else in the world writes

@@ -7,7 +7,7 @@
 //! * [`epoch`] — the per-tempo epoch used by the world.
 //! * [`recorder`] — per-block and per-epoch series, events, the conservation ledger.
 
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", not(target_family = "wasm")))]
 pub mod ahead;
 pub mod default;
 pub mod epoch;

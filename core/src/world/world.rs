@@ -2,12 +2,12 @@
 //! shares, pool injection, alpha-out split, scheduled epochs with payouts as stake, the
 //! moving price, then stake flows and registrations.
 
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", not(target_family = "wasm")))]
 use super::ahead::{Ahead, AheadStats, LEAD};
 use super::default::{sn15, sn15_rows};
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", not(target_family = "wasm")))]
 use super::epoch::chain_input;
-#[cfg(not(feature = "std"))]
+#[cfg(not(all(feature = "std", not(target_family = "wasm"))))]
 use super::epoch::ChainJob;
 use super::epoch::{
     chain_register, initial_chain_state, run_chain_ahead, run_float, ChainSubnet, EpochWorkspace,
@@ -83,31 +83,31 @@ pub struct World {
     root_weighted: U96F32,
     cut_frac: U96F32,
     /// Threads [`World::step`] may use (1: this one alone).
-    #[cfg(feature = "std")]
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
     threads: usize,
     /// The workers computing epochs ahead, while a multi-threaded step runs.
-    #[cfg(feature = "std")]
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
     ahead: AheadSlot,
-    #[cfg(feature = "std")]
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
     ahead_stats: AheadStats,
-    #[cfg(feature = "std")]
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
     ahead_patient: bool,
 }
 
 /// The world's end of the epoch workers while a multi-threaded step runs (never cloned:
 /// a clone starts without workers).
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", not(target_family = "wasm")))]
 #[derive(Default)]
 struct AheadSlot(Option<Box<Ahead>>);
 
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", not(target_family = "wasm")))]
 impl Clone for AheadSlot {
     fn clone(&self) -> Self {
         AheadSlot(None)
     }
 }
 
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", not(target_family = "wasm")))]
 impl core::fmt::Debug for AheadSlot {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(if self.0.is_some() {
@@ -119,7 +119,7 @@ impl core::fmt::Debug for AheadSlot {
 }
 
 /// What a chain epoch of `s` reads besides its storage.
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", not(target_family = "wasm")))]
 fn chain_subnet(s: &Subnet) -> ChainSubnet<'_> {
     ChainSubnet {
         stake: &s.neurons.stake,
@@ -133,7 +133,7 @@ fn chain_subnet(s: &Subnet) -> ChainSubnet<'_> {
 
 /// The block of `s`'s next epoch after block `b` if nothing intervenes (None when it is
 /// overdue and waits on the per-block cap).
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", not(target_family = "wasm")))]
 fn next_epoch(scheduler: &Scheduler, s: &Subnet, b: u64) -> Option<u64> {
     match scheduler {
         Scheduler::Legacy => {
@@ -369,13 +369,13 @@ impl World {
             uid_cands: Vec::new(),
             moving_alpha: U64F64::from_num(0),
             ramp_cache: (u64::MAX, U64F64::from_num(0)),
-            #[cfg(feature = "std")]
+            #[cfg(all(feature = "std", not(target_family = "wasm")))]
             threads: 1,
-            #[cfg(feature = "std")]
+            #[cfg(all(feature = "std", not(target_family = "wasm")))]
             ahead: AheadSlot::default(),
-            #[cfg(feature = "std")]
+            #[cfg(all(feature = "std", not(target_family = "wasm")))]
             ahead_stats: AheadStats::default(),
-            #[cfg(feature = "std")]
+            #[cfg(all(feature = "std", not(target_family = "wasm")))]
             ahead_patient: false,
         })
         .map(|mut w| {
@@ -448,7 +448,7 @@ impl World {
                 ),
             ));
         }
-        #[cfg(feature = "std")]
+        #[cfg(all(feature = "std", not(target_family = "wasm")))]
         if self.threads > 1 && blocks >= 2 * LEAD && self.arithmetic == Arithmetic::Chain {
             self.step_ahead(blocks, progress);
             progress(blocks, blocks);
@@ -467,7 +467,7 @@ impl World {
     /// The number of threads [`World::step`] may use (at least 1; the default). With more,
     /// chain epochs are computed ahead of their block on the other threads (see
     /// [`crate::world::ahead`]); the results are bit-identical whatever the number.
-    #[cfg(feature = "std")]
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
     pub fn set_threads(&mut self, threads: usize) {
         self.threads = threads.max(1);
     }
@@ -475,20 +475,20 @@ impl World {
     /// Makes the epochs computed ahead independent of timing (every predicted epoch is
     /// started and waited for), so that [`World::ahead_stats`] depends on the scenario alone.
     /// Slower; for tests.
-    #[cfg(feature = "std")]
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
     #[doc(hidden)]
     pub fn set_ahead_patient(&mut self, patient: bool) {
         self.ahead_patient = patient;
     }
 
     /// How the epochs computed ahead fared so far.
-    #[cfg(feature = "std")]
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
     pub fn ahead_stats(&self) -> AheadStats {
         self.ahead_stats
     }
 
     /// [`World::step_with_progress`] with `threads − 1` workers computing epochs ahead.
-    #[cfg(feature = "std")]
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
     fn step_ahead(&mut self, blocks: u64, progress: &mut dyn FnMut(u64, u64) -> bool) {
         let workers = self.threads - 1;
         let (ahead, worker) = Ahead::new(workers, self.ahead_patient);
@@ -516,7 +516,7 @@ impl World {
 
     /// Starts the epochs due within [`Ahead::lead`] blocks that no worker has yet, from the
     /// state as it is now, and restarts those whose subnet was touched since they started.
-    #[cfg(feature = "std")]
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
     fn dispatch_ahead(&mut self) {
         let Some(a) = self.ahead.0.as_deref_mut() else {
             return;
@@ -854,9 +854,9 @@ impl World {
         if self.arithmetic == Arithmetic::Chain {
             // Spec §8.2: the epoch divides S + V + R; incentives are paid as computed, the
             // dividends only weight the validator pool (V, or V + S without incentive).
-            #[cfg(feature = "std")]
+            #[cfg(all(feature = "std", not(target_family = "wasm")))]
             let mut job = self.ahead.0.as_mut().and_then(|a| a.take(s.netuid, b));
-            #[cfg(not(feature = "std"))]
+            #[cfg(not(all(feature = "std", not(target_family = "wasm"))))]
             let mut job: Option<Box<ChainJob>> = None;
             // Field by field (not `chain_subnet`), so that `s.chain` can be lent mutably.
             let owner_uid = s.owner_uid();
@@ -876,7 +876,7 @@ impl World {
                 &mut self.ws,
                 job.as_deref_mut(),
             );
-            #[cfg(feature = "std")]
+            #[cfg(all(feature = "std", not(target_family = "wasm")))]
             if let (Some(a), Some(j)) = (self.ahead.0.as_mut(), job) {
                 a.recycle(j, _hit);
             }

@@ -67,6 +67,32 @@ impl FastOps for I32F32 {
     }
 }
 
+/// `safe_div(u16_to_fixed(v), S·2³²)` for u16 weights v ≤ S of a row whose u16 sum is
+/// `0 < S < 2³⁰`: `q = ⌊v·2³²/S⌋` as `⌊v·R / 2^k⌋` with `R = ⌈2^(32+k)/S⌉` and
+/// `k = 17 + bitlen(S)`. R < 2⁵¹ fits a u64, and since `v·R/2^k` exceeds the true quotient by
+/// less than `v/2^k < 2¹⁶/2^k ≤ 1/S` (while a fraction of the true quotient is at most
+/// `1 − 1/S`), the floor is exact.
+#[derive(Clone, Copy)]
+struct U16Div {
+    r: u64,
+    k: u32,
+}
+
+impl U16Div {
+    fn new(s: u64) -> U16Div {
+        debug_assert!(s > 0 && s < 1 << 30);
+        let k = 17 + (64 - s.leading_zeros());
+        U16Div {
+            r: (1u128 << (32 + k)).div_ceil(s as u128) as u64,
+            k,
+        }
+    }
+    #[inline(always)]
+    fn div(self, v: u16) -> I32F32 {
+        I32F32::from_bits(((v as u128 * self.r as u128) >> self.k) as i64)
+    }
+}
+
 /// Clips one weight to its column's consensus: `(dropped, Wc_ij)`. Weights and consensus are
 /// ≥ 0, and an entry is dropped (counting as 0) when `C_j = 0 < W_ij`.
 #[inline(always)]
@@ -162,6 +188,8 @@ pub struct Workspace {
     pub alphas: Vec<(u32, u16, I32F32)>,
     /// The constant EMA α when liquid alpha is not in use.
     pub alpha: I32F32,
+    /// The EMA's values are in (0, 2] (Yuma3's fused path, α ∈ [0, 1]).
+    bounded: bool,
 }
 
 fn grow<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
@@ -301,9 +329,37 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             let mut s = 0i64;
             let keep_diag = owner == Some(i);
             let (cols, vals) = (&mut w.col[..], &mut w.val[..]);
-            if lu > newest && cb.is_none_or(|c| c >= newest) {
+            let unmasked = lu > newest && cb.is_none_or(|c| c >= newest);
+            // The kept u16 weights' sum (the row's sum is `S·2³²` in I32F32 bits).
+            let skip = |j: u16| j as usize == i && !keep_diag;
+            let su: u64 = if unmasked {
+                row.iter()
+                    .map(|&(j, v)| if skip(j) { 0 } else { v as u64 })
+                    .sum()
+            } else {
+                0
+            };
+            if unmasked && su > 0 && su < 1 << 30 {
+                // One pass: each kept weight divided by the row sum through [`U16Div`] (the
+                // bits of `safe_div(u16_to_fixed(v), S·2³²)`) and counted.
+                let d = U16Div::new(su);
+                let part = ws.active_stake[i] > ZERO;
                 for &(j, v) in row {
-                    if j as usize == i && !keep_diag {
+                    if skip(j) {
+                        continue;
+                    }
+                    let q = d.div(v);
+                    cols[k] = j;
+                    vals[k] = q;
+                    k += 1;
+                    ws.col_ptr[j as usize + 1] += (part && q > ZERO) as usize;
+                }
+                w.ptr.push(k);
+                continue;
+            }
+            if unmasked {
+                for &(j, v) in row {
+                    if skip(j) {
                         continue;
                     }
                     let f = u16_to_fixed(v);
@@ -315,7 +371,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             } else {
                 for &(j, v) in row {
                     let ju = j as usize;
-                    if (ju == i && !keep_diag) || lu <= bar[ju] || cb.is_some_and(|c| c < bar[ju]) {
+                    if skip(j) || lu <= bar[ju] || cb.is_some_and(|c| c < bar[ju]) {
                         continue;
                     }
                     let f = u16_to_fixed(v);
@@ -379,7 +435,9 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     grow(&mut ws.incentive, n, ZERO);
     ws.validator_trust.clear();
 
-    if yuma3 && !liquid && beta == ONE && bounded(ws.alpha) {
+    let fused = yuma3 && !liquid && beta == ONE && bounded(ws.alpha);
+    ws.bounded = fused;
+    if fused {
         // 7–10 fused row by row: clip, trust, incentive and the EMA of Wb = Wc.
         yuma3_fused(input, ws, last_tempo);
         normalize(&mut ws.incentive);
@@ -452,17 +510,11 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         // tb_i = Σ_j colnorm(B')_ij · I_j ; D = normalize(tb ⊙ A). colnorm(B') and I are
         // in [0, 1].
         set_recips(&ws.sums, &mut ws.recips);
-        for i in 0..n {
-            let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
-            let mut t = 0i64;
-            for (&j, &v) in ws.ema.col[a..b].iter().zip(&ws.ema.val[a..b]) {
-                let ju = j as usize;
-                let bn = ws.recips[ju].div_nonzero(v);
-                t = t.wrapping_add(bn.umul(ws.incentive[ju]).to_bits());
-            }
-            ws.dividends[i] = I32F32::from_bits(t)
-                .checked_mul(ws.active_stake[i])
-                .unwrap_or(ZERO);
+        if fused {
+            // Every entry is positive and at most its column's exact sum (< 2⁵⁰).
+            yuma3_dividends(n, ws, |r, v| r.div_le(v));
+        } else {
+            yuma3_dividends(n, ws, |r, v| r.div_nonzero(v));
         }
     } else {
         classic_dividends(n, ws);
@@ -471,6 +523,23 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
 
     // 11–13. Emission split and outputs.
     write_output(input, ws, out);
+}
+
+/// Yuma3 dividends before normalisation: `(Σ_j colnorm(B')_ij · I_j) · A_i`, each entry of
+/// colnorm(B') through `div(recip of its column sum, entry)`.
+fn yuma3_dividends(n: usize, ws: &mut Workspace, div: impl Fn(&Recip, I32F32) -> I32F32) {
+    for i in 0..n {
+        let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
+        let mut t = 0i64;
+        for (&j, &v) in ws.ema.col[a..b].iter().zip(&ws.ema.val[a..b]) {
+            let ju = j as usize;
+            let bn = div(&ws.recips[ju], v);
+            t = t.wrapping_add(bn.umul(ws.incentive[ju]).to_bits());
+        }
+        ws.dividends[i] = I32F32::from_bits(t)
+            .checked_mul(ws.active_stake[i])
+            .unwrap_or(ZERO);
+    }
 }
 
 /// One row of the clip (steps 7–8): `Wc_ij = clip(W_ij, C_j)` into `clipped` (`ABSENT` where
@@ -1386,7 +1455,14 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
         if ws.permit[i] {
             let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
             let (cols, vals) = (&ws.ema.col[a..b], &ws.ema.val[a..b]);
-            if input.yuma3_enabled {
+            if ws.bounded {
+                // Bits in (0, 2³³]: `to_u16` without its range tests.
+                row.extend(
+                    cols.iter().zip(vals).map(|(&j, &v)| {
+                        (j, ((v.to_bits() as u64 * 65535) >> 32).min(65535) as u16)
+                    }),
+                );
+            } else if input.yuma3_enabled {
                 row.extend(cols.iter().zip(vals).map(|(&j, &v)| (j, to_u16(v))));
             } else {
                 // Classic bonds: the column max-upscale (recips set by the epoch) first.
@@ -1397,6 +1473,34 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
                         .map(|(&j, &v)| (j, to_u16(r[j as usize].div_nonzero(v)))),
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check(v: u16, s: u64) {
+        let want = safe_div(u16_to_fixed(v), I32F32::from_bits((s << 32) as i64));
+        assert_eq!(U16Div::new(s).div(v), want, "{v} / {s}");
+    }
+
+    #[test]
+    fn u16_div_edges() {
+        for s in [1u64, 2, 3, 65535, 65536, 65537, 1 << 20, (1 << 30) - 1] {
+            for v in [0u64, 1, s / 3, s / 2, s - 1, s] {
+                check(v.min(65535) as u16, s);
+            }
+            check(65535.min(s) as u16, s);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn u16_div_is_safe_div(v in any::<u16>(), extra in 0u64..(1 << 30) - 65536) {
+            check(v, v as u64 + extra + (v == 0) as u64);
         }
     }
 }

@@ -103,6 +103,14 @@ impl Recip {
         let q = est - (r < 0) as i64 + (r >= self.s) as i64;
         I32F32::from_bits(q)
     }
+    /// [`Recip::div`] for `0 ≤ x ≤ s` with `0 < s < 2⁶²` (the caller's guarantee; checked
+    /// in debug builds): the fast path alone, without the range test.
+    #[inline(always)]
+    pub fn div_le(&self, x: I32F32) -> I32F32 {
+        let xb = x.to_bits();
+        debug_assert!(0 <= xb && xb <= self.fast, "div_le out of range");
+        self.fast_div(xb)
+    }
     /// `x` when the divisor is 0, else [`Recip::div`]: one entry of a column normalisation
     /// (`inplace_col_normalize_sparse` leaves a zero-sum column as it is).
     ///
@@ -180,6 +188,9 @@ mod tests {
         assert_eq!(Recip::new(s).div(x), safe_div(x, s), "{x:?} / {s:?}");
         let nz = if s == ZERO { x } else { safe_div(x, s) };
         assert_eq!(Recip::new(s).div_nonzero(x), nz, "{x:?} / {s:?}");
+        if 0 <= x.to_bits() && x <= s && s.to_bits() > 0 && s.to_bits() < 1 << 62 {
+            assert_eq!(Recip::new(s).div_le(x), nz, "{x:?} / {s:?}");
+        }
     }
 
     #[test]

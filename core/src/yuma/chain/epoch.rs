@@ -39,6 +39,9 @@ pub(crate) trait FastOps {
     fn smul(self, b: I32F32) -> I32F32;
     /// `saturating_add`.
     fn sadd(self, b: I32F32) -> I32F32;
+    /// `saturating_mul` for operands in `[0, 2]` (bits ≤ 2³³), where it cannot saturate: one
+    /// widening multiply, no branch.
+    fn umul(self, b: I32F32) -> I32F32;
 }
 
 impl FastOps for I32F32 {
@@ -55,6 +58,38 @@ impl FastOps for I32F32 {
     #[inline(always)]
     fn sadd(self, b: I32F32) -> I32F32 {
         I32F32::from_bits(self.to_bits().saturating_add(b.to_bits()))
+    }
+    #[inline(always)]
+    fn umul(self, b: I32F32) -> I32F32 {
+        let (x, y) = (self.to_bits() as u64, b.to_bits() as u64);
+        debug_assert!(x <= 1 << 33 && y <= 1 << 33, "umul operands out of [0, 2]");
+        I32F32::from_bits(((x as u128 * y as u128) >> 32) as i64)
+    }
+}
+
+/// `safe_div(u16_to_fixed(v), S·2³²)` for u16 weights v ≤ S of a row whose u16 sum is
+/// `0 < S < 2³⁰`: `q = ⌊v·2³²/S⌋` as `⌊v·R / 2^k⌋` with `R = ⌈2^(32+k)/S⌉` and
+/// `k = 17 + bitlen(S)`. R < 2⁵¹ fits a u64, and since `v·R/2^k` exceeds the true quotient by
+/// less than `v/2^k < 2¹⁶/2^k ≤ 1/S` (while a fraction of the true quotient is at most
+/// `1 − 1/S`), the floor is exact.
+#[derive(Clone, Copy)]
+struct U16Div {
+    r: u64,
+    k: u32,
+}
+
+impl U16Div {
+    fn new(s: u64) -> U16Div {
+        debug_assert!(s > 0 && s < 1 << 30);
+        let k = 17 + (64 - s.leading_zeros());
+        U16Div {
+            r: (1u128 << (32 + k)).div_ceil(s as u128) as u64,
+            k,
+        }
+    }
+    #[inline(always)]
+    fn div(self, v: u16) -> I32F32 {
+        I32F32::from_bits(((v as u128 * self.r as u128) >> self.k) as i64)
     }
 }
 
@@ -141,22 +176,20 @@ pub struct Workspace {
     /// `stored`). Row i is `ptr[i]..ptr[i + 1]`; `col` and `val` may hold spare entries
     /// past `ptr[n]` (kept between epochs so that they are not refilled).
     pub ema: Csr,
-    acc: Vec<I32F32>,
-    /// A row accumulator kept at zero between rows (dense rows of the EMA).
-    dense: Vec<I32F32>,
+    /// Row scratch of the EMA (and per-column scratch elsewhere).
+    row: RowScratch,
     acc2: Vec<I32F32>,
     recips: Vec<Recip>,
     recips_b: Vec<Recip>,
-    mark: Vec<u32>,
-    stamp: u32,
     sums: Vec<I32F32>,
-    row_cols: Vec<(u16, u32)>,
     /// Dividends D.
     pub dividends: Vec<I32F32>,
     /// Liquid-alpha α per entry of `ema` rows (Yuma3 with liquid alpha), else empty.
     pub alphas: Vec<(u32, u16, I32F32)>,
     /// The constant EMA α when liquid alpha is not in use.
     pub alpha: I32F32,
+    /// The EMA's values are in (0, 2] (Yuma3's fused path, α ∈ [0, 1]).
+    bounded: bool,
 }
 
 fn grow<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
@@ -183,14 +216,7 @@ pub fn epoch(input: &ChainInput) -> Result<ChainOutput> {
     Ok(out)
 }
 
-impl Workspace {
-    fn next_stamp(&mut self) -> u32 {
-        next_stamp(&mut self.stamp, &mut self.mark)
-    }
-}
-
-/// A fresh row stamp for the `mark` scratch (clearing it when the counter wraps), taking the
-/// two fields alone so that other workspace fields can stay borrowed.
+/// A fresh row stamp for the `mark` scratch (clearing it when the counter wraps).
 fn next_stamp(stamp: &mut u32, mark: &mut [u32]) -> u32 {
     *stamp = stamp.wrapping_add(1);
     if *stamp == 0 {
@@ -303,9 +329,37 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             let mut s = 0i64;
             let keep_diag = owner == Some(i);
             let (cols, vals) = (&mut w.col[..], &mut w.val[..]);
-            if lu > newest && cb.is_none_or(|c| c >= newest) {
+            let unmasked = lu > newest && cb.is_none_or(|c| c >= newest);
+            // The kept u16 weights' sum (the row's sum is `S·2³²` in I32F32 bits).
+            let skip = |j: u16| j as usize == i && !keep_diag;
+            let su: u64 = if unmasked {
+                row.iter()
+                    .map(|&(j, v)| if skip(j) { 0 } else { v as u64 })
+                    .sum()
+            } else {
+                0
+            };
+            if unmasked && su > 0 && su < 1 << 30 {
+                // One pass: each kept weight divided by the row sum through [`U16Div`] (the
+                // bits of `safe_div(u16_to_fixed(v), S·2³²)`) and counted.
+                let d = U16Div::new(su);
+                let part = ws.active_stake[i] > ZERO;
                 for &(j, v) in row {
-                    if j as usize == i && !keep_diag {
+                    if skip(j) {
+                        continue;
+                    }
+                    let q = d.div(v);
+                    cols[k] = j;
+                    vals[k] = q;
+                    k += 1;
+                    ws.col_ptr[j as usize + 1] += (part && q > ZERO) as usize;
+                }
+                w.ptr.push(k);
+                continue;
+            }
+            if unmasked {
+                for &(j, v) in row {
+                    if skip(j) {
                         continue;
                     }
                     let f = u16_to_fixed(v);
@@ -317,7 +371,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             } else {
                 for &(j, v) in row {
                     let ju = j as usize;
-                    if (ju == i && !keep_diag) || lu <= bar[ju] || cb.is_some_and(|c| c < bar[ju]) {
+                    if skip(j) || lu <= bar[ju] || cb.is_some_and(|c| c < bar[ju]) {
                         continue;
                     }
                     let f = u16_to_fixed(v);
@@ -355,59 +409,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     // 6. Consensus: per column, the stake-weighted median over rows with A_i > 0.
     consensus(input, ws);
 
-    // 7–8. Clip, validator trust, incentive (and, for β ∈ {0, 1}, the bond weights).
-    let beta = bond_penalty(input);
-    let (w, c) = (&ws.weights, &ws.consensus);
-    fit(&mut ws.clipped, w.val.len(), ZERO);
-    grow(&mut ws.incentive, n, ZERO);
-    ws.validator_trust.clear();
-    let wb = &mut ws.wb;
-    // Only the row starts are reset: `col`/`val` keep their length (no refill of the whole
-    // buffer) and are written by index below, or cleared by `bond_weights`.
-    wb.ptr.clear();
-    wb.ptr.push(0);
-    let fuse_one = beta == ONE;
-    if fuse_one {
-        fit(&mut wb.col, w.col.len(), 0);
-        fit(&mut wb.val, w.col.len(), ZERO);
-    }
-    let mut kb = 0usize;
-    for i in 0..n {
-        let (a, b) = (w.ptr[i], w.ptr[i + 1]);
-        let ai = ws.active_stake[i];
-        let mut t = 0i64;
-        let (cols, vals, clipped) = (&w.col[a..b], &w.val[a..b], &mut ws.clipped[a..b]);
-        let (bcol, bval) = (&mut wb.col[..], &mut wb.val[..]);
-        for ((&j, &v), cl) in cols.iter().zip(vals).zip(clipped) {
-            let (dropped, v) = clip(v, c[j as usize]);
-            *cl = if dropped { ABSENT } else { v };
-            t = t.wrapping_add(v.to_bits());
-            let r = &mut ws.incentive[j as usize];
-            *r = r.sadd(ai.smul(v));
-            if fuse_one {
-                bcol[kb] = j;
-                bval[kb] = v;
-                kb += !dropped as usize;
-            }
-        }
-        if fuse_one {
-            wb.ptr.push(kb);
-        }
-        ws.validator_trust.push(I32F32::from_bits(t));
-    }
-    if fuse_one {
-        wb.col.truncate(kb);
-        wb.val.truncate(kb);
-    }
-    normalize(&mut ws.incentive);
-
-    // 9. Bond weights Wb = interpolate(W, Wc, β) (already built when β = 1).
-    if !fuse_one {
-        bond_weights(n, beta, ws);
-    }
-
-    // 10. Bonds and dividends. Column sums are taken while a matrix is built, and each
-    //     column normalisation divides through a per-column [`Recip`].
+    // 10's parameters: the bonds mask, α, and the scratch of the EMA.
     let last_tempo = if input.last_mechanism_step_block == 0 {
         block.saturating_sub(input.tempo)
     } else {
@@ -418,116 +420,301 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     ws.alpha = ONE.saturating_sub(I32F32::saturating_from_num(bma));
     ws.alphas.clear();
     grow(&mut ws.sums, n, ZERO);
-    grow(&mut ws.acc, n, ZERO);
+    grow(&mut ws.row.acc, n, ZERO);
+    grow(&mut ws.row.dense, n, ZERO);
     grow(&mut ws.acc2, n, ZERO);
-    if ws.mark.len() != n {
-        grow(&mut ws.mark, n, 0);
-        ws.stamp = 0;
+    if ws.row.mark.len() != n {
+        grow(&mut ws.row.mark, n, 0);
+        ws.row.stamp = 0;
     }
     grow(&mut ws.dividends, n, ZERO);
     let yuma3 = input.yuma3_enabled;
-    {
-        // Written by index, an entry kept when its column's registration is older than the
-        // last tempo; the spare slot takes the writes of dropped entries.
-        let bonds = &mut ws.bonds;
-        let total: usize = input.bonds.iter().map(Vec::len).sum();
-        bonds.ptr.clear();
-        bonds.ptr.push(0);
-        fit(&mut bonds.col, total + 1, 0);
-        fit(&mut bonds.val, total + 1, ZERO);
-        let mut k = 0usize;
-        for row in &input.bonds {
-            for &(j, b) in row {
-                let ju = j as usize;
-                let keep = last_tempo > bar[ju];
-                let v = if yuma3 {
-                    // u16_proportion_to_fixed(b) = floor(b·2³²/65535) = 65537·b + [b = 65535]
-                    // (2³² = 65535·65537 + 1).
-                    I32F32::from_bits(65537 * b as i64 + (b == u16::MAX) as i64)
-                } else {
-                    let v = u16_to_fixed(b);
-                    ws.sums[ju] = ws.sums[ju].sadd(if keep { v } else { ZERO });
-                    v
-                };
-                bonds.col[k] = j;
-                bonds.val[k] = v;
-                k += keep as usize;
-            }
-            bonds.ptr.push(k);
+    let liquid = yuma3 && input.liquid_alpha_enabled && ws.consensus.iter().any(|c| *c != ZERO);
+    let beta = bond_penalty(input);
+    fit(&mut ws.clipped, ws.weights.val.len(), ZERO);
+    grow(&mut ws.incentive, n, ZERO);
+    ws.validator_trust.clear();
+
+    let fused = yuma3 && !liquid && beta == ONE && bounded(ws.alpha);
+    ws.bounded = fused;
+    if fused {
+        // 7–10 fused row by row: clip, trust, incentive and the EMA of Wb = Wc.
+        yuma3_fused(input, ws, last_tempo);
+        normalize(&mut ws.incentive);
+    } else {
+        // 7–8. Clip, validator trust, incentive (and, for β = 1, the bond weights).
+        let (w, c) = (&ws.weights, &ws.consensus);
+        let wb = &mut ws.wb;
+        // Only the row starts are reset: `col`/`val` keep their length (no refill of the
+        // whole buffer) and are written by index below, or cleared by `bond_weights`.
+        wb.ptr.clear();
+        wb.ptr.push(0);
+        let fuse_one = beta == ONE;
+        if fuse_one {
+            fit(&mut wb.col, w.col.len(), 0);
+            fit(&mut wb.val, w.col.len(), ZERO);
         }
-        bonds.col.truncate(k);
-        bonds.val.truncate(k);
-    }
-    let wb = core::mem::take(&mut ws.wb);
-    if yuma3 {
-        if input.liquid_alpha_enabled && ws.consensus.iter().any(|c| *c != ZERO) {
+        let mut kb = 0usize;
+        for i in 0..n {
+            let (a, b) = (w.ptr[i], w.ptr[i + 1]);
+            let (bcol, bval) = (&mut wb.col[..], &mut wb.val[..]);
+            let t = clip_row(
+                (&w.col[a..b], &w.val[a..b], &mut ws.clipped[a..b]),
+                c,
+                ws.active_stake[i],
+                &mut ws.incentive,
+                |j, v, dropped| {
+                    if fuse_one {
+                        bcol[kb] = j;
+                        bval[kb] = v;
+                        kb += !dropped as usize;
+                    }
+                },
+            );
+            if fuse_one {
+                wb.ptr.push(kb);
+            }
+            ws.validator_trust.push(t);
+        }
+        if fuse_one {
+            wb.col.truncate(kb);
+            wb.val.truncate(kb);
+        }
+        normalize(&mut ws.incentive);
+
+        // 9. Bond weights Wb = interpolate(W, Wc, β) (already built when β = 1).
+        if !fuse_one {
+            bond_weights(n, beta, ws);
+        }
+
+        // 10. Bonds and the EMA. Column sums are taken while a matrix is built, and each
+        //     column normalisation divides through a per-column [`Recip`].
+        load_bonds(input, ws, last_tempo);
+        let wb = core::mem::take(&mut ws.wb);
+        if liquid {
             ema_liquid(input, &wb, ws);
             ws.sums.fill(ZERO);
             for (&j, &v) in ws.ema.col.iter().zip(&ws.ema.val) {
                 let s = &mut ws.sums[j as usize];
                 *s = s.sadd(v);
             }
-        } else {
+        } else if yuma3 {
             ema_constant(n, &wb.ptr, &wb.col, &wb.val, ws, false);
+        } else {
+            classic_ema(n, &wb, ws);
         }
-        // Dividends: tb_i = Σ_j colnorm(B')_ij · I_j ; D = normalize(tb ⊙ A).
+        ws.wb = wb;
+    }
+    // 10. Dividends.
+    if yuma3 {
+        // tb_i = Σ_j colnorm(B')_ij · I_j ; D = normalize(tb ⊙ A). colnorm(B') and I are
+        // in [0, 1].
         set_recips(&ws.sums, &mut ws.recips);
-        for i in 0..n {
-            let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
-            let mut t = 0i64;
-            for (&j, &v) in ws.ema.col[a..b].iter().zip(&ws.ema.val[a..b]) {
-                let ju = j as usize;
-                let bn = ws.recips[ju].div_nonzero(v);
-                t = t.wrapping_add(bn.smul(ws.incentive[ju]).to_bits());
-            }
-            ws.dividends[i] = I32F32::from_bits(t)
-                .checked_mul(ws.active_stake[i])
-                .unwrap_or(ZERO);
+        if fused {
+            // Every entry is positive and at most its column's exact sum (< 2⁵⁰).
+            yuma3_dividends(n, ws, |r, v| r.div_le(v));
+        } else {
+            yuma3_dividends(n, ws, |r, v| r.div_nonzero(v));
         }
     } else {
-        // colnorm(B): the recips of the sums taken above, applied inside the EMA.
-        set_recips(&ws.sums, &mut ws.recips_b);
-        // ΔB = Wb ⊙ A, column-normalised inside the EMA.
-        ws.sums.fill(ZERO);
-        ws.delta.clear();
-        for i in 0..n {
-            let ai = ws.active_stake[i];
-            let (a, b) = (wb.ptr[i], wb.ptr[i + 1]);
-            for (&j, &v) in wb.col[a..b].iter().zip(&wb.val[a..b]) {
-                let d = v.smul(ai);
-                let s = &mut ws.sums[j as usize];
-                *s = s.sadd(d);
-                ws.delta.push(d);
-            }
-        }
-        set_recips(&ws.sums, &mut ws.recips);
-        let delta = core::mem::take(&mut ws.delta);
-        ema_constant(n, &wb.ptr, &wb.col, &delta, ws, true);
-        ws.delta = delta;
-        // B' = colnorm(EMA); dividends B'·I; the column maxima of B' for the storage.
-        set_recips(&ws.sums, &mut ws.recips);
-        ws.acc.fill(ZERO);
-        for i in 0..n {
-            let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
-            let mut d = ZERO;
-            for (&j, v) in ws.ema.col[a..b].iter().zip(&mut ws.ema.val[a..b]) {
-                let ju = j as usize;
-                *v = ws.recips[ju].div_nonzero(*v);
-                d = d.sadd(ws.incentive[ju].smul(*v));
-                if ws.acc[ju] < *v {
-                    ws.acc[ju] = *v;
-                }
-            }
-            ws.dividends[i] = d;
-        }
-        // Storage: column max-upscale, applied as the rows are written out.
-        set_recips(&ws.acc, &mut ws.recips);
+        classic_dividends(n, ws);
     }
-    ws.wb = wb;
     normalize(&mut ws.dividends);
 
     // 11–13. Emission split and outputs.
     write_output(input, ws, out);
+}
+
+/// Yuma3 dividends before normalisation: `(Σ_j colnorm(B')_ij · I_j) · A_i`, each entry of
+/// colnorm(B') through `div(recip of its column sum, entry)`.
+fn yuma3_dividends(n: usize, ws: &mut Workspace, div: impl Fn(&Recip, I32F32) -> I32F32) {
+    for i in 0..n {
+        let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
+        let mut t = 0i64;
+        for (&j, &v) in ws.ema.col[a..b].iter().zip(&ws.ema.val[a..b]) {
+            let ju = j as usize;
+            let bn = div(&ws.recips[ju], v);
+            t = t.wrapping_add(bn.umul(ws.incentive[ju]).to_bits());
+        }
+        ws.dividends[i] = I32F32::from_bits(t)
+            .checked_mul(ws.active_stake[i])
+            .unwrap_or(ZERO);
+    }
+}
+
+/// One row of the clip (steps 7–8): `Wc_ij = clip(W_ij, C_j)` into `clipped` (`ABSENT` where
+/// dropped), `I_j += A_i·Wc_ij` (operands in [0, 1], sums at most ΣA: no saturation), and
+/// `f(j, Wc_ij, dropped)` for each entry; returns the validator trust `Σ_j Wc_ij`.
+#[inline(always)]
+fn clip_row(
+    (cols, vals, clipped): (&[u16], &[I32F32], &mut [I32F32]),
+    c: &[I32F32],
+    ai: I32F32,
+    incentive: &mut [I32F32],
+    mut f: impl FnMut(u16, I32F32, bool),
+) -> I32F32 {
+    let mut t = 0i64;
+    for ((&j, &v), cl) in cols.iter().zip(vals).zip(clipped) {
+        let ju = j as usize;
+        let (dropped, v) = clip(v, c[ju]);
+        *cl = if dropped { ABSENT } else { v };
+        t = t.wrapping_add(v.to_bits());
+        let r = &mut incentive[ju];
+        *r = add::<true>(*r, ai.umul(v));
+        f(j, v, dropped);
+    }
+    I32F32::from_bits(t)
+}
+
+/// `u16_proportion_to_fixed(b)` = floor(b·2³²/65535) = 65537·b + [b = 65535]
+/// (2³² = 65535·65537 + 1).
+#[inline(always)]
+fn u16_proportion(b: u16) -> I32F32 {
+    I32F32::from_bits(65537 * b as i64 + (b == u16::MAX) as i64)
+}
+
+/// The input bonds into `ws.bonds`: an entry kept when its column's registration is older
+/// than the last tempo; Yuma3 reads u16 proportions, classic bonds u16 integers with their
+/// column sums into `ws.sums`.
+fn load_bonds(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
+    let bar = &input.block_at_registration;
+    let yuma3 = input.yuma3_enabled;
+    // Written by index; the spare slot takes the writes of dropped entries.
+    let bonds = &mut ws.bonds;
+    let total: usize = input.bonds.iter().map(Vec::len).sum();
+    bonds.ptr.clear();
+    bonds.ptr.push(0);
+    fit(&mut bonds.col, total + 1, 0);
+    fit(&mut bonds.val, total + 1, ZERO);
+    let mut k = 0usize;
+    for row in &input.bonds {
+        for &(j, b) in row {
+            let ju = j as usize;
+            let keep = last_tempo > bar[ju];
+            let v = if yuma3 {
+                u16_proportion(b)
+            } else {
+                let v = u16_to_fixed(b);
+                ws.sums[ju] = ws.sums[ju].sadd(if keep { v } else { ZERO });
+                v
+            };
+            bonds.col[k] = j;
+            bonds.val[k] = v;
+            k += keep as usize;
+        }
+        bonds.ptr.push(k);
+    }
+    bonds.col.truncate(k);
+    bonds.val.truncate(k);
+}
+
+/// Yuma3 steps 7–10 with a constant α ∈ [0, 1] and β = 1 (so Wb = Wc), row by row: the clip
+/// ([`clip_row`]) and the row's EMA `α·Wc + (1−α)·B`, B read from the input (masked, u16
+/// proportions), into `ws.ema` with its column sums in `ws.sums`. Dense rows accumulate the
+/// EMA straight from the clip; the others go through [`ema_row`].
+fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
+    let n = input.n;
+    let bar = &input.block_at_registration;
+    let alpha = ws.alpha;
+    let one_minus = ONE.saturating_sub(alpha);
+    let (w, c) = (&ws.weights, &ws.consensus);
+    let cap = w.val.len() + input.bonds.iter().map(Vec::len).sum::<usize>();
+    let mut ema = core::mem::take(&mut ws.ema);
+    let mut out = EmaOut::<true>::start(&mut ema, cap, &mut ws.sums);
+    let s = &mut ws.row;
+    // Row buffers of the sparse rows' Wb and B.
+    let (wb, bonds) = (&mut ws.wb, &mut ws.bonds);
+    for (i, brow) in input.bonds.iter().enumerate().take(n) {
+        let (a, b) = (w.ptr[i], w.ptr[i + 1]);
+        let row = (&w.col[a..b], &w.val[a..b], &mut ws.clipped[a..b]);
+        let ai = ws.active_stake[i];
+        let t = if (b - a) + brow.len() >= n / DENSE_ROW {
+            // Dense: the new terms straight into the zeroed accumulator (columns are unique
+            // in a row, and a dropped entry's term is 0), then the old ones.
+            let acc = &mut s.dense[..];
+            let t = clip_row(row, c, ai, &mut ws.incentive, |j, v, _| {
+                acc[j as usize] = alpha.umul(v);
+            });
+            for &(j, bu) in brow {
+                let ju = j as usize;
+                let x = one_minus.umul(u16_proportion(bu));
+                acc[ju] = add::<true>(acc[ju], if last_tempo > bar[ju] { x } else { ZERO });
+            }
+            out.put_dense(acc);
+            t
+        } else {
+            wb.clear();
+            let t = clip_row(row, c, ai, &mut ws.incentive, |j, v, dropped| {
+                if !dropped {
+                    wb.push(j, v);
+                }
+            });
+            bonds.clear();
+            for &(j, bu) in brow {
+                if last_tempo > bar[j as usize] {
+                    bonds.push(j, u16_proportion(bu));
+                }
+            }
+            ema_row(
+                (&wb.col, &wb.val),
+                (&bonds.col, &bonds.val),
+                |_, x| alpha.umul(x),
+                |_, x| one_minus.umul(x),
+                s,
+                &mut out,
+            );
+            t
+        };
+        out.end_row();
+        ws.validator_trust.push(t);
+    }
+    ws.ema = ema;
+}
+
+/// Classic bonds' EMA: `colnorm(α·colnorm(Wb ⊙ A) + (1−α)·colnorm(B))` into `ws.ema` (not
+/// yet column-normalised; [`classic_dividends`] does it), with the column sums in `ws.sums`.
+fn classic_ema(n: usize, wb: &Csr, ws: &mut Workspace) {
+    // colnorm(B): the recips of the sums taken with the bonds, applied inside the EMA.
+    set_recips(&ws.sums, &mut ws.recips_b);
+    // ΔB = Wb ⊙ A, column-normalised inside the EMA.
+    ws.sums.fill(ZERO);
+    ws.delta.clear();
+    for i in 0..n {
+        let ai = ws.active_stake[i];
+        let (a, b) = (wb.ptr[i], wb.ptr[i + 1]);
+        for (&j, &v) in wb.col[a..b].iter().zip(&wb.val[a..b]) {
+            let d = v.smul(ai);
+            let s = &mut ws.sums[j as usize];
+            *s = s.sadd(d);
+            ws.delta.push(d);
+        }
+    }
+    set_recips(&ws.sums, &mut ws.recips);
+    let delta = core::mem::take(&mut ws.delta);
+    ema_constant(n, &wb.ptr, &wb.col, &delta, ws, true);
+    ws.delta = delta;
+}
+
+/// Classic dividends: B' = colnorm(EMA) in place, `D = B'·I`, and the column maxima of B'
+/// (their recips, for the storage's max-upscale, into `ws.recips`).
+fn classic_dividends(n: usize, ws: &mut Workspace) {
+    set_recips(&ws.sums, &mut ws.recips);
+    ws.row.acc.fill(ZERO);
+    for i in 0..n {
+        let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
+        let mut d = ZERO;
+        for (&j, v) in ws.ema.col[a..b].iter().zip(&mut ws.ema.val[a..b]) {
+            let ju = j as usize;
+            *v = ws.recips[ju].div_nonzero(*v);
+            d = d.sadd(ws.incentive[ju].smul(*v));
+            if ws.row.acc[ju] < *v {
+                ws.row.acc[ju] = *v;
+            }
+        }
+        ws.dividends[i] = d;
+    }
+    // Storage: column max-upscale, applied as the rows are written out.
+    set_recips(&ws.row.acc, &mut ws.recips);
 }
 
 /// The stake the consensus weighs: `use_stake` = A restricted to `A_i > 0` and re-normalised
@@ -809,12 +996,12 @@ fn bond_weights(n: usize, beta: I32F32, ws: &mut Workspace) {
     }
     for i in 0..n {
         let (a, b) = (w.ptr[i], w.ptr[i + 1]);
-        ws.row_cols.clear();
+        ws.row.row_cols.clear();
         for (k, &j) in w.col[a..b].iter().enumerate() {
-            ws.row_cols.push((j, (a + k) as u32));
+            ws.row.row_cols.push((j, (a + k) as u32));
         }
-        ws.row_cols.sort_unstable_by_key(|e| e.0);
-        for &(j, e) in &ws.row_cols {
+        ws.row.row_cols.sort_unstable_by_key(|e| e.0);
+        for &(j, e) in &ws.row.row_cols {
             let v1 = w.val[e as usize];
             let c = ws.clipped[e as usize];
             let v2 = if c == ABSENT { ZERO } else { c };
@@ -830,7 +1017,9 @@ fn bond_weights(n: usize, beta: I32F32, ws: &mut Workspace) {
 /// `mat_ema_sparse(new, B, α)` with `new` = (`ptr`, `col`, `val`): per row
 /// `α·new + (1−α)·B` over the union of columns, column order, values > 0, into `ws.ema`, with
 /// its column sums (saturating) into `ws.sums`. With `colnorm`, `new` and B are first
-/// column-normalised, entry by entry, through `ws.recips` and `ws.recips_b`.
+/// column-normalised, entry by entry, through `ws.recips` and `ws.recips_b`. With α ∈ [0, 1]
+/// every term and sum is bounded (each normalised value is at most 1), so the products need
+/// no saturation ([`FastOps::umul`]) and the sums no overflow check.
 fn ema_constant(
     n: usize,
     ptr: &[usize],
@@ -839,135 +1028,210 @@ fn ema_constant(
     ws: &mut Workspace,
     colnorm: bool,
 ) {
-    if colnorm {
-        ema_constant_with(n, ptr, col, val, ws, |r, j, x| r[j].div_nonzero(x));
-    } else {
-        ema_constant_with(n, ptr, col, val, ws, |_, _, x| x);
-    }
-}
-
-fn ema_constant_with(
-    n: usize,
-    ptr: &[usize],
-    col: &[u16],
-    val: &[I32F32],
-    ws: &mut Workspace,
-    norm: impl Fn(&[Recip], usize, I32F32) -> I32F32,
-) {
     let alpha = ws.alpha;
     let one_minus = ONE.saturating_sub(alpha);
-    let (rn, rb) = (&ws.recips, &ws.recips_b);
+    // Taken out of `ws` while the rows are written (put back below).
+    let (rnv, rbv) = (
+        core::mem::take(&mut ws.recips),
+        core::mem::take(&mut ws.recips_b),
+    );
+    let (rn, rb) = (&rnv[..], &rbv[..]);
+    let m = (ptr, col, val);
+    match (colnorm, bounded(alpha)) {
+        (true, true) => ema_constant_with::<true>(
+            n,
+            m,
+            ws,
+            |j, x| alpha.umul(rn[j].div_nonzero(x)),
+            |j, x| one_minus.umul(rb[j].div_nonzero(x)),
+        ),
+        (true, false) => ema_constant_with::<false>(
+            n,
+            m,
+            ws,
+            |j, x| alpha.smul(rn[j].div_nonzero(x)),
+            |j, x| one_minus.smul(rb[j].div_nonzero(x)),
+        ),
+        (false, true) => {
+            ema_constant_with::<true>(n, m, ws, |_, x| alpha.umul(x), |_, x| one_minus.umul(x))
+        }
+        (false, false) => {
+            ema_constant_with::<false>(n, m, ws, |_, x| alpha.smul(x), |_, x| one_minus.smul(x))
+        }
+    }
+    ws.recips = rnv;
+    ws.recips_b = rbv;
+}
+
+/// α ∈ [0, 1]: the EMA's terms and sums cannot saturate.
+fn bounded(alpha: I32F32) -> bool {
+    ZERO <= alpha && alpha <= ONE
+}
+
+fn ema_constant_with<const WRAP: bool>(
+    n: usize,
+    (ptr, col, val): (&[usize], &[u16], &[I32F32]),
+    ws: &mut Workspace,
+    tn: impl Fn(usize, I32F32) -> I32F32,
+    to: impl Fn(usize, I32F32) -> I32F32,
+) {
     // Each output entry comes from at least one input entry: `cap` bounds the rows, and one
     // spare slot takes the writes of entries that are not kept.
     let cap = val.len() + ws.bonds.val.len();
     let mut ema = core::mem::take(&mut ws.ema);
-    ema.ptr.clear();
-    ema.ptr.push(0);
-    if ema.col.len() <= cap {
-        ema.col.resize(cap + 1, 0);
-    }
-    if ema.val.len() <= cap {
-        ema.val.resize(cap + 1, ZERO);
-    }
-    ws.sums.fill(ZERO);
-    let mut out = EmaOut {
-        col: &mut ema.col,
-        val: &mut ema.val,
-        sums: &mut ws.sums,
-        k: 0,
-    };
-    grow(&mut ws.dense, n, ZERO);
+    let mut out = EmaOut::<WRAP>::start(&mut ema, cap, &mut ws.sums);
+    let s = &mut ws.row;
+    let bonds = &ws.bonds;
     for i in 0..n {
         let (a, b) = (ptr[i], ptr[i + 1]);
-        let (ba, bb) = (ws.bonds.ptr[i], ws.bonds.ptr[i + 1]);
-        let (bcol, bval) = (&ws.bonds.col, &ws.bonds.val);
-        if (b - a) + (bb - ba) >= n / DENSE_ROW {
-            // A dense row: accumulate it over all n columns (new terms first, as the chain
-            // does), then keep the positive values in column order, zeroing the buffer.
-            let acc = &mut ws.dense[..n];
-            for (&j, &v) in col[a..b].iter().zip(&val[a..b]) {
-                let ju = j as usize;
-                acc[ju] = acc[ju].sadd(alpha.smul(norm(rn, ju, v)));
-            }
-            for (&j, &v) in bcol[ba..bb].iter().zip(&bval[ba..bb]) {
-                let ju = j as usize;
-                acc[ju] = acc[ju].sadd(one_minus.smul(norm(rb, ju, v)));
-            }
-            for (j, x) in acc.iter_mut().enumerate() {
-                out.put(j as u16, core::mem::replace(x, ZERO));
-            }
-        } else if ascending(&col[a..b]) && ascending(&bcol[ba..bb]) {
-            // Both rows in column order: a merge gives the densified row's non-zeros directly.
-            let (mut p, mut q) = (a, ba);
-            while p < b && q < bb {
-                let (jp, jq) = (col[p], bcol[q]);
-                let (j, v) = if jp < jq {
-                    p += 1;
-                    (jp, alpha.smul(norm(rn, jp as usize, val[p - 1])))
-                } else if jq < jp {
-                    q += 1;
-                    (jq, one_minus.smul(norm(rb, jq as usize, bval[q - 1])))
-                } else {
-                    p += 1;
-                    q += 1;
-                    (
-                        jp,
-                        alpha
-                            .smul(norm(rn, jp as usize, val[p - 1]))
-                            .sadd(one_minus.smul(norm(rb, jq as usize, bval[q - 1]))),
-                    )
-                };
-                out.put(j, v);
-            }
-            for (&j, &x) in col[p..b].iter().zip(&val[p..b]) {
-                out.put(j, alpha.smul(norm(rn, j as usize, x)));
-            }
-            for (&j, &x) in bcol[q..bb].iter().zip(&bval[q..bb]) {
-                out.put(j, one_minus.smul(norm(rb, j as usize, x)));
-            }
-        } else {
-            let stamp = next_stamp(&mut ws.stamp, &mut ws.mark);
-            ws.row_cols.clear();
-            let terms = col[a..b]
-                .iter()
-                .zip(&val[a..b])
-                .map(|(&j, &v)| (j, alpha.smul(norm(rn, j as usize, v))))
-                .chain(
-                    bcol[ba..bb]
-                        .iter()
-                        .zip(&bval[ba..bb])
-                        .map(|(&j, &v)| (j, one_minus.smul(norm(rb, j as usize, v)))),
-                );
-            for (j, t) in terms {
-                let ju = j as usize;
-                if ws.mark[ju] != stamp {
-                    ws.mark[ju] = stamp;
-                    ws.acc[ju] = ZERO;
-                    ws.row_cols.push((j, 0));
-                }
-                ws.acc[ju] = ws.acc[ju].sadd(t);
-            }
-            ws.row_cols.sort_unstable_by_key(|e| e.0);
-            for &(j, _) in &ws.row_cols {
-                out.put(j, ws.acc[j as usize]);
-            }
-        }
-        ema.ptr.push(out.k);
+        let (ba, bb) = (bonds.ptr[i], bonds.ptr[i + 1]);
+        ema_row(
+            (&col[a..b], &val[a..b]),
+            (&bonds.col[ba..bb], &bonds.val[ba..bb]),
+            &tn,
+            &to,
+            s,
+            &mut out,
+        );
+        out.end_row();
     }
     // `col`/`val` keep their spare slots past `ptr[n]` (no refill next epoch).
     ws.ema = ema;
 }
 
+/// Row scratch: the EMA's ([`ema_row`]) and the liquid-alpha walk's.
+#[derive(Debug, Clone, Default)]
+struct RowScratch {
+    /// n entries kept at zero between rows (dense rows of the EMA).
+    dense: Vec<I32F32>,
+    acc: Vec<I32F32>,
+    mark: Vec<u32>,
+    stamp: u32,
+    row_cols: Vec<(u16, u32)>,
+}
+
+impl RowScratch {
+    fn next_stamp(&mut self) -> u32 {
+        next_stamp(&mut self.stamp, &mut self.mark)
+    }
+}
+
+/// One row of the EMA: per column, the new term `tn(j, v)` and then the old one `to(j, b)`,
+/// added over the union of the columns of `new` and `old` and written through `out` in
+/// column order.
+fn ema_row<const WRAP: bool>(
+    (col, val): (&[u16], &[I32F32]),
+    (bcol, bval): (&[u16], &[I32F32]),
+    tn: impl Fn(usize, I32F32) -> I32F32,
+    to: impl Fn(usize, I32F32) -> I32F32,
+    s: &mut RowScratch,
+    out: &mut EmaOut<WRAP>,
+) {
+    let n = s.dense.len();
+    if col.len() + bcol.len() >= n / DENSE_ROW {
+        // A dense row: accumulate it over all n columns (new terms first, as the chain
+        // does), then keep the positive values in column order, zeroing the buffer.
+        let acc = &mut s.dense[..];
+        for (&j, &v) in col.iter().zip(val) {
+            let ju = j as usize;
+            acc[ju] = add::<WRAP>(acc[ju], tn(ju, v));
+        }
+        for (&j, &v) in bcol.iter().zip(bval) {
+            let ju = j as usize;
+            acc[ju] = add::<WRAP>(acc[ju], to(ju, v));
+        }
+        out.put_dense(acc);
+    } else if ascending(col) && ascending(bcol) {
+        // Both rows in column order: a merge gives the densified row's non-zeros directly.
+        let (b, bb) = (col.len(), bcol.len());
+        let (mut p, mut q) = (0, 0);
+        while p < b && q < bb {
+            let (jp, jq) = (col[p], bcol[q]);
+            let (j, v) = if jp < jq {
+                p += 1;
+                (jp, tn(jp as usize, val[p - 1]))
+            } else if jq < jp {
+                q += 1;
+                (jq, to(jq as usize, bval[q - 1]))
+            } else {
+                p += 1;
+                q += 1;
+                let t = tn(jp as usize, val[p - 1]);
+                (jp, add::<WRAP>(t, to(jq as usize, bval[q - 1])))
+            };
+            out.put(j, v);
+        }
+        for (&j, &x) in col[p..].iter().zip(&val[p..]) {
+            out.put(j, tn(j as usize, x));
+        }
+        for (&j, &x) in bcol[q..].iter().zip(&bval[q..]) {
+            out.put(j, to(j as usize, x));
+        }
+    } else {
+        let stamp = s.next_stamp();
+        s.row_cols.clear();
+        let terms = col
+            .iter()
+            .zip(val)
+            .map(|(&j, &v)| (j, tn(j as usize, v)))
+            .chain(bcol.iter().zip(bval).map(|(&j, &v)| (j, to(j as usize, v))));
+        for (j, t) in terms {
+            let ju = j as usize;
+            if s.mark[ju] != stamp {
+                s.mark[ju] = stamp;
+                s.acc[ju] = ZERO;
+                s.row_cols.push((j, 0));
+            }
+            s.acc[ju] = add::<WRAP>(s.acc[ju], t);
+        }
+        s.row_cols.sort_unstable_by_key(|e| e.0);
+        for &(j, _) in s.row_cols.iter() {
+            out.put(j, s.acc[j as usize]);
+        }
+    }
+}
+
+/// `sadd`, or (`WRAP`, where the operands are bounded and cannot overflow) a plain add.
+#[inline(always)]
+fn add<const WRAP: bool>(x: I32F32, y: I32F32) -> I32F32 {
+    if WRAP {
+        I32F32::from_bits(x.to_bits().wrapping_add(y.to_bits()))
+    } else {
+        x.sadd(y)
+    }
+}
+
 /// The EMA's rows as they are written: an entry is kept when positive (without a branch: a
-/// dropped entry's slot is overwritten), and its column sum taken.
-struct EmaOut<'a> {
+/// dropped entry's slot is overwritten), and its column sum taken (`WRAP`: without the
+/// saturation check, the values being bounded).
+struct EmaOut<'a, const WRAP: bool> {
+    ptr: &'a mut Vec<usize>,
     col: &'a mut [u16],
     val: &'a mut [I32F32],
     sums: &'a mut [I32F32],
     k: usize,
 }
 
-impl EmaOut<'_> {
+impl<'a, const WRAP: bool> EmaOut<'a, WRAP> {
+    /// Starts writing `ema` for at most `cap` entries, zeroing `sums`.
+    fn start(ema: &'a mut Csr, cap: usize, sums: &'a mut [I32F32]) -> Self {
+        ema.ptr.clear();
+        ema.ptr.push(0);
+        if ema.col.len() <= cap {
+            ema.col.resize(cap + 1, 0);
+        }
+        if ema.val.len() <= cap {
+            ema.val.resize(cap + 1, ZERO);
+        }
+        sums.fill(ZERO);
+        EmaOut {
+            ptr: &mut ema.ptr,
+            col: &mut ema.col,
+            val: &mut ema.val,
+            sums,
+            k: 0,
+        }
+    }
     #[inline(always)]
     fn put(&mut self, j: u16, v: I32F32) {
         let keep = v > ZERO;
@@ -975,7 +1239,34 @@ impl EmaOut<'_> {
         self.val[self.k] = v;
         self.k += keep as usize;
         let s = &mut self.sums[j as usize];
-        *s = s.sadd(if keep { v } else { ZERO });
+        *s = add::<WRAP>(*s, if keep { v } else { ZERO });
+    }
+    /// Puts a dense row (all n columns in order), leaving it zeroed.
+    #[inline(always)]
+    fn put_dense(&mut self, acc: &mut [I32F32]) {
+        if WRAP {
+            // Bounded terms are never negative: every value adds to its sum (a separate,
+            // vectorisable pass), and the row is compacted without the per-entry sum.
+            for (s, x) in self.sums.iter_mut().zip(acc.iter()) {
+                *s = add::<true>(*s, *x);
+            }
+            let (col, val) = (&mut *self.col, &mut *self.val);
+            let mut k = self.k;
+            for (j, x) in acc.iter_mut().enumerate() {
+                let v = core::mem::replace(x, ZERO);
+                col[k] = j as u16;
+                val[k] = v;
+                k += (v > ZERO) as usize;
+            }
+            self.k = k;
+        } else {
+            for (j, x) in acc.iter_mut().enumerate() {
+                self.put(j as u16, core::mem::replace(x, ZERO));
+            }
+        }
+    }
+    fn end_row(&mut self) {
+        self.ptr.push(self.k);
     }
 }
 
@@ -1007,38 +1298,38 @@ fn ema_liquid(input: &ChainInput, wb: &Csr, ws: &mut Workspace) {
             ws.ema.end_row();
             continue;
         }
-        let stamp = ws.next_stamp();
+        let stamp = ws.row.next_stamp();
         // Queries in column order, walking both rows with the chain's cursors.
-        ws.row_cols.clear();
+        ws.row.row_cols.clear();
         for k in a..b {
-            ws.row_cols.push((wb.col[k], k as u32));
+            ws.row.row_cols.push((wb.col[k], k as u32));
         }
-        ws.row_cols.sort_unstable_by_key(|e| e.0);
+        ws.row.row_cols.sort_unstable_by_key(|e| e.0);
         let (ba, bb) = (ws.bonds.ptr[i], ws.bonds.ptr[i + 1]);
         let (mut wp, mut bp) = (a, ba);
-        for &(j, _) in &ws.row_cols {
+        for &(j, _) in &ws.row.row_cols {
             let ju = j as usize;
             let wv = walk(&wb.col[..b], &wb.val[..b], &mut wp, ju);
             let bv = walk(&ws.bonds.col[..bb], &ws.bonds.val[..bb], &mut bp, ju);
             let diff = liquid_diff(ws.consensus[ju], wv, bv);
-            ws.acc[ju] = if diff == ZERO {
+            ws.row.acc[ju] = if diff == ZERO {
                 alpha0
             } else {
                 alpha_of_diff(diff, lo, hi, steep)
             };
             ws.acc2[ju] = ZERO;
-            ws.mark[ju] = stamp;
+            ws.row.mark[ju] = stamp;
         }
         for k in ba..bb {
             let ju = ws.bonds.col[k] as usize;
-            if ws.mark[ju] == stamp {
-                ws.acc2[ju] = ONE.saturating_sub(ws.acc[ju]).smul(ws.bonds.val[k]);
+            if ws.row.mark[ju] == stamp {
+                ws.acc2[ju] = ONE.saturating_sub(ws.row.acc[ju]).smul(ws.bonds.val[k]);
             }
         }
         for k in a..b {
             let j = wb.col[k];
             let ju = j as usize;
-            let al = ws.acc[ju];
+            let al = ws.row.acc[ju];
             let v = ws.acc2[ju].sadd(al.smul(wb.val[k]).max(ZERO)).min(ONE);
             if v > ZERO {
                 ws.ema.push(j, v);
@@ -1175,7 +1466,14 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
         if ws.permit[i] {
             let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
             let (cols, vals) = (&ws.ema.col[a..b], &ws.ema.val[a..b]);
-            if input.yuma3_enabled {
+            if ws.bounded {
+                // Bits in (0, 2³³]: `to_u16` without its range tests.
+                row.extend(
+                    cols.iter().zip(vals).map(|(&j, &v)| {
+                        (j, ((v.to_bits() as u64 * 65535) >> 32).min(65535) as u16)
+                    }),
+                );
+            } else if input.yuma3_enabled {
                 row.extend(cols.iter().zip(vals).map(|(&j, &v)| (j, to_u16(v))));
             } else {
                 // Classic bonds: the column max-upscale (recips set by the epoch) first.
@@ -1186,6 +1484,34 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
                         .map(|(&j, &v)| (j, to_u16(r[j as usize].div_nonzero(v)))),
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check(v: u16, s: u64) {
+        let want = safe_div(u16_to_fixed(v), I32F32::from_bits((s << 32) as i64));
+        assert_eq!(U16Div::new(s).div(v), want, "{v} / {s}");
+    }
+
+    #[test]
+    fn u16_div_edges() {
+        for s in [1u64, 2, 3, 65535, 65536, 65537, 1 << 20, (1 << 30) - 1] {
+            for v in [0u64, 1, s / 3, s / 2, s - 1, s] {
+                check(v.min(65535) as u16, s);
+            }
+            check(65535.min(s) as u16, s);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn u16_div_is_safe_div(v in any::<u16>(), extra in 0u64..(1 << 30) - 65536) {
+            check(v, v as u64 + extra + (v == 0) as u64);
         }
     }
 }

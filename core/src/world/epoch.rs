@@ -317,6 +317,8 @@ pub fn run_float(
     ws.stakes.clear();
     let mut row_uids = core::mem::take(&mut ws.row_uids);
     row_uids.clear();
+    // A row set after every uid's registration keeps all its entries (but the self weight).
+    let newest = sub.registered_at.iter().copied().max().unwrap_or(0);
     let mut k = 0;
     for r in sub.rows {
         let u = r.uid as usize;
@@ -325,10 +327,19 @@ pub fn run_float(
         }
         row_uids.push(r.uid);
         let row = ws.weights.row_mut(k);
-        for &(j, w) in &r.entries {
-            let j = j as usize;
-            if j < n && j != u && r.set_at > sub.registered_at[j] {
-                row[j] = w as f64;
+        if r.set_at > newest {
+            for &(j, w) in &r.entries {
+                if let Some(x) = row.get_mut(j as usize) {
+                    *x = w as f64;
+                }
+            }
+            row[u] = 0.0;
+        } else {
+            for &(j, w) in &r.entries {
+                let j = j as usize;
+                if j < n && j != u && r.set_at > sub.registered_at[j] {
+                    row[j] = w as f64;
+                }
             }
         }
         ws.stakes

@@ -6,9 +6,9 @@
 //!   `BlockAtRegistration`, `LastMechansimStepBlock`) plus its stake in rao and its
 //!   hyperparameters form a [`ChainInput`] with `raoEmission` = the drained `S + V + R`
 //!   (spec §8.2); the new bonds and permits are stored back as the chain does.
-//! * **float** — [`crate::yuma::research::epoch`] (Yuma 3 by default, or the variant the
-//!   scenario names) over the validators' rows × every uid, with the previous epoch's output
-//!   carried as its state.
+//! * **float** — [`crate::yuma::research::epoch_lean`] (Yuma 3 by default, or the variant
+//!   the scenario names) over the validators' rows × every uid, with the previous epoch's
+//!   output carried as its state (the incentive and dividends are [`research::epoch`]'s).
 //!
 //! Neither allocates once its buffers have grown (apart from reshaping the float state when
 //! a subnet's uids or validators change).
@@ -367,13 +367,12 @@ pub fn run_float(
         None
     };
     // Shapes agree by construction and the variant is a research one: this cannot fail.
-    if research::epoch(
+    if research::epoch_lean(
         variant,
         &params,
         &ws.weights,
         &ws.stakes,
         prev,
-        None,
         &mut ws.research_out,
         &mut ws.research_ws,
     )

@@ -170,6 +170,9 @@ impl Scratch {
     /// Small columns: up to 8 or 16 validators by a sorting network over [`LANES`] columns at
     /// once ([`Scratch::network`]), else (and for a column the network cannot settle) each
     /// column gathered and sorted ([`Scratch::column`]).
+    ///
+    /// The network's sort keys (and whether each column is finite) are made for the whole
+    /// tile first, row by row (vectorised): `key = bits(w + 0.0) & !IDX_MASK | i`.
     fn direct(
         &mut self,
         w: &[f64],
@@ -179,22 +182,67 @@ impl Scratch {
         max: &[f64],
         out: &mut [f64],
     ) {
+        let width = out.len();
+        if rows > 16 {
+            for (t, (o, &m)) in out.iter_mut().zip(max).enumerate() {
+                *o = self.column(w, stride, rows, j0 + t, m);
+            }
+            return;
+        }
+        // The keys of the tile's rows (row-major) and whether each column is finite: `x·0` is
+        // NaN for a NaN or an infinity, 0 otherwise; `x + 0.0` is `x` but for −0.0 (→ +0.0).
+        // Both buffers are overwritten whole (resized, not cleared: no zero-fill).
+        let mut keys = core::mem::take(&mut self.copy);
+        let mut finite = core::mem::take(&mut self.scale);
+        keys.resize(rows * width, 0.0);
+        finite.resize(width, 0.0);
+        finite.fill(0.0);
+        for (i, (row, krow)) in w
+            .chunks(stride)
+            .zip(keys.chunks_exact_mut(width))
+            .enumerate()
+        {
+            let row = &row[j0..j0 + width];
+            for (k, &x) in krow.iter_mut().zip(row) {
+                *k = f64::from_bits((x + 0.0).to_bits() & !IDX_MASK | i as u64);
+            }
+            for (f, &x) in finite.iter_mut().zip(row) {
+                *f += x * 0.0;
+            }
+        }
+        let mut fixed = [0u64; 16];
+        fixed[..rows].copy_from_slice(&self.fixed[..rows]);
         for (p, (o, m)) in out.chunks_mut(LANES).zip(max.chunks(LANES)).enumerate() {
             let j = j0 + p * LANES;
-            if o.len() == LANES && rows <= 16 {
-                let o = <&mut [f64; LANES]>::try_from(o).expect("LANES columns");
-                let m = <&[f64; LANES]>::try_from(m).expect("LANES columns");
-                if rows <= 8 {
-                    self.network::<8>(w, stride, rows, j, m, o, sort8);
-                } else {
-                    self.network::<16>(w, stride, rows, j, m, o, sort16);
+            match (
+                <&mut [f64; LANES]>::try_from(&mut *o),
+                <&[f64; LANES]>::try_from(m),
+            ) {
+                (Ok(o), Ok(m)) => {
+                    let t = p * LANES;
+                    let lane = Lane {
+                        finite: &finite[t..t + LANES],
+                        fixed: &fixed,
+                        w,
+                        stride,
+                        rows,
+                        j,
+                    };
+                    if rows <= 8 {
+                        self.network(&lane, tile_keys(&keys, width, t), m, o, sort8);
+                    } else {
+                        self.network(&lane, tile_keys(&keys, width, t), m, o, sort16);
+                    }
                 }
-            } else {
-                for (t, (o, &m)) in o.iter_mut().zip(m).enumerate() {
-                    *o = self.column(w, stride, rows, j + t, m);
+                _ => {
+                    for (t, (o, &m)) in o.iter_mut().zip(m).enumerate() {
+                        *o = self.column(w, stride, rows, j + t, m);
+                    }
                 }
             }
         }
+        self.copy = keys;
+        self.scale = finite;
     }
 
     /// One small column `j`, gathered and sorted: `C` as [`select_sorted`] defines it, the
@@ -225,14 +273,11 @@ impl Scratch {
     /// group. A zero `C` takes its sign from the group's first row, as [`select_sorted`]'s
     /// (stable, up to 20 entries) sort does. Otherwise, or if a column holds a NaN or an
     /// infinity, the column is resolved by [`Scratch::column`].
-    #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn network<const R: usize>(
         &mut self,
-        w: &[f64],
-        stride: usize,
-        rows: usize,
-        j: usize,
+        lane: &Lane<'_>,
+        mut keys: [[f64; LANES]; R],
         m: &[f64; LANES],
         out: &mut [f64; LANES],
         sort: fn(&mut [[f64; LANES]; R]),
@@ -241,25 +286,15 @@ impl Scratch {
             *out = [0.0; LANES];
             return;
         }
-        let mut keys = [[f64::NEG_INFINITY; LANES]; R];
-        // `x·0` is NaN for a NaN or an infinity; `x + 0.0` is `x` but for −0.0 (→ +0.0).
-        let mut finite = [0.0; LANES];
-        for (i, k) in keys[..rows].iter_mut().enumerate() {
-            let o = i * stride + j;
-            let x = <[f64; LANES]>::try_from(&w[o..o + LANES]).expect("LANES entries");
-            for l in 0..LANES {
-                k[l] = f64::from_bits((x[l] + 0.0).to_bits() & !IDX_MASK | i as u64);
-                finite[l] += x[l] * 0.0;
-            }
-        }
         sort(&mut keys);
+        let (w, stride, rows, j) = (lane.w, lane.stride, lane.rows, lane.j);
         for l in 0..LANES {
             out[l] = if m[l] <= 0.0 {
                 0.0
-            } else if finite[l] != 0.0 {
+            } else if lane.finite[l] != 0.0 {
                 self.column(w, stride, rows, j + l, m[l])
             } else {
-                match self.crossing(&keys, w, stride, rows, j + l, l) {
+                match crossing(&keys, lane, self.kappa, l) {
                     Crossing::Weight(c) => c,
                     Crossing::None => m[l],
                     Crossing::Unsettled => self.column(w, stride, rows, j + l, m[l]),
@@ -267,46 +302,89 @@ impl Scratch {
             }
         }
     }
+}
 
-    /// The crossing of lane `l` of sorted keys (column `j` of `w`), as [`Scratch::network`]
-    /// describes it.
-    #[inline(always)]
-    fn crossing<const R: usize>(
-        &self,
-        keys: &[[f64; LANES]; R],
-        w: &[f64],
-        stride: usize,
-        rows: usize,
-        j: usize,
-        l: usize,
-    ) -> Crossing {
-        let key = |p: usize| keys[p][l].to_bits();
-        let mut above = 0u64;
-        for p in 0..rows {
-            let k = key(p);
-            above += self.fixed[(k & IDX_MASK) as usize];
-            if above >= self.kappa {
-                let c = w[(k & IDX_MASK) as usize * stride + j];
-                let class = k >> IDX_BITS;
-                let in_class = |q: usize| key(q) >> IDX_BITS == class;
-                let lonely = (p == 0 || !in_class(p - 1)) && (p + 1 == rows || !in_class(p + 1));
-                let same = |q: &usize| w[(key(*q) & IDX_MASK) as usize * stride + j] == c;
-                let settled = lonely
-                    || ((0..p).rev().take_while(|&q| in_class(q)).all(|q| same(&q))
-                        && (p + 1..rows).take_while(|&q| in_class(q)).all(|q| same(&q)));
-                return if settled && c == 0.0 {
-                    // ±0.0: the first row of the tie group in row order (`select_sorted`'s
-                    // sort keeps rows in order), the last key of the class.
-                    let end = (p..rows).take_while(|&q| in_class(q)).last().unwrap_or(p);
-                    Crossing::Weight(w[(key(end) & IDX_MASK) as usize * stride + j])
-                } else if settled {
-                    Crossing::Weight(c)
-                } else {
-                    Crossing::Unsettled
-                };
-            }
+/// A pair of columns `j, j + 1` of `w` (`rows` rows of `stride`) in [`Scratch::network`]:
+/// whether each is finite (0 if so) and the rows' fixed stakes.
+struct Lane<'a> {
+    finite: &'a [f64],
+    fixed: &'a [u64; 16],
+    w: &'a [f64],
+    stride: usize,
+    rows: usize,
+    j: usize,
+}
+
+/// Columns `t, t + 1` of row-major `keys` (`width` per row), −∞ below the last row.
+#[inline(always)]
+fn tile_keys<const R: usize>(keys: &[f64], width: usize, t: usize) -> [[f64; LANES]; R] {
+    let mut k = [[f64::NEG_INFINITY; LANES]; R];
+    for (k, row) in k.iter_mut().zip(keys.chunks_exact(width)) {
+        *k = [row[t], row[t + 1]];
+    }
+    k
+}
+
+/// The crossing of lane `l` of sorted keys, as [`Scratch::network`] describes it.
+#[inline(always)]
+fn crossing<const R: usize>(
+    keys: &[[f64; LANES]; R],
+    lane: &Lane<'_>,
+    kappa: u64,
+    l: usize,
+) -> Crossing {
+    let rows = lane.rows;
+    let mut above = 0u64;
+    let mut p = 0;
+    let k = loop {
+        if p == rows {
+            return Crossing::None;
         }
-        Crossing::None
+        let k = keys[p][l].to_bits();
+        above += lane.fixed[(k & IDX_MASK) as usize];
+        if above >= kappa {
+            break k;
+        }
+        p += 1;
+    };
+    let c = lane.w[(k & IDX_MASK) as usize * lane.stride + lane.j + l];
+    let class = k >> IDX_BITS;
+    let in_class = |q: usize| keys[q][l].to_bits() >> IDX_BITS == class;
+    if (p == 0 || !in_class(p - 1)) && (p + 1 == rows || !in_class(p + 1)) {
+        // Alone in its class (the usual case): the tie group is this row.
+        Crossing::Weight(c)
+    } else {
+        tie_class(keys, lane, l, p, c)
+    }
+}
+
+/// [`crossing`] where the crossing key `p` (weight `c`) shares its class with a neighbour.
+#[cold]
+#[inline(never)]
+fn tie_class<const R: usize>(
+    keys: &[[f64; LANES]; R],
+    lane: &Lane<'_>,
+    l: usize,
+    p: usize,
+    c: f64,
+) -> Crossing {
+    let rows = lane.rows;
+    let key = |q: usize| keys[q][l].to_bits();
+    let class = key(p) >> IDX_BITS;
+    let in_class = |q: usize| key(q) >> IDX_BITS == class;
+    let weight = |q: usize| lane.w[(key(q) & IDX_MASK) as usize * lane.stride + lane.j + l];
+    let same = |q: usize| weight(q) == c;
+    let settled = (0..p).rev().take_while(|&q| in_class(q)).all(same)
+        && (p + 1..rows).take_while(|&q| in_class(q)).all(same);
+    if !settled {
+        Crossing::Unsettled
+    } else if c == 0.0 {
+        // ±0.0: the first row of the tie group in row order (`select_sorted`'s sort keeps
+        // rows in order), the last key of the class.
+        let end = (p..rows).take_while(|&q| in_class(q)).last().unwrap_or(p);
+        Crossing::Weight(weight(end))
+    } else {
+        Crossing::Weight(c)
     }
 }
 

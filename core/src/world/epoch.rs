@@ -6,9 +6,9 @@
 //!   `BlockAtRegistration`, `LastMechansimStepBlock`) plus its stake in rao and its
 //!   hyperparameters form a [`ChainInput`] with `raoEmission` = the drained `S + V + R`
 //!   (spec §8.2); the new bonds and permits are stored back as the chain does.
-//! * **float** — [`crate::yuma::research::epoch`] (Yuma 3 by default, or the variant the
-//!   scenario names) over the validators' rows × every uid, with the previous epoch's output
-//!   carried as its state.
+//! * **float** — [`crate::yuma::research::epoch_lean`] (Yuma 3 by default, or the variant
+//!   the scenario names) over the validators' rows × every uid, with the previous epoch's
+//!   output carried as its state (the incentive and dividends are [`research::epoch`]'s).
 //!
 //! Neither allocates once its buffers have grown (apart from reshaping the float state when
 //! a subnet's uids or validators change).
@@ -490,6 +490,8 @@ pub fn run_float(
     ws.stakes.clear();
     let mut row_uids = core::mem::take(&mut ws.row_uids);
     row_uids.clear();
+    // A row set after every uid's registration keeps all its entries (but the self weight).
+    let newest = sub.registered_at.iter().copied().max().unwrap_or(0);
     let mut k = 0;
     for r in sub.rows {
         let u = r.uid as usize;
@@ -498,10 +500,19 @@ pub fn run_float(
         }
         row_uids.push(r.uid);
         let row = ws.weights.row_mut(k);
-        for &(j, w) in &r.entries {
-            let j = j as usize;
-            if j < n && j != u && r.set_at > sub.registered_at[j] {
-                row[j] = w as f64;
+        if r.set_at > newest {
+            for &(j, w) in &r.entries {
+                if let Some(x) = row.get_mut(j as usize) {
+                    *x = w as f64;
+                }
+            }
+            row[u] = 0.0;
+        } else {
+            for &(j, w) in &r.entries {
+                let j = j as usize;
+                if j < n && j != u && r.set_at > sub.registered_at[j] {
+                    row[j] = w as f64;
+                }
             }
         }
         ws.stakes
@@ -529,13 +540,12 @@ pub fn run_float(
         None
     };
     // Shapes agree by construction and the variant is a research one: this cannot fail.
-    if research::epoch(
+    if research::epoch_lean(
         variant,
         &params,
         &ws.weights,
         &ws.stakes,
         prev,
-        None,
         &mut ws.research_out,
         &mut ws.research_ws,
     )

@@ -55,6 +55,8 @@ pub struct Workspace {
     quot: Vec<f64>,
     bonds_old: Vec<f64>,
     consensus_for_alpha: Vec<f64>,
+    /// Within [`epoch_lean`].
+    lean: bool,
 }
 
 /// Runs one research epoch.
@@ -83,6 +85,7 @@ pub fn epoch(
     out: &mut EpochOutput,
     ws: &mut Workspace,
 ) -> Result<()> {
+    let lean = ws.lean;
     let (v, n) = (weights.rows, weights.cols);
     if variant == Variant::Chain {
         return Err(Error::unknown(
@@ -123,7 +126,7 @@ pub fn epoch(
     out.stake.extend_from_slice(stakes);
     normalize::normalize(&mut out.stake);
     let stake = core::mem::take(&mut out.stake);
-    normalize_and_consensus(&weights.data, n, &stake, params.kappa, out, ws);
+    normalize_and_consensus(&weights.data, n, &stake, params.kappa, !lean, out, ws);
     out.stake = stake;
     clip::normalize_quantize_u16(&mut out.consensus);
 
@@ -132,9 +135,11 @@ pub fn epoch(
     let bonds_old = previous_bonds(variant, prev, reset_column, &mut reset_buf);
     match variant {
         Variant::Yuma1 | Variant::Yuma2 | Variant::Yuma2b => {
-            stake_weighted_bonds(variant, params, prev, bonds_old, out, ws)
+            stake_weighted_bonds(variant, params, prev, bonds_old, lean, out, ws)
         }
-        Variant::Yuma2c | Variant::Yuma3 => held_bonds(variant, params, prev, bonds_old, out, ws),
+        Variant::Yuma2c | Variant::Yuma3 => {
+            held_bonds(variant, params, prev, bonds_old, lean, out, ws)
+        }
         Variant::Chain => {}
     }
     ws.bonds_old = reset_buf;
@@ -144,11 +149,36 @@ pub fn epoch(
     out.dividends.clear();
     out.dividends
         .extend(out.dividends_raw.iter().map(|&d| d / (d_sum + EPS)));
-    per_1000_tao(stakes, &out.dividends, &mut out.dividend_per_1000_tao);
     out.relative_dividends.clear();
-    out.relative_dividends
-        .extend(out.dividends.iter().zip(&out.stake).map(|(&d, &s)| d - s));
+    if lean {
+        out.dividend_per_1000_tao.clear();
+    } else {
+        per_1000_tao(stakes, &out.dividends, &mut out.dividend_per_1000_tao);
+        out.relative_dividends
+            .extend(out.dividends.iter().zip(&out.stake).map(|(&d, &s)| d - s));
+    }
     Ok(())
+}
+
+/// [`epoch`] for a caller that reads only the incentive and the dividends and carries the
+/// state (Wn, consensus, bonds) to the next epoch, as the world's float arithmetic does: the
+/// outputs only reporting needs — prerank, server trust, validator trust, the clipped weights
+/// (Yuma 2C and 3), the dividend per 1,000 TAO and the relative dividends — are left empty.
+/// Everything it does compute has the same bits as [`epoch`]'s.
+#[allow(clippy::too_many_arguments)]
+pub fn epoch_lean(
+    variant: Variant,
+    params: &Params,
+    weights: &Dense,
+    stakes: &[f64],
+    prev: Option<&EpochOutput>,
+    out: &mut EpochOutput,
+    ws: &mut Workspace,
+) -> Result<()> {
+    ws.lean = true;
+    let r = epoch(variant, params, weights, stakes, prev, None, out, ws);
+    ws.lean = false;
+    r
 }
 
 /// Sets `m` to `rows × cols`, reusing its allocation without clearing it: the caller writes
@@ -245,11 +275,11 @@ fn normalize_block(w: &[f64], n: usize, sums: &mut [f64], wn: &mut [f64]) {
     }
 }
 
-/// Adds row `wn` to the prerank (`P_j += Sn_i·Wn_ij`, skipped for zero stake) and to the
-/// column maxima (folded from 0.0) that scale the consensus histograms.
+/// Adds row `wn` to the prerank (`P_j += Sn_i·Wn_ij`, skipped for zero stake or an empty
+/// `prerank`) and to the column maxima (folded from 0.0) that scale the consensus histograms.
 #[inline(always)]
 fn prerank_row(wn: &[f64], si: f64, prerank: &mut [f64], col_max: &mut [f64]) {
-    if si != 0.0 {
+    if si != 0.0 && !prerank.is_empty() {
         for (p, &x) in prerank.iter_mut().zip(wn) {
             *p += si * x;
         }
@@ -263,12 +293,14 @@ fn prerank_row(wn: &[f64], si: f64, prerank: &mut [f64], col_max: &mut [f64]) {
 /// (row sums, then Wn while the rows are in cache, then prerank and column maxima, rows in
 /// order), then the consensus by tiles of columns. Under the `parallel` feature, large
 /// matrices split the rows over threads for Wn and the columns for prerank and consensus
-/// (each column's sums still run over the rows in order: the same bits).
+/// (each column's sums still run over the rows in order: the same bits). Without `prerank`
+/// the prerank is left empty.
 fn normalize_and_consensus(
     w: &[f64],
     n: usize,
     stake: &[f64],
     kappa: f64,
+    prerank: bool,
     out: &mut EpochOutput,
     ws: &mut Workspace,
 ) {
@@ -277,7 +309,9 @@ fn normalize_and_consensus(
     ws.row_sums.resize(v, 0.0);
     shape(&mut out.weights, v, n);
     out.prerank.clear();
-    out.prerank.resize(n, 0.0);
+    if prerank {
+        out.prerank.resize(n, 0.0);
+    }
     out.consensus.clear();
     out.consensus.resize(n, 0.0);
     ws.col_max.clear();
@@ -287,7 +321,12 @@ fn normalize_and_consensus(
     }
     #[cfg(feature = "parallel")]
     if v * n >= PARALLEL_MIN {
+        // The parallel tasks split the columns by the prerank's chunks: it is always made.
+        out.prerank.resize(n, 0.0);
         parallel::normalize_and_consensus(w, n, stake, kappa, out, ws);
+        if !prerank {
+            out.prerank.clear();
+        }
         return;
     }
     let wn = &mut out.weights.data;
@@ -380,6 +419,8 @@ struct ClipPass<'a> {
     /// Whether `Wc` and `m` are stored; if not, `wc` is scratch of `BLOCK × CHUNK` entries and
     /// `m` goes only into its column sums.
     store: bool,
+    /// No validator trust (left empty) and no `Wc` (not even as scratch); `m` as `store` says.
+    lean: bool,
 }
 
 impl ClipPass<'_> {
@@ -415,31 +456,33 @@ impl ClipPass<'_> {
                 let cl = &mut col[j0..j0 + len];
                 for i in i0..i0 + rn {
                     let (o, si, k) = (i * n + j0, self.stake[i], row_const(i));
-                    let src = &self.src[o..o + len];
-                    let (a0, a1) = (&self.aux[0][o..o + len], &self.aux[1][o..o + len]);
-                    if self.store {
-                        let dwc = &mut wc[o..o + len];
-                        let dm = &mut m[o..o + len];
-                        for j in 0..len {
-                            let w = src[j];
-                            let x = if w < c[j] { w } else { c[j] };
-                            dwc[j] = x;
-                            rk[j] += si * x;
-                            let y = bond(k, w, x, a0[j], a1[j]);
-                            dm[j] = y;
-                            cl[j] += y;
+                    let row = ClipRow {
+                        src: &self.src[o..o + len],
+                        c,
+                        si,
+                        aux: [&self.aux[0][o..o + len], &self.aux[1][o..o + len]],
+                    };
+                    let bond = |w, x, a, b| bond(k, w, x, a, b);
+                    let r = (i - i0) * CHUNK;
+                    match (self.lean, self.store) {
+                        (false, true) => row.run::<true, true>(
+                            &mut wc[o..o + len],
+                            &mut m[o..o + len],
+                            rk,
+                            cl,
+                            bond,
+                        ),
+                        (false, false) => {
+                            row.run::<true, false>(&mut wc[r..r + len], &mut [], rk, cl, bond)
                         }
-                    } else {
-                        let r = (i - i0) * CHUNK;
-                        let dwc = &mut wc[r..r + len];
-                        for j in 0..len {
-                            let w = src[j];
-                            let x = if w < c[j] { w } else { c[j] };
-                            dwc[j] = x;
-                            rk[j] += si * x;
-                            cl[j] += bond(k, w, x, a0[j], a1[j]);
+                        (true, true) => {
+                            row.run::<false, true>(&mut [], &mut m[o..o + len], rk, cl, bond)
                         }
+                        (true, false) => row.run::<false, false>(&mut [], &mut [], rk, cl, bond),
                     }
+                }
+                if self.lean {
+                    continue;
                 }
                 let wcr = if self.store {
                     rows_at(wc, n, i0, rn, j0, len)
@@ -453,18 +496,62 @@ impl ClipPass<'_> {
                     &mut sum_wn[..rn],
                 );
             }
-            trust.extend(
-                sum_wc
-                    .iter()
-                    .zip(&sum_wn)
-                    .take(rn)
-                    .map(|(&a, &b)| safe_div(a, b)),
-            );
+            if !self.lean {
+                trust.extend(
+                    sum_wc
+                        .iter()
+                        .zip(&sum_wn)
+                        .take(rn)
+                        .map(|(&a, &b)| safe_div(a, b)),
+                );
+            }
         }
     }
 }
 
-/// Incentive (step 8) and server trust `T_j = R_j/P_j`.
+/// One row's chunk of the clip pass: the clipped source, the consensus, the row's stake and
+/// the bond rule's extra inputs.
+struct ClipRow<'a> {
+    src: &'a [f64],
+    c: &'a [f64],
+    si: f64,
+    aux: [&'a [f64]; 2],
+}
+
+impl ClipRow<'_> {
+    /// `x = min(src, C)` (into `wc` if `WC`), `rank += si·x`, `y = bond(src, x, aux…)` (into `m`
+    /// if `M`), `col += y`.
+    #[inline(always)]
+    fn run<const WC: bool, const M: bool>(
+        &self,
+        wc: &mut [f64],
+        m: &mut [f64],
+        rank: &mut [f64],
+        col: &mut [f64],
+        bond: impl Fn(f64, f64, f64, f64) -> f64,
+    ) {
+        let len = self.src.len();
+        let (src, c, [a0, a1]) = (self.src, &self.c[..len], self.aux);
+        let (a0, a1, rank, col) = (&a0[..len], &a1[..len], &mut rank[..len], &mut col[..len]);
+        let wc = if WC { &mut wc[..len] } else { wc };
+        let m = if M { &mut m[..len] } else { m };
+        for j in 0..len {
+            let w = src[j];
+            let x = if w < c[j] { w } else { c[j] };
+            if WC {
+                wc[j] = x;
+            }
+            rank[j] += self.si * x;
+            let y = bond(w, x, a0[j], a1[j]);
+            if M {
+                m[j] = y;
+            }
+            col[j] += y;
+        }
+    }
+}
+
+/// Incentive (step 8) and server trust `T_j = R_j/P_j` (empty with an empty prerank).
 fn incentive_and_trust(
     params: &Params,
     rank: &[f64],
@@ -477,10 +564,15 @@ fn incentive_and_trust(
     trust.extend(rank.iter().zip(prerank).map(|(&r, &p)| safe_div(r, p)));
 }
 
-/// Starts the clip pass's outputs: `Wc` and `m` shaped `v × n`, rank and `col` zeroed.
-fn clip_outputs(out: &mut EpochOutput, col: &mut Vec<f64>, m_is_bonds: bool) {
+/// Starts the clip pass's outputs: `Wc` (empty if `lean`) and `m` shaped `v × n`, rank and
+/// `col` zeroed.
+fn clip_outputs(out: &mut EpochOutput, col: &mut Vec<f64>, m_is_bonds: bool, lean: bool) {
     let (v, n) = (out.weights.rows, out.weights.cols);
-    shape(&mut out.clipped_weights, v, n);
+    if lean {
+        out.clipped_weights.reset(0, 0);
+    } else {
+        shape(&mut out.clipped_weights, v, n);
+    }
     if m_is_bonds {
         out.fresh_bonds.reset(0, 0);
         shape(&mut out.bonds, v, n);
@@ -551,6 +643,7 @@ fn stake_weighted_bonds(
     params: &Params,
     prev: Option<&EpochOutput>,
     bonds_old: Option<&[f64]>,
+    lean: bool,
     out: &mut EpochOutput,
     ws: &mut Workspace,
 ) {
@@ -571,7 +664,8 @@ fn stake_weighted_bonds(
         )),
         _ => None,
     };
-    clip_outputs(out, &mut ws.col, false);
+    // The EMA pass writes `Wc` whole (the bond pass recomputes it).
+    clip_outputs(out, &mut ws.col, false, false);
     let src: &[f64] = match (variant, prev) {
         (Variant::Yuma2b, Some(p)) => &p.weights.data,
         _ => &out.weights.data,
@@ -587,6 +681,7 @@ fn stake_weighted_bonds(
         stake: &out.stake,
         aux: [src, src],
         store: false,
+        lean,
     }
     .run(
         &mut ws.quot,
@@ -786,6 +881,7 @@ fn held_bonds(
     params: &Params,
     prev: Option<&EpochOutput>,
     bonds_old: Option<&[f64]>,
+    lean: bool,
     out: &mut EpochOutput,
     ws: &mut Workspace,
 ) {
@@ -815,7 +911,7 @@ fn held_bonds(
         }
         _ => None,
     };
-    clip_outputs(out, &mut ws.col, true);
+    clip_outputs(out, &mut ws.col, true, lean);
     let wn = &out.weights.data;
     let stake = &out.stake;
     let pass = ClipPass {
@@ -829,6 +925,7 @@ fn held_bonds(
             liquid.as_ref().map_or(wn, |m| &m.data),
         ],
         store: true,
+        lean,
     };
     let (wc, b, rank, col, tv) = (
         &mut out.clipped_weights.data,
@@ -1055,4 +1152,87 @@ pub fn run_epochs(
         }
     }
     Ok(outputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lean epoch's outputs are the full epoch's, bit for bit, epoch after epoch.
+    #[test]
+    fn lean_epoch_matches_the_full_one() {
+        let mut x = 99u64;
+        let mut next = move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for variant in [
+            Variant::Yuma1,
+            Variant::Yuma2,
+            Variant::Yuma2b,
+            Variant::Yuma2c,
+            Variant::Yuma3,
+        ] {
+            for liquid in [false, true] {
+                let params = Params {
+                    liquid_alpha: liquid,
+                    ..Params::default()
+                };
+                let (v, n) = (13, 70);
+                let (mut full, mut lean) = (EpochOutput::default(), EpochOutput::default());
+                let (mut ws_full, mut ws_lean) = (Workspace::default(), Workspace::default());
+                for e in 0..3 {
+                    let mut w = Dense::zeros(v, n);
+                    for x in w.data.iter_mut() {
+                        let r = next();
+                        *x = if r < 0.2 {
+                            0.0
+                        } else {
+                            libm::round(r * 65535.0)
+                        };
+                    }
+                    let s: Vec<f64> = (0..v).map(|i| if i == 3 { 0.0 } else { next() }).collect();
+                    let (pf, pl) = ((e > 0).then(|| full.clone()), (e > 0).then(|| lean.clone()));
+                    epoch(
+                        variant,
+                        &params,
+                        &w,
+                        &s,
+                        pf.as_ref(),
+                        None,
+                        &mut full,
+                        &mut ws_full,
+                    )
+                    .unwrap();
+                    epoch_lean(
+                        variant,
+                        &params,
+                        &w,
+                        &s,
+                        pl.as_ref(),
+                        &mut lean,
+                        &mut ws_lean,
+                    )
+                    .unwrap();
+                    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    for (a, b) in [
+                        (&full.weights.data, &lean.weights.data),
+                        (&full.stake, &lean.stake),
+                        (&full.consensus, &lean.consensus),
+                        (&full.rank, &lean.rank),
+                        (&full.incentive, &lean.incentive),
+                        (&full.bonds.data, &lean.bonds.data),
+                        (&full.dividends_raw, &lean.dividends_raw),
+                        (&full.dividends, &lean.dividends),
+                    ] {
+                        assert_eq!(bits(a), bits(b), "{variant:?} liquid {liquid} epoch {e}");
+                    }
+                    assert_eq!(full.alpha, lean.alpha);
+                    assert!(lean.trust.is_empty() && lean.prerank.is_empty());
+                }
+            }
+        }
+    }
 }

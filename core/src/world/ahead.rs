@@ -309,7 +309,12 @@ impl Worker {
                 .compare_exchange(QUEUED, RUNNING, Ordering::AcqRel, Ordering::Acquire)
                 .is_ok()
             {
-                sent.job.run();
+                // An epoch does not panic on a valid input; should one, the job comes back
+                // cancelled (the world computes that epoch itself) instead of never.
+                let job = &mut sent.job;
+                if std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| job.run())).is_err() {
+                    sent.state.store(CANCELLED, Ordering::Release);
+                }
             }
             if done.send(sent).is_err() {
                 return;

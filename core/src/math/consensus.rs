@@ -191,9 +191,9 @@ impl Scratch {
             }
             return;
         }
-        // The keys of the tile's rows (row-major) and whether each column is finite: `x·0` is
-        // NaN for a NaN or an infinity (or a weight beyond f32's range), 0 otherwise; `x + 0.0`
-        // is `x` but for −0.0 (→ +0.0). Both buffers are overwritten whole (resized, not
+        // The keys of the tile's rows (row-major) and whether each column is finite: `key·0`
+        // is NaN for the key of a NaN, an infinity or a weight beyond f32's range (a NaN or an
+        // infinity), 0 otherwise; `x + 0.0` is `x` but for −0.0 (→ +0.0). Both buffers are overwritten whole (resized, not
         // cleared: no zero-fill).
         let mut keys = core::mem::take(&mut self.keys);
         let mut finite = core::mem::take(&mut self.finite);
@@ -206,11 +206,9 @@ impl Scratch {
             .enumerate()
         {
             let row = &row[j0..j0 + width];
-            for (k, &x) in krow.iter_mut().zip(row) {
+            for ((k, &x), f) in krow.iter_mut().zip(row).zip(finite.iter_mut()) {
                 *k = Key::from_bits((x as Key + 0.0).to_bits() & !IDX_MASK | i as u32);
-            }
-            for (f, &x) in finite.iter_mut().zip(row) {
-                *f += x as Key * 0.0;
+                *f += *k * 0.0;
             }
         }
         let mut fixed = [0u64; 16];

@@ -49,6 +49,8 @@ pub struct Scratch {
     count: Vec<usize>,
     cand: Vec<(f64, u64)>,
     copy: Vec<f64>,
+    keys: Vec<Key>,
+    finite: Vec<Key>,
 }
 
 impl Scratch {
@@ -172,7 +174,7 @@ impl Scratch {
     /// column gathered and sorted ([`Scratch::column`]).
     ///
     /// The network's sort keys (and whether each column is finite) are made for the whole
-    /// tile first, row by row (vectorised): `key = bits(w + 0.0) & !IDX_MASK | i`.
+    /// tile first, row by row (vectorised): `key = bits(f32(w) + 0.0) & !IDX_MASK | i`.
     fn direct(
         &mut self,
         w: &[f64],
@@ -189,11 +191,12 @@ impl Scratch {
             }
             return;
         }
-        // The keys of the tile's rows (row-major) and whether each column is finite: `x·0` is
-        // NaN for a NaN or an infinity, 0 otherwise; `x + 0.0` is `x` but for −0.0 (→ +0.0).
-        // Both buffers are overwritten whole (resized, not cleared: no zero-fill).
-        let mut keys = core::mem::take(&mut self.copy);
-        let mut finite = core::mem::take(&mut self.scale);
+        // The keys of the tile's rows (row-major) and whether each column is finite: `key·0`
+        // is NaN for the key of a NaN, an infinity or a weight beyond f32's range (a NaN or an
+        // infinity), 0 otherwise; `x + 0.0` is `x` but for −0.0 (→ +0.0). Both buffers are overwritten whole (resized, not
+        // cleared: no zero-fill).
+        let mut keys = core::mem::take(&mut self.keys);
+        let mut finite = core::mem::take(&mut self.finite);
         keys.resize(rows * width, 0.0);
         finite.resize(width, 0.0);
         finite.fill(0.0);
@@ -203,11 +206,9 @@ impl Scratch {
             .enumerate()
         {
             let row = &row[j0..j0 + width];
-            for (k, &x) in krow.iter_mut().zip(row) {
-                *k = f64::from_bits((x + 0.0).to_bits() & !IDX_MASK | i as u64);
-            }
-            for (f, &x) in finite.iter_mut().zip(row) {
-                *f += x * 0.0;
+            for ((k, &x), f) in krow.iter_mut().zip(row).zip(finite.iter_mut()) {
+                *k = Key::from_bits((x as Key + 0.0).to_bits() & !IDX_MASK | i as u32);
+                *f += *k * 0.0;
             }
         }
         let mut fixed = [0u64; 16];
@@ -241,8 +242,8 @@ impl Scratch {
                 }
             }
         }
-        self.copy = keys;
-        self.scale = finite;
+        self.keys = keys;
+        self.finite = finite;
     }
 
     /// One small column `j`, gathered and sorted: `C` as [`select_sorted`] defines it, the
@@ -261,26 +262,28 @@ impl Scratch {
     /// [`LANES`] adjacent columns of at most `R` validators (`R` = 8 or 16) by a sorting
     /// network, branch-free and vectorised across the columns.
     ///
-    /// Each weight becomes a sort key: its bits with the low [`IDX_BITS`] replaced by its row,
-    /// `key = bits(w + 0.0) & !IDX_MASK | i` (`+ 0.0` makes −0.0 a +0.0), still a finite float,
-    /// and all keys of a column are distinct (padding rows are −∞). Keys of different
-    /// *classes* (`bits >> IDX_BITS`) keep the order of their weights, so sorting the keys
+    /// Each weight becomes a sort key: the bits of the weight rounded to f32 with the low
+    /// [`IDX_BITS`] replaced by its row, `key = bits(f32(w) + 0.0) & !IDX_MASK | i` (`+ 0.0`
+    /// makes −0.0 a +0.0), still a finite float, and all keys of a column are distinct
+    /// (padding rows are −∞). Rounding and masking are monotone, so keys of different
+    /// *classes* (`bits >> IDX_BITS`) keep the order of their weights, and sorting the keys
     /// sorts the weights but for the order within a class. Walking the sorted keys from the
     /// top, adding the stake of each key's row, the first key at which the running stake
     /// reaches κ is in the class that holds the crossing; if every weight of that class is
-    /// equal (a class is 2⁻⁴⁸ of relative width: in practice one weight), that weight is `C`
-    /// exactly: the stake above the class is the same in both orders and the class is the tie
-    /// group. A zero `C` takes its sign from the group's first row, as [`select_sorted`]'s
-    /// (stable, up to 20 entries) sort does. Otherwise, or if a column holds a NaN or an
-    /// infinity, the column is resolved by [`Scratch::column`].
+    /// equal (exactly, in f64; a class is 2⁻¹⁹ of relative width: in practice one weight), that
+    /// weight is `C` exactly: the stake above the class is the same in both orders and the
+    /// class is the tie group. A zero `C` takes its sign from the group's first row, as
+    /// [`select_sorted`]'s (stable, up to 20 entries) sort does. Otherwise, or if a column
+    /// holds a NaN, an infinity or a weight beyond f32's range, the column is resolved by
+    /// [`Scratch::column`].
     #[inline(always)]
     fn network<const R: usize>(
         &mut self,
         lane: &Lane<'_>,
-        mut keys: [[f64; LANES]; R],
+        mut keys: [[Key; LANES]; R],
         m: &[f64; LANES],
         out: &mut [f64; LANES],
-        sort: fn(&mut [[f64; LANES]; R]),
+        sort: fn(&mut [[Key; LANES]; R]),
     ) {
         if m.iter().all(|&m| m <= 0.0) {
             *out = [0.0; LANES];
@@ -304,10 +307,10 @@ impl Scratch {
     }
 }
 
-/// A pair of columns `j, j + 1` of `w` (`rows` rows of `stride`) in [`Scratch::network`]:
+/// Columns `j .. j + LANES` of `w` (`rows` rows of `stride`) in [`Scratch::network`]:
 /// whether each is finite (0 if so) and the rows' fixed stakes.
 struct Lane<'a> {
-    finite: &'a [f64],
+    finite: &'a [Key],
     fixed: &'a [u64; 16],
     w: &'a [f64],
     stride: usize,
@@ -315,12 +318,12 @@ struct Lane<'a> {
     j: usize,
 }
 
-/// Columns `t, t + 1` of row-major `keys` (`width` per row), −∞ below the last row.
+/// Columns `t .. t + LANES` of row-major `keys` (`width` per row), −∞ below the last row.
 #[inline(always)]
-fn tile_keys<const R: usize>(keys: &[f64], width: usize, t: usize) -> [[f64; LANES]; R] {
-    let mut k = [[f64::NEG_INFINITY; LANES]; R];
+fn tile_keys<const R: usize>(keys: &[Key], width: usize, t: usize) -> [[Key; LANES]; R] {
+    let mut k = [[Key::NEG_INFINITY; LANES]; R];
     for (k, row) in k.iter_mut().zip(keys.chunks_exact(width)) {
-        *k = [row[t], row[t + 1]];
+        *k = <[Key; LANES]>::try_from(&row[t..t + LANES]).expect("LANES keys");
     }
     k
 }
@@ -328,7 +331,7 @@ fn tile_keys<const R: usize>(keys: &[f64], width: usize, t: usize) -> [[f64; LAN
 /// The crossing of lane `l` of sorted keys, as [`Scratch::network`] describes it.
 #[inline(always)]
 fn crossing<const R: usize>(
-    keys: &[[f64; LANES]; R],
+    keys: &[[Key; LANES]; R],
     lane: &Lane<'_>,
     kappa: u64,
     l: usize,
@@ -362,7 +365,7 @@ fn crossing<const R: usize>(
 #[cold]
 #[inline(never)]
 fn tie_class<const R: usize>(
-    keys: &[[f64; LANES]; R],
+    keys: &[[Key; LANES]; R],
     lane: &Lane<'_>,
     l: usize,
     p: usize,
@@ -388,11 +391,13 @@ fn tie_class<const R: usize>(
     }
 }
 
-/// Columns side by side in [`Scratch::network`] (one SSE2 or SIMD128 register of f64).
-const LANES: usize = 2;
+/// Columns side by side in [`Scratch::network`] (one SSE2 or SIMD128 register of f32).
+const LANES: usize = 4;
+/// A network sort key ([`Scratch::network`]).
+type Key = f32;
 /// Low bits of a network sort key that hold the row (up to 16 rows).
 const IDX_BITS: u32 = 4;
-const IDX_MASK: u64 = (1 << IDX_BITS) - 1;
+const IDX_MASK: u32 = (1 << IDX_BITS) - 1;
 
 /// What the sorted keys of one column tell.
 enum Crossing {
@@ -407,9 +412,9 @@ enum Crossing {
 /// Compare-exchange of rows `i < j` of every lane: the larger key to `i` (keys are distinct
 /// and never NaN, so this is a plain max/min).
 #[inline(always)]
-fn exchange<const R: usize>(k: &mut [[f64; LANES]; R], i: usize, j: usize) {
+fn exchange<const R: usize>(k: &mut [[Key; LANES]; R], i: usize, j: usize) {
     let (a, b) = (k[i], k[j]);
-    let (mut hi, mut lo) = ([0.0; LANES], [0.0; LANES]);
+    let (mut hi, mut lo): ([Key; LANES], [Key; LANES]) = ([0.0; LANES], [0.0; LANES]);
     for l in 0..LANES {
         let c = a[l] < b[l];
         hi[l] = if c { b[l] } else { a[l] };
@@ -423,7 +428,7 @@ macro_rules! network {
     ($name:ident, $r:literal, $($i:literal $j:literal),*) => {
         /// Batcher's odd–even merge sort of
         #[doc = concat!(stringify!($r), " keys per lane, descending.")]
-        fn $name(keys: &mut [[f64; LANES]; $r]) {
+        fn $name(keys: &mut [[Key; LANES]; $r]) {
             let mut k = *keys;
             $(exchange(&mut k, $i, $j);)*
             *keys = k;
@@ -730,6 +735,12 @@ mod tests {
             f64::MIN_POSITIVE / 4.0,
             f64::NEG_INFINITY,
             f64::INFINITY,
+            // Beyond f32's range, zero in f32, an f32 subnormal, one f32 class apart.
+            1e300,
+            1e-300,
+            -1e-300,
+            1e-40,
+            0.25 + 1.0 / (1u64 << 30) as f64,
         ];
         let mut x = 12345u64;
         let mut next = move || {
@@ -740,7 +751,7 @@ mod tests {
         };
         for case in 0..3000u64 {
             let rows = 1 + (case % 23) as usize;
-            let cols = 1 + (next() % 7) as usize;
+            let cols = 1 + (next() % 11) as usize;
             let pool = if case % 3 == 0 { ws.len() } else { 12 };
             let w: Vec<f64> = (0..rows * cols)
                 .map(|_| ws[next() as usize % pool])

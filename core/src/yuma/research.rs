@@ -193,25 +193,22 @@ fn shape(m: &mut Dense, rows: usize, cols: usize) {
 /// `acc[r] += Σ_j rows[r][j]`, or `Σ_j rows[r][j]·x[j]` with `x`. The rows' dependency chains
 /// interleave (the compiler packs pairs of rows into one vector register), which hides the
 /// add latency without changing any row's order of summation.
+///
+/// A block of fewer rows runs as a full one, padded with copies of its first row whose sums
+/// are dropped.
 fn accumulate(rows: &[&[f64]], x: Option<&[f64]>, acc: &mut [f64]) {
-    match (<&[&[f64]; BLOCK]>::try_from(rows), x) {
-        (Ok(r), None) => sum_block(r, acc),
-        (Ok(r), Some(x)) => dot_block(r, x, acc),
-        (Err(_), None) => {
-            for (row, a) in rows.iter().zip(acc) {
-                for &y in row.iter() {
-                    *a += y;
-                }
-            }
-        }
-        (Err(_), Some(x)) => {
-            for (row, a) in rows.iter().zip(acc) {
-                for (&y, &z) in row.iter().zip(x) {
-                    *a += y * z;
-                }
-            }
-        }
+    let rn = rows.len().min(acc.len());
+    if rn == 0 {
+        return;
     }
+    let block: [&[f64]; BLOCK] = core::array::from_fn(|r| rows[if r < rn { r } else { 0 }]);
+    let mut a = [0.0; BLOCK];
+    a[..rn].copy_from_slice(&acc[..rn]);
+    match x {
+        None => sum_block(&block, &mut a),
+        Some(x) => dot_block(&block, x, &mut a),
+    }
+    acc[..rn].copy_from_slice(&a[..rn]);
 }
 
 #[inline(never)]

@@ -346,15 +346,14 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                 // bits of `safe_div(u16_to_fixed(v), S·2³²)`) and counted.
                 let d = U16Div::new(su);
                 let part = ws.active_stake[i] > ZERO;
+                // Branch-free: a skipped (self-)weight's slot is overwritten by the next.
                 for &(j, v) in row {
-                    if skip(j) {
-                        continue;
-                    }
+                    let keep = !skip(j);
                     let q = d.div(v);
                     cols[k] = j;
                     vals[k] = q;
-                    k += 1;
-                    ws.col_ptr[j as usize + 1] += (part && q > ZERO) as usize;
+                    k += keep as usize;
+                    ws.col_ptr[j as usize + 1] += (part & keep & (q > ZERO)) as usize;
                 }
                 w.ptr.push(k);
                 continue;

@@ -72,7 +72,7 @@ impl FastOps for I32F32 {
 /// `k = 17 + bitlen(S)`. R < 2⁵¹ fits a u64, and since `v·R/2^k` exceeds the true quotient by
 /// less than `v/2^k < 2¹⁶/2^k ≤ 1/S` (while a fraction of the true quotient is at most
 /// `1 − 1/S`), the floor is exact.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct U16Div {
     r: u64,
     k: u32,
@@ -188,8 +188,10 @@ pub struct Workspace {
     pub alphas: Vec<(u32, u16, I32F32)>,
     /// The constant EMA α when liquid alpha is not in use.
     pub alpha: I32F32,
-    /// The EMA's values are in (0, 2] (Yuma3's fused path, α ∈ [0, 1]).
+    /// The EMA's values are in [0, 1] with exact column sums (α ∈ [0, 1], and Yuma3's
+    /// fused path or classic bonds).
     bounded: bool,
+    u16_divs: Vec<U16Div>,
 }
 
 fn grow<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
@@ -344,15 +346,14 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                 // bits of `safe_div(u16_to_fixed(v), S·2³²)`) and counted.
                 let d = U16Div::new(su);
                 let part = ws.active_stake[i] > ZERO;
+                // Branch-free: a skipped (self-)weight's slot is overwritten by the next.
                 for &(j, v) in row {
-                    if skip(j) {
-                        continue;
-                    }
+                    let keep = !skip(j);
                     let q = d.div(v);
                     cols[k] = j;
                     vals[k] = q;
-                    k += 1;
-                    ws.col_ptr[j as usize + 1] += (part && q > ZERO) as usize;
+                    k += keep as usize;
+                    ws.col_ptr[j as usize + 1] += (part & keep & (q > ZERO)) as usize;
                 }
                 w.ptr.push(k);
                 continue;
@@ -436,7 +437,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     ws.validator_trust.clear();
 
     let fused = yuma3 && !liquid && beta == ONE && bounded(ws.alpha);
-    ws.bounded = fused;
+    ws.bounded = fused || (!yuma3 && bounded(ws.alpha));
     if fused {
         // 7–10 fused row by row: clip, trust, incentive and the EMA of Wb = Wc.
         yuma3_fused(input, ws, last_tempo);
@@ -499,7 +500,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                 *s = s.sadd(v);
             }
         } else if yuma3 {
-            ema_constant(n, &wb.ptr, &wb.col, &wb.val, ws, false);
+            ema_constant(n, (&wb.ptr, &wb.col, &wb.val), ws, false);
         } else {
             classic_ema(n, &wb, ws);
         }
@@ -673,9 +674,25 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
 
 /// Classic bonds' EMA: `colnorm(α·colnorm(Wb ⊙ A) + (1−α)·colnorm(B))` into `ws.ema` (not
 /// yet column-normalised; [`classic_dividends`] does it), with the column sums in `ws.sums`.
+/// With α ∈ [0, 1] (`ws.bounded`) every value is in [0, 1] and every sum exact: products
+/// through [`FastOps::umul`], divisions without range tests ([`Recip::div_le`], zero sums
+/// taken as one bit: their entries are all 0), and colnorm(B) through [`U16Div`] when every
+/// column's u16 sum is below 2³⁰.
 fn classic_ema(n: usize, wb: &Csr, ws: &mut Workspace) {
-    // colnorm(B): the recips of the sums taken with the bonds, applied inside the EMA.
-    set_recips(&ws.sums, &mut ws.recips_b);
+    let bounded = ws.bounded;
+    // colnorm(B): the recips (or u16 reciprocals) of the sums taken with the bonds, applied
+    // inside the EMA.
+    let u16_sums = bounded && ws.sums.iter().all(|s| s.to_bits() < 1 << 62);
+    if u16_sums {
+        ws.u16_divs.clear();
+        ws.u16_divs.extend(
+            ws.sums
+                .iter()
+                .map(|s| U16Div::new(((s.to_bits() >> 32) as u64).max(1))),
+        );
+    } else {
+        set_recips(&ws.sums, &mut ws.recips_b);
+    }
     // ΔB = Wb ⊙ A, column-normalised inside the EMA.
     ws.sums.fill(ZERO);
     ws.delta.clear();
@@ -683,38 +700,90 @@ fn classic_ema(n: usize, wb: &Csr, ws: &mut Workspace) {
         let ai = ws.active_stake[i];
         let (a, b) = (wb.ptr[i], wb.ptr[i + 1]);
         for (&j, &v) in wb.col[a..b].iter().zip(&wb.val[a..b]) {
-            let d = v.smul(ai);
             let s = &mut ws.sums[j as usize];
-            *s = s.sadd(d);
+            let d = if bounded {
+                let d = v.umul(ai);
+                *s = add::<true>(*s, d);
+                d
+            } else {
+                let d = v.smul(ai);
+                *s = s.sadd(d);
+                d
+            };
             ws.delta.push(d);
         }
     }
-    set_recips(&ws.sums, &mut ws.recips);
+    if bounded {
+        set_recips_le(&ws.sums, &mut ws.recips);
+    } else {
+        set_recips(&ws.sums, &mut ws.recips);
+    }
     let delta = core::mem::take(&mut ws.delta);
-    ema_constant(n, &wb.ptr, &wb.col, &delta, ws, true);
+    let m = (&wb.ptr[..], &wb.col[..], &delta[..]);
+    if bounded {
+        let (alpha, one_minus) = (ws.alpha, ONE.saturating_sub(ws.alpha));
+        let rn = core::mem::take(&mut ws.recips);
+        let (rb, ud) = (
+            core::mem::take(&mut ws.recips_b),
+            core::mem::take(&mut ws.u16_divs),
+        );
+        let tn = |j: usize, x: I32F32| alpha.umul(rn[j].div_le(x));
+        if u16_sums {
+            let to = |j: usize, x: I32F32| one_minus.umul(ud[j].div((x.to_bits() >> 32) as u16));
+            ema_constant_with::<true>(n, m, ws, tn, to);
+        } else {
+            let to = |j: usize, x: I32F32| one_minus.umul(rb[j].div_nonzero(x));
+            ema_constant_with::<true>(n, m, ws, tn, to);
+        }
+        (ws.recips, ws.recips_b, ws.u16_divs) = (rn, rb, ud);
+    } else {
+        ema_constant(n, m, ws, true);
+    }
     ws.delta = delta;
 }
 
 /// Classic dividends: B' = colnorm(EMA) in place, `D = B'·I`, and the column maxima of B'
 /// (their recips, for the storage's max-upscale, into `ws.recips`).
 fn classic_dividends(n: usize, ws: &mut Workspace) {
-    set_recips(&ws.sums, &mut ws.recips);
+    if ws.bounded {
+        // B' and I in [0, 1], every entry positive and at most its column's exact sum.
+        set_recips_le(&ws.sums, &mut ws.recips);
+        classic_dividends_with(n, ws, |r, v| r.div_le(v), |x, y| x.umul(y), add::<true>);
+        set_recips_le(&ws.row.acc, &mut ws.recips);
+    } else {
+        set_recips(&ws.sums, &mut ws.recips);
+        classic_dividends_with(
+            n,
+            ws,
+            |r, v| r.div_nonzero(v),
+            |x, y| x.smul(y),
+            |x, y| x.sadd(y),
+        );
+        set_recips(&ws.row.acc, &mut ws.recips);
+    }
+}
+
+fn classic_dividends_with(
+    n: usize,
+    ws: &mut Workspace,
+    div: impl Fn(&Recip, I32F32) -> I32F32,
+    mul: impl Fn(I32F32, I32F32) -> I32F32,
+    add: impl Fn(I32F32, I32F32) -> I32F32,
+) {
     ws.row.acc.fill(ZERO);
     for i in 0..n {
         let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
         let mut d = ZERO;
         for (&j, v) in ws.ema.col[a..b].iter().zip(&mut ws.ema.val[a..b]) {
             let ju = j as usize;
-            *v = ws.recips[ju].div_nonzero(*v);
-            d = d.sadd(ws.incentive[ju].smul(*v));
+            *v = div(&ws.recips[ju], *v);
+            d = add(d, mul(ws.incentive[ju], *v));
             if ws.row.acc[ju] < *v {
                 ws.row.acc[ju] = *v;
             }
         }
         ws.dividends[i] = d;
     }
-    // Storage: column max-upscale, applied as the rows are written out.
-    set_recips(&ws.row.acc, &mut ws.recips);
 }
 
 /// The stake the consensus weighs: `use_stake` = A restricted to `A_i > 0` and re-normalised
@@ -1020,14 +1089,7 @@ fn bond_weights(n: usize, beta: I32F32, ws: &mut Workspace) {
 /// column-normalised, entry by entry, through `ws.recips` and `ws.recips_b`. With α ∈ [0, 1]
 /// every term and sum is bounded (each normalised value is at most 1), so the products need
 /// no saturation ([`FastOps::umul`]) and the sums no overflow check.
-fn ema_constant(
-    n: usize,
-    ptr: &[usize],
-    col: &[u16],
-    val: &[I32F32],
-    ws: &mut Workspace,
-    colnorm: bool,
-) {
+fn ema_constant(n: usize, m: (&[usize], &[u16], &[I32F32]), ws: &mut Workspace, colnorm: bool) {
     let alpha = ws.alpha;
     let one_minus = ONE.saturating_sub(alpha);
     // Taken out of `ws` while the rows are written (put back below).
@@ -1036,7 +1098,6 @@ fn ema_constant(
         core::mem::take(&mut ws.recips_b),
     );
     let (rn, rb) = (&rnv[..], &rbv[..]);
-    let m = (ptr, col, val);
     match (colnorm, bounded(alpha)) {
         (true, true) => ema_constant_with::<true>(
             n,
@@ -1280,6 +1341,16 @@ fn set_recips(sums: &[I32F32], out: &mut Vec<Recip>) {
     out.extend(sums.iter().map(|&s| Recip::new(s)));
 }
 
+/// One [`Recip`] per column sum for [`Recip::div_le`]: a zero sum (whose column's entries
+/// are all 0) as one bit, so that `div_le(0) = 0`.
+fn set_recips_le(sums: &[I32F32], out: &mut Vec<Recip>) {
+    out.clear();
+    out.extend(
+        sums.iter()
+            .map(|&s| Recip::new(if s == ZERO { I32F32::from_bits(1) } else { s })),
+    );
+}
+
 fn ascending(c: &[u16]) -> bool {
     c.windows(2).all(|w| w[0] < w[1])
 }
@@ -1466,18 +1537,21 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
         if ws.permit[i] {
             let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
             let (cols, vals) = (&ws.ema.col[a..b], &ws.ema.val[a..b]);
-            if ws.bounded {
-                // Bits in (0, 2³³]: `to_u16` without its range tests.
+            let r = &ws.recips;
+            if ws.bounded && input.yuma3_enabled {
+                row.extend(cols.iter().zip(vals).map(|(&j, &v)| (j, to_u16_le(v))));
+            } else if ws.bounded {
+                // Classic bonds' max-upscale: every entry positive and at most its column's
+                // maximum.
                 row.extend(
-                    cols.iter().zip(vals).map(|(&j, &v)| {
-                        (j, ((v.to_bits() as u64 * 65535) >> 32).min(65535) as u16)
-                    }),
+                    cols.iter()
+                        .zip(vals)
+                        .map(|(&j, &v)| (j, to_u16_le(r[j as usize].div_le(v)))),
                 );
             } else if input.yuma3_enabled {
                 row.extend(cols.iter().zip(vals).map(|(&j, &v)| (j, to_u16(v))));
             } else {
                 // Classic bonds: the column max-upscale (recips set by the epoch) first.
-                let r = &ws.recips;
                 row.extend(
                     cols.iter()
                         .zip(vals)
@@ -1486,6 +1560,13 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
             }
         }
     }
+}
+
+/// [`to_u16`] for bits in `[0, 2³³]`: no range tests.
+#[inline(always)]
+fn to_u16_le(x: I32F32) -> u16 {
+    debug_assert!((0..=1 << 33).contains(&x.to_bits()));
+    ((x.to_bits() as u64 * 65535) >> 32).min(65535) as u16
 }
 
 #[cfg(test)]

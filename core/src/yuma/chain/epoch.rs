@@ -455,17 +455,29 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             fit(&mut wb.col, w.col.len(), 0);
             fit(&mut wb.val, w.col.len(), ZERO);
         }
+        // Classic bonds with β = 1 and α ∈ [0, 1]: `wb` takes ΔB = Wb ⊙ A at once, with its
+        // column sums in `acc2`.
+        let delta = fuse_one && !yuma3 && ws.bounded;
         let mut kb = 0usize;
         for i in 0..n {
             let (a, b) = (w.ptr[i], w.ptr[i + 1]);
             let (bcol, bval) = (&mut wb.col[..], &mut wb.val[..]);
+            let ai = ws.active_stake[i];
+            let dsum = &mut ws.acc2;
             let t = clip_row(
                 (&w.col[a..b], &w.val[a..b], &mut ws.clipped[a..b]),
                 c,
-                ws.active_stake[i],
+                ai,
                 &mut ws.incentive,
                 |j, v, dropped| {
-                    if fuse_one {
+                    if delta {
+                        let d = v.umul(ai);
+                        bcol[kb] = j;
+                        bval[kb] = d;
+                        kb += !dropped as usize;
+                        let s = &mut dsum[j as usize];
+                        *s = add::<true>(*s, d);
+                    } else if fuse_one {
                         bcol[kb] = j;
                         bval[kb] = v;
                         kb += !dropped as usize;
@@ -502,7 +514,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         } else if yuma3 {
             ema_constant(n, (&wb.ptr, &wb.col, &wb.val), ws, false);
         } else {
-            classic_ema(n, &wb, ws);
+            classic_ema(n, &wb, ws, delta);
         }
         ws.wb = wb;
     }
@@ -678,7 +690,8 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
 /// through [`FastOps::umul`], divisions without range tests ([`Recip::div_le`], zero sums
 /// taken as one bit: their entries are all 0), and colnorm(B) through [`U16Div`] when every
 /// column's u16 sum is below 2³⁰.
-fn classic_ema(n: usize, wb: &Csr, ws: &mut Workspace) {
+/// With `delta`, `wb` already holds ΔB and `ws.acc2` its column sums.
+fn classic_ema(n: usize, wb: &Csr, ws: &mut Workspace, delta: bool) {
     let bounded = ws.bounded;
     // colnorm(B): the recips (or u16 reciprocals) of the sums taken with the bonds, applied
     // inside the EMA.
@@ -692,6 +705,11 @@ fn classic_ema(n: usize, wb: &Csr, ws: &mut Workspace) {
         );
     } else {
         set_recips(&ws.sums, &mut ws.recips_b);
+    }
+    if delta {
+        set_recips_le(&ws.acc2, &mut ws.recips);
+        classic_ema_terms(n, (&wb.ptr, &wb.col, &wb.val), ws, u16_sums);
+        return;
     }
     // ΔB = Wb ⊙ A, column-normalised inside the EMA.
     ws.sums.fill(ZERO);
@@ -719,8 +737,19 @@ fn classic_ema(n: usize, wb: &Csr, ws: &mut Workspace) {
         set_recips(&ws.sums, &mut ws.recips);
     }
     let delta = core::mem::take(&mut ws.delta);
-    let m = (&wb.ptr[..], &wb.col[..], &delta[..]);
-    if bounded {
+    classic_ema_terms(n, (&wb.ptr, &wb.col, &delta), ws, u16_sums);
+    ws.delta = delta;
+}
+
+/// The classic EMA of ΔB `m` (column-normalised through `ws.recips`) and the bonds
+/// (through `ws.u16_divs` when `u16_sums`, else `ws.recips_b`).
+fn classic_ema_terms(
+    n: usize,
+    m: (&[usize], &[u16], &[I32F32]),
+    ws: &mut Workspace,
+    u16_sums: bool,
+) {
+    if ws.bounded {
         let (alpha, one_minus) = (ws.alpha, ONE.saturating_sub(ws.alpha));
         let rn = core::mem::take(&mut ws.recips);
         let (rb, ud) = (
@@ -739,7 +768,6 @@ fn classic_ema(n: usize, wb: &Csr, ws: &mut Workspace) {
     } else {
         ema_constant(n, m, ws, true);
     }
-    ws.delta = delta;
 }
 
 /// Classic dividends: B' = colnorm(EMA) in place, `D = B'·I`, and the column maxima of B'

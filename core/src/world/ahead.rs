@@ -20,8 +20,9 @@ use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU8, Ordering};
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// How many blocks before its predicted block an epoch is started. Longer gives a worker
 /// more time; shorter leaves fewer blocks in which a stake flow or a registration on the
@@ -57,6 +58,8 @@ const CANCELLED: u8 = 2;
 pub(crate) struct Sent {
     job: Box<ChainJob>,
     state: Arc<AtomicU8>,
+    /// How long the worker took to compute it.
+    took: Duration,
 }
 
 /// A job the workers hold.
@@ -83,6 +86,9 @@ pub(crate) struct Ahead {
     /// never look further ahead: the hits and misses then depend on the scenario alone, not
     /// on timing (for tests).
     patient: bool,
+    /// The longest a worker took for one of the recent epochs (decaying): how long the
+    /// world waits for a job a worker has started before computing the epoch itself.
+    slowest: Duration,
     pub(crate) stats: AheadStats,
 }
 
@@ -100,6 +106,7 @@ impl Ahead {
                 spare: Vec::new(),
                 cap: 4 * workers.max(1),
                 patient,
+                slowest: Duration::from_millis(1),
                 stats: AheadStats::default(),
             },
             Worker {
@@ -155,6 +162,7 @@ impl Ahead {
         let sent = Sent {
             job,
             state: state.clone(),
+            took: Duration::ZERO,
         };
         match self.jobs.as_ref().map(|tx| tx.send(sent)) {
             Some(Ok(())) => self.in_flight.push(InFlight {
@@ -169,6 +177,9 @@ impl Ahead {
     }
 
     fn receive(&mut self, sent: Sent) {
+        if sent.took > Duration::ZERO {
+            self.slowest = (self.slowest * 7 / 8).max(sent.took);
+        }
         let p = self
             .in_flight
             .iter()
@@ -214,9 +225,12 @@ impl Ahead {
 
     /// The job computed for this epoch, waiting for it if a worker is computing it; a job
     /// still queued is cancelled instead (the world computes the epoch itself rather than
-    /// wait), which keeps the world and the workers in balance.
+    /// wait), which keeps the world and the workers in balance. A started job is waited for
+    /// about twice as long as recent epochs took a worker; then (the worker's core is busy
+    /// with something else) it is cancelled too.
     pub(crate) fn take(&mut self, netuid: u16, block: u64) -> Option<Box<ChainJob>> {
         self.drain();
+        let deadline = Instant::now() + 2 * self.slowest + Duration::from_micros(50);
         loop {
             if let Some(p) = self
                 .ready
@@ -237,9 +251,21 @@ impl Ahead {
             {
                 return None;
             }
-            match self.done.recv() {
+            if self.patient {
+                match self.done.recv() {
+                    Ok(sent) => self.receive(sent),
+                    Err(_) => return None,
+                }
+                continue;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.done.recv_timeout(left) {
                 Ok(sent) => self.receive(sent),
-                Err(_) => return None,
+                Err(RecvTimeoutError::Timeout) => {
+                    self.in_flight[p].state.store(CANCELLED, Ordering::Release);
+                    return None;
+                }
+                Err(RecvTimeoutError::Disconnected) => return None,
             }
         }
     }
@@ -312,9 +338,11 @@ impl Worker {
                 // An epoch does not panic on a valid input; should one, the job comes back
                 // cancelled (the world computes that epoch itself) instead of never.
                 let job = &mut sent.job;
+                let start = Instant::now();
                 if std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| job.run())).is_err() {
                     sent.state.store(CANCELLED, Ordering::Release);
                 }
+                sent.took = start.elapsed();
             }
             if done.send(sent).is_err() {
                 return;

@@ -45,6 +45,10 @@ fn larger_dense_and_sparse_subnets_agree_with_the_port() {
         (300, 17, true),
         (512, 64, false),
         (200, 200, true),
+        // Mid-density rows (a quarter to a half of n entries): the marked-columns EMA path.
+        (256, 64, false),
+        (256, 64, true),
+        (1000, 200, true),
     ] {
         for seed in 0..3 {
             let input = random_input(

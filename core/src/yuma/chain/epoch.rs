@@ -423,6 +423,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     grow(&mut ws.sums, n, ZERO);
     grow(&mut ws.row.acc, n, ZERO);
     grow(&mut ws.row.dense, n, ZERO);
+    grow(&mut ws.row.bits, n.div_ceil(64), 0);
     grow(&mut ws.acc2, n, ZERO);
     if ws.row.mark.len() != n {
         grow(&mut ws.row.mark, n, 0);
@@ -645,16 +646,33 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
             // Dense: the new terms straight into the zeroed accumulator (columns are unique
             // in a row, and a dropped entry's term is 0), then the old ones.
             let acc = &mut s.dense[..];
-            let t = clip_row(row, c, ai, &mut ws.incentive, |j, v, _| {
-                acc[j as usize] = alpha.umul(v);
-            });
-            for &(j, bu) in brow {
-                let ju = j as usize;
-                let x = one_minus.umul(u16_proportion(bu));
-                acc[ju] = add::<true>(acc[ju], if last_tempo > bar[ju] { x } else { ZERO });
+            if (b - a) + brow.len() < n / MARKED_ROW {
+                // Mid-density: the touched columns marked, and only those put.
+                let bits = &mut s.bits[..];
+                let t = clip_row(row, c, ai, &mut ws.incentive, |j, v, _| {
+                    acc[j as usize] = alpha.umul(v);
+                    mark(bits, j as usize);
+                });
+                for &(j, bu) in brow {
+                    let ju = j as usize;
+                    let x = one_minus.umul(u16_proportion(bu));
+                    acc[ju] = add::<true>(acc[ju], if last_tempo > bar[ju] { x } else { ZERO });
+                    mark(bits, ju);
+                }
+                out.put_marked(acc, bits);
+                t
+            } else {
+                let t = clip_row(row, c, ai, &mut ws.incentive, |j, v, _| {
+                    acc[j as usize] = alpha.umul(v);
+                });
+                for &(j, bu) in brow {
+                    let ju = j as usize;
+                    let x = one_minus.umul(u16_proportion(bu));
+                    acc[ju] = add::<true>(acc[ju], if last_tempo > bar[ju] { x } else { ZERO });
+                }
+                out.put_dense(acc);
+                t
             }
-            out.put_dense(acc);
-            t
         } else {
             wb.clear();
             let t = clip_row(row, c, ai, &mut ws.incentive, |j, v, dropped| {
@@ -1193,6 +1211,9 @@ fn ema_constant_with<const WRAP: bool>(
 struct RowScratch {
     /// n entries kept at zero between rows (dense rows of the EMA).
     dense: Vec<I32F32>,
+    /// One bit per column, kept at zero between rows: the columns of a mid-density row
+    /// that `dense` holds ([`EmaOut::put_marked`]).
+    bits: Vec<u64>,
     acc: Vec<I32F32>,
     mark: Vec<u32>,
     stamp: u32,
@@ -1221,6 +1242,21 @@ fn ema_row<const WRAP: bool>(
         // A dense row: accumulate it over all n columns (new terms first, as the chain
         // does), then keep the positive values in column order, zeroing the buffer.
         let acc = &mut s.dense[..];
+        if col.len() + bcol.len() < n / MARKED_ROW {
+            let bits = &mut s.bits[..];
+            for (&j, &v) in col.iter().zip(val) {
+                let ju = j as usize;
+                acc[ju] = add::<WRAP>(acc[ju], tn(ju, v));
+                mark(bits, ju);
+            }
+            for (&j, &v) in bcol.iter().zip(bval) {
+                let ju = j as usize;
+                acc[ju] = add::<WRAP>(acc[ju], to(ju, v));
+                mark(bits, ju);
+            }
+            out.put_marked(acc, bits);
+            return;
+        }
         for (&j, &v) in col.iter().zip(val) {
             let ju = j as usize;
             acc[ju] = add::<WRAP>(acc[ju], tn(ju, v));
@@ -1354,10 +1390,34 @@ impl<'a, const WRAP: bool> EmaOut<'a, WRAP> {
             }
         }
     }
+    /// Puts the columns of `acc` marked in `bits` (all its other entries being zero), in
+    /// column order, leaving them zeroed and the bits cleared: the same entries and sums as
+    /// [`EmaOut::put_dense`], in time proportional to the marked columns.
+    #[inline(always)]
+    fn put_marked(&mut self, acc: &mut [I32F32], bits: &mut [u64]) {
+        for (w, b) in bits.iter_mut().enumerate() {
+            let mut m = core::mem::take(b);
+            while m != 0 {
+                let j = w * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                self.put(j as u16, core::mem::replace(&mut acc[j], ZERO));
+            }
+        }
+    }
     fn end_row(&mut self) {
         self.ptr.push(self.k);
     }
 }
+
+/// Marks column j in a row's bitmap.
+#[inline(always)]
+fn mark(bits: &mut [u64], j: usize) {
+    bits[j >> 6] |= 1 << (j & 63);
+}
+
+/// A row with at most this fraction of n entries (new and old together) takes
+/// [`EmaOut::put_marked`] rather than a scan of all n columns.
+const MARKED_ROW: usize = 2;
 
 /// A row of the EMA with at least `n / DENSE_ROW` entries (new and old together) is
 /// accumulated densely rather than merged.

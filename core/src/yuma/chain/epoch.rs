@@ -956,6 +956,19 @@ fn select(keys: &mut [u64], scratch: &mut Vec<u64>, stake: &[I32F32], mut m: i64
     }
     // Each round partitions `src` into `dst` without branches: keys below the pivot from the
     // front, keys above it from the back (a slot is claimed only when its counter advances).
+    if keys.len() > DIRECT && keys.len() <= SORTED {
+        // A short column: sorted (by score, then row), the answer is the score of the key
+        // at which the running stake first exceeds m.
+        keys.sort_unstable();
+        let mut cum = 0i64;
+        for &key in keys.iter() {
+            cum += st(key);
+            if cum > m {
+                return (key >> 16) as i64;
+            }
+        }
+        return (keys[keys.len() - 1] >> 16) as i64;
+    }
     let keys = if keys.len() > DIRECT {
         match bucket(keys, stake, m) {
             Ok(s) => return s,
@@ -1049,6 +1062,10 @@ fn bucket(keys: &mut [u64], stake: &[I32F32], m: i64) -> core::result::Result<i6
     }
     Err((len, below))
 }
+
+/// Columns of more than [`DIRECT`] and at most this many keys are sorted (no bucket
+/// pre-pass or quickselect).
+const SORTED: usize = 32;
 
 /// Columns of at most this many keys are selected by [`select_direct`].
 const DIRECT: usize = 8;

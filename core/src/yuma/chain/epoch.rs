@@ -1579,7 +1579,6 @@ pub fn write_emission(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput)
         esum = esum.wrapping_add(inc[i].sadd(div[i]).to_bits());
     }
     let esum = I32F32::from_bits(esum);
-    let mut csum = esum;
     let fallback = if esum == ZERO {
         Some(if sum(&ws.active_stake) == ZERO {
             &ws.stake
@@ -1589,27 +1588,40 @@ pub fn write_emission(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput)
     } else {
         None
     };
-    if let Some(f) = fallback {
-        csum = sum(f);
-    }
     let rao = I96F32::saturating_from_num(input.rao_emission);
     let to_rao = |x: I32F32| to_rao_fast(x, input.rao_emission, rao);
-    // x / s, or x when s = 0, each divisor prepared once.
-    let (re, rc) = (Recip::new(esum), Recip::new(csum));
+    // x / Σ(I + D) (x itself when the sum is 0), the divisor prepared once; a zero term pays
+    // 0, so a UID that is only a server or only a validator takes one division.
+    let re = Recip::new(esum);
+    let split = |x: I32F32| {
+        if x == ZERO {
+            0
+        } else {
+            to_rao(re.div_nonzero(x))
+        }
+    };
     out.server_emission.clear();
     out.validator_emission.clear();
     out.emission.clear();
     for i in 0..n {
-        out.server_emission.push(to_rao(re.div_nonzero(inc[i])));
+        let (a, d) = (inc[i], div[i]);
+        let s = split(a);
+        out.server_emission.push(s);
         match fallback {
             Some(f) => {
                 out.validator_emission.push(to_rao(f[i]));
                 out.emission.push(to_rao(f[i]));
             }
             None => {
-                out.validator_emission.push(to_rao(re.div_nonzero(div[i])));
-                out.emission
-                    .push(to_rao(rc.div_nonzero(inc[i].sadd(div[i]))));
+                let v = split(d);
+                out.validator_emission.push(v);
+                out.emission.push(if d == ZERO {
+                    s
+                } else if a == ZERO {
+                    v
+                } else {
+                    split(a.sadd(d))
+                });
             }
         }
     }

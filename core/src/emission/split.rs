@@ -5,6 +5,7 @@
 //! server $= a'/2$, root $= \rho\,a'/2$, validators $= a' - a'/2 - \rho\,a'/2$.
 //! Each bucket is floored to rao when added to its pending counter.
 
+use crate::math::fixed::wide::{half_u96f32, mul_u96f32};
 use substrate_fixed::types::U96F32;
 
 /// `SubnetOwnerCut` default, 11 796 / 65 535 ≈ 18 %.
@@ -42,11 +43,11 @@ pub fn split_alpha_out(alpha_out: U96F32, owner_cut: u16, root_prop: U96F32) -> 
 pub fn split_alpha_out_with(alpha_out: U96F32, cut_frac: U96F32, root_prop: U96F32) -> AlphaSplit {
     let minted = alpha_out.saturating_to_num::<u64>();
     let mut a = alpha_out;
-    let cut = a.saturating_mul(cut_frac);
+    let cut = mul_u96f32(a, cut_frac);
     a = a.saturating_sub(cut);
-    let half = U96F32::from_num(0.5f64);
-    let root = root_prop.saturating_mul(a).saturating_mul(half);
-    let server = a.saturating_mul(half);
+    // `x.saturating_mul(0.5)`, exactly.
+    let root = half_u96f32(mul_u96f32(root_prop, a));
+    let server = half_u96f32(a);
     let validator = a.saturating_sub(server).saturating_sub(root);
     let s = AlphaSplit {
         owner: cut.saturating_to_num(),
@@ -98,7 +99,16 @@ pub fn root_proportion(root_tao: u64, tao_weight: u64, alpha_issuance: u64) -> U
 
 /// Float root proportion.
 pub fn root_proportion_f64(root_tao: u64, tao_weight: u64, alpha_issuance: u64) -> f64 {
-    let r = root_tao as f64 * (tao_weight as f64 / u64::MAX as f64);
+    root_proportion_f64_with(root_weighted_f64(root_tao, tao_weight), alpha_issuance)
+}
+
+/// `R·t` of [`root_proportion_f64`], the same for every subnet.
+pub fn root_weighted_f64(root_tao: u64, tao_weight: u64) -> f64 {
+    root_tao as f64 * (tao_weight as f64 / u64::MAX as f64)
+}
+
+/// [`root_proportion_f64`] from its `R·t` ([`root_weighted_f64`]).
+pub fn root_proportion_f64_with(r: f64, alpha_issuance: u64) -> f64 {
     let d = r + alpha_issuance as f64;
     if d > 0.0 {
         r / d

@@ -19,10 +19,15 @@ use super::subnet::{upscale, Behaviour, Neurons, Pending, Subnet};
 use crate::emission::issuance::{HalvingTable, TOTAL_SUPPLY};
 use crate::emission::moving_price::update_moving_price_f64;
 use crate::emission::shares::{shares, ShareInput, SharePolicy};
-use crate::emission::split::{root_proportion_f64, split_alpha_out_f64, split_alpha_out_with};
+use crate::emission::split::{
+    root_proportion_f64_with, root_weighted_f64, split_alpha_out_f64, split_alpha_out_with,
+};
 use crate::error::{Error, Result};
 use crate::limits;
-use crate::math::fixed::wide::div_u96f32;
+use crate::math::fixed::wide::{
+    div_u96f32, i96f32_from_u64f64, mul_int_u64f64, mul_u64f64, mul_u96f32, u64f64_from_f64,
+    u64f64_from_i96f32, u96f32_from_u64f64,
+};
 use crate::pool::{median_price, seed_pool, Pool};
 use crate::preset::{InjectionCap, Rules, Scheduler};
 use crate::registry::{
@@ -81,6 +86,8 @@ pub struct World {
     /// by every subnet that started emitting at the same block).
     ramp_cache: (u64, U64F64),
     root_weighted: U96F32,
+    /// `root_tao · tao_weight` in f64, as [`root_proportion_f64`](crate::emission::split::root_proportion_f64) computes it.
+    root_weighted_f64: f64,
     cut_frac: U96F32,
     /// Threads [`World::step`] may use (1: this one alone).
     #[cfg(all(feature = "std", not(target_family = "wasm")))]
@@ -364,6 +371,7 @@ impl World {
             share_out: Vec::new(),
             emit_idx: Vec::new(),
             root_weighted: U96F32::from_num(0),
+            root_weighted_f64: 0.0,
             cut_frac: U96F32::from_num(0),
             prices: Vec::new(),
             uid_cands: Vec::new(),
@@ -384,6 +392,7 @@ impl World {
                 .checked_div(U96F32::from_num(u64::MAX))
                 .unwrap_or(U96F32::from_num(0));
             w.root_weighted = U96F32::from_num(w.root_tao).saturating_mul(tw);
+            w.root_weighted_f64 = root_weighted_f64(w.root_tao, w.rules.tao_weight);
             w.moving_alpha = U64F64::saturating_from_num(
                 I96F32::saturating_from_num(w.rules.moving_alpha).max(I96F32::from_num(0)),
             );
@@ -575,9 +584,14 @@ impl World {
                 continue;
             }
             self.emit_idx.push(i);
-            let moving = U64F64::saturating_from_num(s.moving_price.max(I96F32::from_num(0)));
-            moving_sum = moving_sum.saturating_add(moving);
-            moving_sum_f += s.moving_price_f64;
+            let moving = if chain {
+                let m = u64f64_from_i96f32(s.moving_price);
+                moving_sum = moving_sum.saturating_add(m);
+                m
+            } else {
+                moving_sum_f += s.moving_price_f64;
+                u64f64_from_f64(s.moving_price_f64)
+            };
             let spot = if spot_needed || chain {
                 s.spot_price()
             } else {
@@ -590,11 +604,7 @@ impl World {
                 } else {
                     U64F64::from_num(0)
                 },
-                moving: if chain {
-                    moving
-                } else {
-                    U64F64::saturating_from_num(s.moving_price_f64)
-                },
+                moving,
                 miner_burned: s.miner_burned,
                 flow_ema: s.flow_ema,
                 flow_window: s.flow_window,
@@ -620,8 +630,8 @@ impl World {
             let alpha_emission = s.alpha_emission(&self.halving);
             let (tao_in, alpha_in, excess, root_prop_f, root_prop_x);
             if chain {
-                let te = U96F32::saturating_from_num(U64F64::from_num(e).saturating_mul(share));
-                let price = U96F32::saturating_from_num(self.prices[k]);
+                let te = u96f32_from_u64f64(mul_int_u64f64(e, share));
+                let price = u96f32_from_u64f64(self.prices[k]);
                 let rp = div_u96f32(
                     self.root_weighted,
                     self.root_weighted
@@ -632,13 +642,13 @@ impl World {
                 let mut t_in = te;
                 let cap = match self.rules.injection_cap {
                     InjectionCap::RootProportion => {
-                        rp.saturating_mul(U96F32::from_num(alpha_emission))
+                        mul_u96f32(rp, U96F32::from_num(alpha_emission))
                     }
                     InjectionCap::AlphaEmission => U96F32::from_num(alpha_emission.min(e)),
                 };
                 if a_in > cap {
                     a_in = cap;
-                    t_in = a_in.saturating_mul(price);
+                    t_in = mul_u96f32(a_in, price);
                 }
                 tao_in = t_in.saturating_to_num::<u64>();
                 alpha_in = a_in.saturating_to_num::<u64>();
@@ -648,8 +658,7 @@ impl World {
             } else {
                 let te = e as f64 * s.last_share;
                 let price = s.pool.price_f64();
-                let rp =
-                    root_proportion_f64(self.root_tao, self.rules.tao_weight, s.alpha_issuance());
+                let rp = root_proportion_f64_with(self.root_weighted_f64, s.alpha_issuance());
                 let mut a_in = if price > 0.0 { te / price } else { 0.0 };
                 let mut t_in = te;
                 let cap = match self.rules.injection_cap {
@@ -1431,11 +1440,10 @@ fn moving_alpha_at(moving_alpha: U64F64, since: u64, halving_blocks: u64) -> U64
 fn moving_price_step(old: I96F32, spot: U64F64, alpha: U64F64) -> I96F32 {
     let one = U64F64::from_num(1);
     let capped = if spot > one { one } else { spot };
-    let old_u = U64F64::saturating_from_num(old.max(I96F32::from_num(0)));
-    let new = alpha
-        .saturating_mul(capped)
-        .saturating_add(one.saturating_sub(alpha).saturating_mul(old_u));
-    I96F32::saturating_from_num(new)
+    let old_u = u64f64_from_i96f32(old);
+    let new =
+        mul_u64f64(alpha, capped).saturating_add(mul_u64f64(one.saturating_sub(alpha), old_u));
+    i96f32_from_u64f64(new)
 }
 
 /// A deterministic hash of (block, validator, miner) in [0, 1): per-validator noise without

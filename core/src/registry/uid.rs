@@ -22,10 +22,28 @@ pub fn uid_to_prune(
     immunity_period: u64,
     min_non_immune: usize,
 ) -> Option<usize> {
+    uid_to_prune_by(
+        uids.len(),
+        |i| uids[i],
+        block,
+        immunity_period,
+        min_non_immune,
+    )
+}
+
+/// [`uid_to_prune`] over the `n` candidates `uid(0) .. uid(n − 1)`, without a slice of them.
+pub fn uid_to_prune_by(
+    n: usize,
+    uid: impl Fn(usize) -> UidCandidate,
+    block: u64,
+    immunity_period: u64,
+    min_non_immune: usize,
+) -> Option<usize> {
     let mut best_non_immune: Option<(u64, u64, usize)> = None;
     let mut best_immune: Option<(u64, u64, usize)> = None;
     let mut free = 0usize;
-    for (i, u) in uids.iter().enumerate() {
+    for i in 0..n {
+        let u = uid(i);
         if u.immortal {
             continue;
         }

@@ -5,7 +5,7 @@
 //! server $= a'/2$, root $= \rho\,a'/2$, validators $= a' - a'/2 - \rho\,a'/2$.
 //! Each bucket is floored to rao when added to its pending counter.
 
-use crate::math::fixed::wide::{half_u96f32, mul_u96f32};
+use crate::math::fixed::wide::{half_u96f32, mul_u96f32, u64_from_u96f32};
 use substrate_fixed::types::U96F32;
 
 /// `SubnetOwnerCut` default, 11 796 / 65 535 ≈ 18 %.
@@ -41,7 +41,7 @@ pub fn split_alpha_out(alpha_out: U96F32, owner_cut: u16, root_prop: U96F32) -> 
 
 /// [`split_alpha_out`] with the owner-cut fraction `owner_cut/65535` already computed.
 pub fn split_alpha_out_with(alpha_out: U96F32, cut_frac: U96F32, root_prop: U96F32) -> AlphaSplit {
-    let minted = alpha_out.saturating_to_num::<u64>();
+    let minted = u64_from_u96f32(alpha_out);
     let mut a = alpha_out;
     let cut = mul_u96f32(a, cut_frac);
     a = a.saturating_sub(cut);
@@ -50,10 +50,10 @@ pub fn split_alpha_out_with(alpha_out: U96F32, cut_frac: U96F32, root_prop: U96F
     let server = half_u96f32(a);
     let validator = a.saturating_sub(server).saturating_sub(root);
     let s = AlphaSplit {
-        owner: cut.saturating_to_num(),
-        server: server.saturating_to_num(),
-        validator: validator.saturating_to_num(),
-        root: root.saturating_to_num(),
+        owner: u64_from_u96f32(cut),
+        server: u64_from_u96f32(server),
+        validator: u64_from_u96f32(validator),
+        root: u64_from_u96f32(root),
         dust: 0,
     };
     let used = s.owner + s.server + s.validator + s.root;

@@ -17,7 +17,7 @@ use super::recorder::{BlockRow, EpochRow, EventRow, Ledger, Recorder};
 use super::scenario::{to_rao, Arithmetic, Scenario, WeightsSpec};
 use super::subnet::{upscale, Behaviour, Neurons, Pending, Subnet};
 use crate::emission::issuance::{HalvingTable, TOTAL_SUPPLY};
-use crate::emission::moving_price::update_moving_price_f64;
+use crate::emission::moving_price::{moving_alpha_f64, moving_price_step_f64};
 use crate::emission::shares::{shares, ShareInput, SharePolicy};
 use crate::emission::split::{
     root_proportion_f64_with, root_weighted_f64, split_alpha_out_f64, split_alpha_out_with,
@@ -25,13 +25,14 @@ use crate::emission::split::{
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::math::fixed::wide::{
-    div_u96f32, i96f32_from_u64f64, mul_int_u64f64, mul_u64f64, mul_u96f32, u64f64_from_f64,
-    u64f64_from_i96f32, u96f32_from_u64f64,
+    div_u96f32, f64_from_u64f64, i96f32_from_u64f64, mul_int_u64f64, mul_u64f64, mul_u96f32,
+    u64_from_u96f32, u64f64_from_f64, u64f64_from_i96f32, u96f32_from_u64, u96f32_from_u64f64,
 };
 use crate::pool::{median_price, seed_pool, Pool};
 use crate::preset::{InjectionCap, Rules, Scheduler};
 use crate::registry::{
-    lock_cost, subnet_to_prune, uid_to_prune, BurnPrice, LockState, SubnetCandidate, UidCandidate,
+    lock_cost, subnet_to_prune, uid_to_prune_by, BurnPrice, LockState, SubnetCandidate,
+    UidCandidate,
 };
 use crate::units::floor_u64;
 use crate::yuma::chain::ChainState;
@@ -79,12 +80,13 @@ pub struct World {
     /// Spot price of each subnet in `emit_idx` before its injection (chain arithmetic or the
     /// spot-price policy): one computation serves the shares and the coinbase.
     prices: Vec<U64F64>,
-    uid_cands: Vec<UidCandidate>,
     /// `SubnetMovingAlpha` as U64F64 (the chain's conversion, done once).
     moving_alpha: U64F64,
     /// Moving-price α of this block for one `blocks since start` value (the ramp is shared
     /// by every subnet that started emitting at the same block).
     ramp_cache: (u64, U64F64),
+    /// The same for the float moving price.
+    ramp_cache_f64: (u64, f64),
     root_weighted: U96F32,
     /// `root_tao · tao_weight` in f64, as [`root_proportion_f64`](crate::emission::split::root_proportion_f64) computes it.
     root_weighted_f64: f64,
@@ -374,9 +376,9 @@ impl World {
             root_weighted_f64: 0.0,
             cut_frac: U96F32::from_num(0),
             prices: Vec::new(),
-            uid_cands: Vec::new(),
             moving_alpha: U64F64::from_num(0),
             ramp_cache: (u64::MAX, U64F64::from_num(0)),
+            ramp_cache_f64: (u64::MAX, 0.0),
             #[cfg(all(feature = "std", not(target_family = "wasm")))]
             threads: 1,
             #[cfg(all(feature = "std", not(target_family = "wasm")))]
@@ -626,7 +628,7 @@ impl World {
         for (k, &i) in self.emit_idx.iter().enumerate() {
             let share = self.share_out[k];
             let s = &mut self.subnets[i];
-            s.last_share = share.to_num::<f64>();
+            s.last_share = f64_from_u64f64(share);
             let alpha_emission = s.alpha_emission(&self.halving);
             let (tao_in, alpha_in, excess, root_prop_f, root_prop_x);
             if chain {
@@ -635,24 +637,22 @@ impl World {
                 let rp = div_u96f32(
                     self.root_weighted,
                     self.root_weighted
-                        .saturating_add(U96F32::from_num(s.alpha_issuance())),
+                        .saturating_add(u96f32_from_u64(s.alpha_issuance())),
                 )
                 .unwrap_or(U96F32::from_num(0));
                 let mut a_in = div_u96f32(te, price).unwrap_or(U96F32::from_num(0));
                 let mut t_in = te;
                 let cap = match self.rules.injection_cap {
-                    InjectionCap::RootProportion => {
-                        mul_u96f32(rp, U96F32::from_num(alpha_emission))
-                    }
-                    InjectionCap::AlphaEmission => U96F32::from_num(alpha_emission.min(e)),
+                    InjectionCap::RootProportion => mul_u96f32(rp, u96f32_from_u64(alpha_emission)),
+                    InjectionCap::AlphaEmission => u96f32_from_u64(alpha_emission.min(e)),
                 };
                 if a_in > cap {
                     a_in = cap;
                     t_in = mul_u96f32(a_in, price);
                 }
-                tao_in = t_in.saturating_to_num::<u64>();
-                alpha_in = a_in.saturating_to_num::<u64>();
-                excess = te.saturating_sub(t_in).saturating_to_num::<u64>();
+                tao_in = u64_from_u96f32(t_in);
+                alpha_in = u64_from_u96f32(a_in);
+                excess = u64_from_u96f32(te.saturating_sub(t_in));
                 root_prop_x = rp;
                 root_prop_f = 0.0;
             } else {
@@ -695,7 +695,7 @@ impl World {
             }
             // Alpha out: owner cut, miners, validators, root.
             let split = if chain {
-                split_alpha_out_with(U96F32::from_num(alpha_emission), self.cut_frac, root_prop_x)
+                split_alpha_out_with(u96f32_from_u64(alpha_emission), self.cut_frac, root_prop_x)
             } else {
                 split_alpha_out_f64(alpha_emission, self.rules.owner_cut, root_prop_f)
             };
@@ -736,12 +736,20 @@ impl World {
                 let spot = s.spot_price();
                 s.moving_price = moving_price_step(s.moving_price, spot, self.ramp_cache.1);
             } else {
-                s.moving_price_f64 = update_moving_price_f64(
+                if self.ramp_cache_f64.0 != since {
+                    self.ramp_cache_f64 = (
+                        since,
+                        moving_alpha_f64(
+                            self.rules.moving_alpha,
+                            since,
+                            self.rules.ema_price_halving_blocks,
+                        ),
+                    );
+                }
+                s.moving_price_f64 = moving_price_step_f64(
                     s.moving_price_f64,
                     s.pool.price_f64(),
-                    self.rules.moving_alpha,
-                    since,
-                    self.rules.ema_price_halving_blocks,
+                    self.ramp_cache_f64.1,
                 );
             }
         }
@@ -1188,14 +1196,13 @@ impl World {
         let full = s.neurons.len() >= s.max_uids as usize;
         let victim = if full {
             let zero_validates = s.rows.iter().any(|r| r.uid == 0);
-            let cands = &mut self.uid_cands;
-            cands.clear();
-            cands.extend((0..s.neurons.len()).map(|u| UidCandidate {
-                emission: s.neurons.emission[u],
-                registered_at: s.neurons.registered_at[u],
+            let nr = &s.neurons;
+            let cand = |u: usize| UidCandidate {
+                emission: nr.emission[u],
+                registered_at: nr.registered_at[u],
                 immortal: u == 0 && zero_validates,
-            }));
-            match uid_to_prune(cands, b, s.immunity_period, min_non_immune) {
+            };
+            match uid_to_prune_by(nr.len(), cand, b, s.immunity_period, min_non_immune) {
                 Some(v) => Some(v),
                 None => {
                     self.recorder.events.push(EventRow {
@@ -1467,6 +1474,10 @@ fn set_entry(r: &mut WeightRow, j: u16, score: f64) {
 /// Max-upscales every row again (as `set_weights` would store it).
 fn requantise(s: &mut Subnet) {
     for r in s.rows.iter_mut() {
+        // A row holding 65 535 is already max-upscaled (its maximum is 65 535).
+        if r.entries.iter().any(|e| e.1 == u16::MAX) {
+            continue;
+        }
         let m = r.entries.iter().map(|e| e.1).max().unwrap_or(0);
         if m > 0 && m < 65_535 {
             for e in r.entries.iter_mut() {

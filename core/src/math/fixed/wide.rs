@@ -130,6 +130,37 @@ pub fn i96f32_from_u64f64(x: U64F64) -> I96F32 {
     I96F32::from_bits((x.to_bits() >> 32) as i128)
 }
 
+/// `x.to_num::<f64>()` for a U64F64 `x` below 1: the bits (below 2⁶⁴) converted to f64, which
+/// rounds to nearest with ties to even as the library does, then scaled by 2⁻⁶⁴ (exact);
+/// anything else asks the library.
+#[inline]
+pub fn f64_from_u64f64(x: U64F64) -> f64 {
+    let b = x.to_bits();
+    if b >> 64 == 0 {
+        (b as u64 as f64) * (1.0 / 18_446_744_073_709_551_616.0)
+    } else {
+        x.to_num::<f64>()
+    }
+}
+
+/// `U96F32::from_num(n)` for an integer: the bits `n·2³²`.
+#[inline]
+pub fn u96f32_from_u64(n: u64) -> U96F32 {
+    U96F32::from_bits((n as u128) << 32)
+}
+
+/// `x.saturating_to_num::<u64>()` for a U96F32 `x`: the integer part (floor), saturated at
+/// `u64::MAX`.
+#[inline]
+pub fn u64_from_u96f32(x: U96F32) -> u64 {
+    let i = x.to_bits() >> 32;
+    if i >> 64 == 0 {
+        i as u64
+    } else {
+        u64::MAX
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +233,24 @@ mod tests {
             prop_assert_eq!(u64f64_from_f64(f), U64F64::saturating_from_num(f));
             let g = f / 1000.0;
             prop_assert_eq!(u64f64_from_f64(g), U64F64::saturating_from_num(g));
+        }
+
+        #[test]
+        fn to_f64_matches_the_library(a in bits(), s in 0u32..128) {
+            let x = U64F64::from_bits(a);
+            prop_assert_eq!(f64_from_u64f64(x).to_bits(), x.to_num::<f64>().to_bits());
+            let y = U64F64::from_bits(a >> s);
+            prop_assert_eq!(f64_from_u64f64(y).to_bits(), y.to_num::<f64>().to_bits());
+            // Ties: 54 significant bits ending in 1.
+            let t = U64F64::from_bits(((a as u64 >> 10) | 1 << 53) as u128);
+            prop_assert_eq!(f64_from_u64f64(t).to_bits(), t.to_num::<f64>().to_bits());
+        }
+
+        #[test]
+        fn integer_conversions_match_the_library(a in bits(), n in any::<u64>()) {
+            let x = U96F32::from_bits(a);
+            prop_assert_eq!(u64_from_u96f32(x), x.saturating_to_num::<u64>());
+            prop_assert_eq!(u96f32_from_u64(n), U96F32::from_num(n));
         }
 
         #[test]

@@ -31,8 +31,7 @@ use crate::math::fixed::wide::{
 use crate::pool::{median_price, seed_pool, Pool};
 use crate::preset::{InjectionCap, Rules, Scheduler};
 use crate::registry::{
-    lock_cost, subnet_to_prune, uid_to_prune_by, BurnPrice, LockState, SubnetCandidate,
-    UidCandidate,
+    lock_cost, subnet_to_prune, uid_to_prune_cols, BurnPrice, LockState, SubnetCandidate,
 };
 use crate::units::floor_u64;
 use crate::yuma::chain::ChainState;
@@ -1196,13 +1195,14 @@ impl World {
         let full = s.neurons.len() >= s.max_uids as usize;
         let victim = if full {
             let zero_validates = s.rows.iter().any(|r| r.uid == 0);
-            let nr = &s.neurons;
-            let cand = |u: usize| UidCandidate {
-                emission: nr.emission[u],
-                registered_at: nr.registered_at[u],
-                immortal: u == 0 && zero_validates,
-            };
-            match uid_to_prune_by(nr.len(), cand, b, s.immunity_period, min_non_immune) {
+            match uid_to_prune_cols(
+                &s.neurons.emission,
+                &s.neurons.registered_at,
+                zero_validates,
+                b,
+                s.immunity_period,
+                min_non_immune,
+            ) {
                 Some(v) => Some(v),
                 None => {
                     self.recorder.events.push(EventRow {

@@ -40,6 +40,7 @@ pub fn split_alpha_out(alpha_out: U96F32, owner_cut: u16, root_prop: U96F32) -> 
 }
 
 /// [`split_alpha_out`] with the owner-cut fraction `owner_cut/65535` already computed.
+#[inline]
 pub fn split_alpha_out_with(alpha_out: U96F32, cut_frac: U96F32, root_prop: U96F32) -> AlphaSplit {
     let minted = u64_from_u96f32(alpha_out);
     let mut a = alpha_out;

@@ -45,12 +45,22 @@ pub fn update_moving_price_f64(
     blocks_since_start: u64,
     halving_blocks: u64,
 ) -> f64 {
+    let alpha = moving_alpha_f64(moving_alpha, blocks_since_start, halving_blocks);
+    moving_price_step_f64(old, spot, alpha)
+}
+
+/// The α of [`update_moving_price_f64`], the same for every subnet with the same `b`.
+pub fn moving_alpha_f64(moving_alpha: f64, blocks_since_start: u64, halving_blocks: u64) -> f64 {
     let b = blocks_since_start as f64;
     let denom = b + halving_blocks as f64;
-    let alpha = if denom > 0.0 {
+    if denom > 0.0 {
         moving_alpha * b / denom
     } else {
         0.0
-    };
+    }
+}
+
+/// The step of [`update_moving_price_f64`] with its α ([`moving_alpha_f64`]).
+pub fn moving_price_step_f64(old: f64, spot: f64, alpha: f64) -> f64 {
     alpha * spot.min(1.0) + (1.0 - alpha) * old
 }

@@ -13,7 +13,7 @@
 //! mode; the flow policies are dormant on chain at the pinned commit and are computed in f64
 //! (then converted), which this crate documents as its own definition.
 
-use crate::math::fixed::wide::div_u64f64;
+use crate::math::fixed::wide::{div_u64f64, mul_u64f64};
 use alloc::vec::Vec;
 use substrate_fixed::types::U64F64;
 
@@ -106,8 +106,13 @@ pub fn shares(policy: &SharePolicy, inputs: &[ShareInput], out: &mut Vec<U64F64>
                 // w_i = s_i·(1 − min(1, β_i)), renormalised when Σw > 0 (kept as s otherwise);
                 // w is recomputed in the second pass rather than stored.
                 let one = U64F64::from_num(1);
+                // (Nothing burned: the factor is exactly 1 and the share stays as it is.)
                 let weigh = |sh: U64F64, s: &ShareInput| {
-                    sh.saturating_mul(one.saturating_sub(s.miner_burned.min(one)))
+                    if s.miner_burned == zero {
+                        sh
+                    } else {
+                        mul_u64f64(sh, one.saturating_sub(s.miner_burned.min(one)))
+                    }
                 };
                 let sw = out
                     .iter()

@@ -5,6 +5,7 @@
 //! server $= a'/2$, root $= \rho\,a'/2$, validators $= a' - a'/2 - \rho\,a'/2$.
 //! Each bucket is floored to rao when added to its pending counter.
 
+use crate::math::fixed::wide::{half_u96f32, mul_u96f32, u64_from_u96f32};
 use substrate_fixed::types::U96F32;
 
 /// `SubnetOwnerCut` default, 11 796 / 65 535 ≈ 18 %.
@@ -39,20 +40,21 @@ pub fn split_alpha_out(alpha_out: U96F32, owner_cut: u16, root_prop: U96F32) -> 
 }
 
 /// [`split_alpha_out`] with the owner-cut fraction `owner_cut/65535` already computed.
+#[inline]
 pub fn split_alpha_out_with(alpha_out: U96F32, cut_frac: U96F32, root_prop: U96F32) -> AlphaSplit {
-    let minted = alpha_out.saturating_to_num::<u64>();
+    let minted = u64_from_u96f32(alpha_out);
     let mut a = alpha_out;
-    let cut = a.saturating_mul(cut_frac);
+    let cut = mul_u96f32(a, cut_frac);
     a = a.saturating_sub(cut);
-    let half = U96F32::from_num(0.5f64);
-    let root = root_prop.saturating_mul(a).saturating_mul(half);
-    let server = a.saturating_mul(half);
+    // `x.saturating_mul(0.5)`, exactly.
+    let root = half_u96f32(mul_u96f32(root_prop, a));
+    let server = half_u96f32(a);
     let validator = a.saturating_sub(server).saturating_sub(root);
     let s = AlphaSplit {
-        owner: cut.saturating_to_num(),
-        server: server.saturating_to_num(),
-        validator: validator.saturating_to_num(),
-        root: root.saturating_to_num(),
+        owner: u64_from_u96f32(cut),
+        server: u64_from_u96f32(server),
+        validator: u64_from_u96f32(validator),
+        root: u64_from_u96f32(root),
         dust: 0,
     };
     let used = s.owner + s.server + s.validator + s.root;
@@ -98,7 +100,16 @@ pub fn root_proportion(root_tao: u64, tao_weight: u64, alpha_issuance: u64) -> U
 
 /// Float root proportion.
 pub fn root_proportion_f64(root_tao: u64, tao_weight: u64, alpha_issuance: u64) -> f64 {
-    let r = root_tao as f64 * (tao_weight as f64 / u64::MAX as f64);
+    root_proportion_f64_with(root_weighted_f64(root_tao, tao_weight), alpha_issuance)
+}
+
+/// `R·t` of [`root_proportion_f64`], the same for every subnet.
+pub fn root_weighted_f64(root_tao: u64, tao_weight: u64) -> f64 {
+    root_tao as f64 * (tao_weight as f64 / u64::MAX as f64)
+}
+
+/// [`root_proportion_f64`] from its `R·t` ([`root_weighted_f64`]).
+pub fn root_proportion_f64_with(r: f64, alpha_issuance: u64) -> f64 {
     let d = r + alpha_issuance as f64;
     if d > 0.0 {
         r / d

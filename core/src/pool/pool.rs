@@ -136,10 +136,19 @@ impl Pool {
         w * self.tao as f64 / self.alpha as f64
     }
 
+    /// `(U64F64::from_num(fee_rate) / U64F64::from_num(u16::MAX)) · amount`, floored to rao.
+    ///
+    /// The rate's bits are `q = ⌊r·2⁶⁴ / 65535⌋`; as `2⁶⁴ = 65535·0x0001_0001_0001_0001 + 1`,
+    /// `q = r·0x0001_0001_0001_0001 + ⌊r / 65535⌋` (no 128-bit division). The product with an
+    /// integer keeps every bit (`q·amount`, below 2¹²⁸ when `r < 65535`), so the fee is
+    /// `⌊q·amount / 2⁶⁴⌋`; with `r = 65535` the rate is exactly 1 and the fee is `amount`.
     fn fee_of(&self, amount: u64) -> u64 {
-        let q = U64F64::from_num(self.fee_rate) / U64F64::from_num(u16::MAX);
-        q.saturating_mul(U64F64::from_num(amount))
-            .saturating_to_num::<u64>()
+        let r = self.fee_rate as u64;
+        if r == u16::MAX as u64 {
+            return amount;
+        }
+        let q = r * 0x0001_0001_0001_0001;
+        ((q as u128 * amount as u128) >> 64) as u64
     }
 
     /// $\lfloor r\,(1 - (b/(b+d))^{k}) \rfloor$: the output of adding $d$ to reserve $b$,
@@ -286,6 +295,15 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The fee's closed form gives the library's bits.
+        #[test]
+        fn fee_of_matches_the_library(rate in any::<u16>(), amount in any::<u64>()) {
+            let p = Pool::new(Curve::Balancer, 1, 1, rate);
+            let q = U64F64::from_num(rate) / U64F64::from_num(u16::MAX);
+            let want = q.saturating_mul(U64F64::from_num(amount)).saturating_to_num::<u64>();
+            prop_assert_eq!(p.fee_of(amount), want);
+        }
+
         /// The weighted price's fast weight ratio gives the library's bits.
         #[test]
         fn price_matches_the_library(tao in any::<u64>(), alpha in 1u64.., qw in 0u64..=PERQUINTILL) {
@@ -302,6 +320,33 @@ mod tests {
             prop_assert_eq!(p.price(), expected);
         }
     }
+    /// The fee's closed form gives the library's bits for every rate.
+    #[test]
+    fn fee_matches_the_library() {
+        let amounts = [
+            0u64,
+            1,
+            2,
+            999,
+            65_535,
+            1_000_000_007,
+            123_456_789_012_345,
+            u64::MAX / 3,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        for rate in 0..=u16::MAX {
+            let p = Pool::new(Curve::Balancer, 1, 1, rate);
+            let q = U64F64::from_num(rate) / U64F64::from_num(u16::MAX);
+            for &a in &amounts {
+                let want = q
+                    .saturating_mul(U64F64::from_num(a))
+                    .saturating_to_num::<u64>();
+                assert_eq!(p.fee_of(a), want, "rate {rate} amount {a}");
+            }
+        }
+    }
+
     #[test]
     fn v29_initial_price() {
         let p = Pool::new(

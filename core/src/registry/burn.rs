@@ -99,6 +99,11 @@ impl BurnPrice {
     /// The per-block step (block_step step 1): decay when `half_life > 0` and `block > 1`,
     /// then clamp.
     pub fn on_block(&mut self, block: u64) {
+        // At the floor the block changes nothing: the factor is at most 1 (Q32), so the decay
+        // can only go lower and the clamp brings it back to `min_burn`.
+        if self.burn == self.min_burn && self.min_burn <= self.max_burn && self.factor != 0 {
+            return;
+        }
         if self.factor == 0 && self.half_life > 0 {
             self.factor = decay_factor_q32(self.half_life);
         }
@@ -121,5 +126,35 @@ impl BurnPrice {
             .saturating_mul(mult)
             .saturating_to_num::<u64>();
         self.burn = b.clamp(self.min_burn, self.max_burn.max(self.min_burn));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A price at its floor stays there, as the decay and the clamp would leave it.
+    #[test]
+    fn floor_is_a_fixed_point() {
+        for half_life in [0u64, 1, 2, 360, 7200, u64::MAX] {
+            for (min, max) in [
+                (500_000u64, 100_000_000_000u64),
+                (0, 5),
+                (7, 7),
+                (1, u64::MAX),
+            ] {
+                let mut p = BurnPrice::new(min, min, max, half_life, 1.26);
+                for block in [0u64, 1, 2, 1_000_000] {
+                    let f = decay_factor_q32(half_life);
+                    let mut want = min;
+                    if half_life > 0 && block > 1 {
+                        want = mul_q32(want, f);
+                    }
+                    let want = want.clamp(min, max.max(min));
+                    p.on_block(block);
+                    assert_eq!(p.burn, want, "h {half_life} min {min} block {block}");
+                }
+            }
+        }
     }
 }

@@ -7,4 +7,4 @@ pub mod uid;
 
 pub use burn::{decay_factor_q32, mul_q32, pow_q32, BurnPrice};
 pub use subnet::{lock_cost, subnet_to_prune, LockState, SubnetCandidate, SubnetPruning};
-pub use uid::{uid_to_prune, UidCandidate};
+pub use uid::{uid_to_prune, uid_to_prune_cols, UidCandidate};

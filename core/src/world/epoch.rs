@@ -242,12 +242,17 @@ impl ChainJob {
 /// max-upscaled.
 fn set_row(w: &mut Vec<(u16, u16)>, entries: &[(u16, u16)], n: usize) {
     w.clear();
-    if (entries.iter().fold(0, |m, e| m.max(e.0)) as usize) < n {
+    // Both maxima in one pass; when every target is below n the row is kept whole and its
+    // weight maximum is the stored row's.
+    let (top, mut m) = entries
+        .iter()
+        .fold((0u16, 0u16), |(t, m), e| (t.max(e.0), m.max(e.1)));
+    if (top as usize) < n {
         w.extend_from_slice(entries);
     } else {
         w.extend(entries.iter().copied().filter(|e| (e.0 as usize) < n));
+        m = w.iter().map(|e| e.1).max().unwrap_or(0);
     }
-    let m = w.iter().map(|e| e.1).max().unwrap_or(0);
     if m != 0 && m != u16::MAX {
         let vals: Vec<u16> = w.iter().map(|e| e.1).collect();
         for (e, v) in w.iter_mut().zip(vec_u16_max_upscale_to_u16(&vals)) {

@@ -183,11 +183,18 @@ impl Subnet {
     }
 
     /// `pool.price()`, computed again only when the pool has changed since the last call.
+    #[inline]
     pub fn spot_price(&mut self) -> U64F64 {
         if self.price_cache.0 != self.pool {
-            self.price_cache = (self.pool, self.pool.price());
+            self.refresh_price();
         }
         self.price_cache.1
+    }
+
+    /// Computes the cached spot price again (out of line: the check above is the usual path).
+    #[inline(never)]
+    fn refresh_price(&mut self) {
+        self.price_cache = (self.pool, self.pool.price());
     }
 
     /// The owner's hotkey uid (`SubnetOwnerHotkey`): the first owner-owned uid.

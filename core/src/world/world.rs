@@ -17,16 +17,21 @@ use super::recorder::{BlockRow, EpochRow, EventRow, Ledger, Recorder};
 use super::scenario::{to_rao, Arithmetic, Scenario, WeightsSpec};
 use super::subnet::{upscale, Behaviour, Neurons, Pending, Subnet};
 use crate::emission::issuance::{HalvingTable, TOTAL_SUPPLY};
-use crate::emission::moving_price::update_moving_price_f64;
+use crate::emission::moving_price::{moving_alpha_f64, moving_price_step_f64};
 use crate::emission::shares::{shares, ShareInput, SharePolicy};
-use crate::emission::split::{root_proportion_f64, split_alpha_out_f64, split_alpha_out_with};
+use crate::emission::split::{
+    root_proportion_f64_with, root_weighted_f64, split_alpha_out_f64, split_alpha_out_with,
+};
 use crate::error::{Error, Result};
 use crate::limits;
-use crate::math::fixed::wide::div_u96f32;
+use crate::math::fixed::wide::{
+    div_u96f32, f64_from_u64f64, i96f32_from_u64f64, mul_int_u64f64, mul_u64f64, mul_u96f32,
+    u64_from_u96f32, u64f64_from_f64, u64f64_from_i96f32, u96f32_from_u64, u96f32_from_u64f64,
+};
 use crate::pool::{median_price, seed_pool, Pool};
 use crate::preset::{InjectionCap, Rules, Scheduler};
 use crate::registry::{
-    lock_cost, subnet_to_prune, uid_to_prune, BurnPrice, LockState, SubnetCandidate, UidCandidate,
+    lock_cost, subnet_to_prune, uid_to_prune_cols, BurnPrice, LockState, SubnetCandidate,
 };
 use crate::units::floor_u64;
 use crate::yuma::chain::ChainState;
@@ -74,13 +79,16 @@ pub struct World {
     /// Spot price of each subnet in `emit_idx` before its injection (chain arithmetic or the
     /// spot-price policy): one computation serves the shares and the coinbase.
     prices: Vec<U64F64>,
-    uid_cands: Vec<UidCandidate>,
     /// `SubnetMovingAlpha` as U64F64 (the chain's conversion, done once).
     moving_alpha: U64F64,
     /// Moving-price α of this block for one `blocks since start` value (the ramp is shared
     /// by every subnet that started emitting at the same block).
     ramp_cache: (u64, U64F64),
+    /// The same for the float moving price.
+    ramp_cache_f64: (u64, f64),
     root_weighted: U96F32,
+    /// `root_tao · tao_weight` in f64, as [`root_proportion_f64`](crate::emission::split::root_proportion_f64) computes it.
+    root_weighted_f64: f64,
     cut_frac: U96F32,
     /// Threads [`World::step`] may use (1: this one alone).
     #[cfg(all(feature = "std", not(target_family = "wasm")))]
@@ -364,11 +372,12 @@ impl World {
             share_out: Vec::new(),
             emit_idx: Vec::new(),
             root_weighted: U96F32::from_num(0),
+            root_weighted_f64: 0.0,
             cut_frac: U96F32::from_num(0),
             prices: Vec::new(),
-            uid_cands: Vec::new(),
             moving_alpha: U64F64::from_num(0),
             ramp_cache: (u64::MAX, U64F64::from_num(0)),
+            ramp_cache_f64: (u64::MAX, 0.0),
             #[cfg(all(feature = "std", not(target_family = "wasm")))]
             threads: 1,
             #[cfg(all(feature = "std", not(target_family = "wasm")))]
@@ -384,6 +393,7 @@ impl World {
                 .checked_div(U96F32::from_num(u64::MAX))
                 .unwrap_or(U96F32::from_num(0));
             w.root_weighted = U96F32::from_num(w.root_tao).saturating_mul(tw);
+            w.root_weighted_f64 = root_weighted_f64(w.root_tao, w.rules.tao_weight);
             w.moving_alpha = U64F64::saturating_from_num(
                 I96F32::saturating_from_num(w.rules.moving_alpha).max(I96F32::from_num(0)),
             );
@@ -575,9 +585,14 @@ impl World {
                 continue;
             }
             self.emit_idx.push(i);
-            let moving = U64F64::saturating_from_num(s.moving_price.max(I96F32::from_num(0)));
-            moving_sum = moving_sum.saturating_add(moving);
-            moving_sum_f += s.moving_price_f64;
+            let moving = if chain {
+                let m = u64f64_from_i96f32(s.moving_price);
+                moving_sum = moving_sum.saturating_add(m);
+                m
+            } else {
+                moving_sum_f += s.moving_price_f64;
+                u64f64_from_f64(s.moving_price_f64)
+            };
             let spot = if spot_needed || chain {
                 s.spot_price()
             } else {
@@ -590,11 +605,7 @@ impl World {
                 } else {
                     U64F64::from_num(0)
                 },
-                moving: if chain {
-                    moving
-                } else {
-                    U64F64::saturating_from_num(s.moving_price_f64)
-                },
+                moving,
                 miner_burned: s.miner_burned,
                 flow_ema: s.flow_ema,
                 flow_window: s.flow_window,
@@ -616,40 +627,37 @@ impl World {
         for (k, &i) in self.emit_idx.iter().enumerate() {
             let share = self.share_out[k];
             let s = &mut self.subnets[i];
-            s.last_share = share.to_num::<f64>();
+            s.last_share = f64_from_u64f64(share);
             let alpha_emission = s.alpha_emission(&self.halving);
             let (tao_in, alpha_in, excess, root_prop_f, root_prop_x);
             if chain {
-                let te = U96F32::saturating_from_num(U64F64::from_num(e).saturating_mul(share));
-                let price = U96F32::saturating_from_num(self.prices[k]);
+                let te = u96f32_from_u64f64(mul_int_u64f64(e, share));
+                let price = u96f32_from_u64f64(self.prices[k]);
                 let rp = div_u96f32(
                     self.root_weighted,
                     self.root_weighted
-                        .saturating_add(U96F32::from_num(s.alpha_issuance())),
+                        .saturating_add(u96f32_from_u64(s.alpha_issuance())),
                 )
                 .unwrap_or(U96F32::from_num(0));
                 let mut a_in = div_u96f32(te, price).unwrap_or(U96F32::from_num(0));
                 let mut t_in = te;
                 let cap = match self.rules.injection_cap {
-                    InjectionCap::RootProportion => {
-                        rp.saturating_mul(U96F32::from_num(alpha_emission))
-                    }
-                    InjectionCap::AlphaEmission => U96F32::from_num(alpha_emission.min(e)),
+                    InjectionCap::RootProportion => mul_u96f32(rp, u96f32_from_u64(alpha_emission)),
+                    InjectionCap::AlphaEmission => u96f32_from_u64(alpha_emission.min(e)),
                 };
                 if a_in > cap {
                     a_in = cap;
-                    t_in = a_in.saturating_mul(price);
+                    t_in = mul_u96f32(a_in, price);
                 }
-                tao_in = t_in.saturating_to_num::<u64>();
-                alpha_in = a_in.saturating_to_num::<u64>();
-                excess = te.saturating_sub(t_in).saturating_to_num::<u64>();
+                tao_in = u64_from_u96f32(t_in);
+                alpha_in = u64_from_u96f32(a_in);
+                excess = u64_from_u96f32(te.saturating_sub(t_in));
                 root_prop_x = rp;
                 root_prop_f = 0.0;
             } else {
                 let te = e as f64 * s.last_share;
                 let price = s.pool.price_f64();
-                let rp =
-                    root_proportion_f64(self.root_tao, self.rules.tao_weight, s.alpha_issuance());
+                let rp = root_proportion_f64_with(self.root_weighted_f64, s.alpha_issuance());
                 let mut a_in = if price > 0.0 { te / price } else { 0.0 };
                 let mut t_in = te;
                 let cap = match self.rules.injection_cap {
@@ -686,7 +694,7 @@ impl World {
             }
             // Alpha out: owner cut, miners, validators, root.
             let split = if chain {
-                split_alpha_out_with(U96F32::from_num(alpha_emission), self.cut_frac, root_prop_x)
+                split_alpha_out_with(u96f32_from_u64(alpha_emission), self.cut_frac, root_prop_x)
             } else {
                 split_alpha_out_f64(alpha_emission, self.rules.owner_cut, root_prop_f)
             };
@@ -727,12 +735,20 @@ impl World {
                 let spot = s.spot_price();
                 s.moving_price = moving_price_step(s.moving_price, spot, self.ramp_cache.1);
             } else {
-                s.moving_price_f64 = update_moving_price_f64(
+                if self.ramp_cache_f64.0 != since {
+                    self.ramp_cache_f64 = (
+                        since,
+                        moving_alpha_f64(
+                            self.rules.moving_alpha,
+                            since,
+                            self.rules.ema_price_halving_blocks,
+                        ),
+                    );
+                }
+                s.moving_price_f64 = moving_price_step_f64(
                     s.moving_price_f64,
                     s.pool.price_f64(),
-                    self.rules.moving_alpha,
-                    since,
-                    self.rules.ema_price_halving_blocks,
+                    self.ramp_cache_f64.1,
                 );
             }
         }
@@ -1179,14 +1195,14 @@ impl World {
         let full = s.neurons.len() >= s.max_uids as usize;
         let victim = if full {
             let zero_validates = s.rows.iter().any(|r| r.uid == 0);
-            let cands = &mut self.uid_cands;
-            cands.clear();
-            cands.extend((0..s.neurons.len()).map(|u| UidCandidate {
-                emission: s.neurons.emission[u],
-                registered_at: s.neurons.registered_at[u],
-                immortal: u == 0 && zero_validates,
-            }));
-            match uid_to_prune(cands, b, s.immunity_period, min_non_immune) {
+            match uid_to_prune_cols(
+                &s.neurons.emission,
+                &s.neurons.registered_at,
+                zero_validates,
+                b,
+                s.immunity_period,
+                min_non_immune,
+            ) {
                 Some(v) => Some(v),
                 None => {
                     self.recorder.events.push(EventRow {
@@ -1431,11 +1447,10 @@ fn moving_alpha_at(moving_alpha: U64F64, since: u64, halving_blocks: u64) -> U64
 fn moving_price_step(old: I96F32, spot: U64F64, alpha: U64F64) -> I96F32 {
     let one = U64F64::from_num(1);
     let capped = if spot > one { one } else { spot };
-    let old_u = U64F64::saturating_from_num(old.max(I96F32::from_num(0)));
-    let new = alpha
-        .saturating_mul(capped)
-        .saturating_add(one.saturating_sub(alpha).saturating_mul(old_u));
-    I96F32::saturating_from_num(new)
+    let old_u = u64f64_from_i96f32(old);
+    let new =
+        mul_u64f64(alpha, capped).saturating_add(mul_u64f64(one.saturating_sub(alpha), old_u));
+    i96f32_from_u64f64(new)
 }
 
 /// A deterministic hash of (block, validator, miner) in [0, 1): per-validator noise without
@@ -1459,6 +1474,10 @@ fn set_entry(r: &mut WeightRow, j: u16, score: f64) {
 /// Max-upscales every row again (as `set_weights` would store it).
 fn requantise(s: &mut Subnet) {
     for r in s.rows.iter_mut() {
+        // A row holding 65 535 is already max-upscaled (its maximum is 65 535).
+        if r.entries.iter().any(|e| e.1 == u16::MAX) {
+            continue;
+        }
         let m = r.entries.iter().map(|e| e.1).max().unwrap_or(0);
         if m > 0 && m < 65_535 {
             for e in r.entries.iter_mut() {

@@ -109,8 +109,7 @@ fn inputs() -> Vec<(String, ChainInput)> {
     v
 }
 
-fn time_per_call(mut f: impl FnMut(), budget: Duration) -> f64 {
-    f();
+fn time_per_call(f: &mut dyn FnMut(), budget: Duration) -> f64 {
     let start = Instant::now();
     let mut k = 0u32;
     while start.elapsed() < budget || k < 3 {
@@ -118,6 +117,27 @@ fn time_per_call(mut f: impl FnMut(), budget: Duration) -> f64 {
         k += 1;
     }
     start.elapsed().as_nanos() as f64 / k as f64
+}
+
+/// Rounds of the table: each round times every function for [`ROUND`] in turn.
+const ROUNDS: usize = 10;
+const ROUND: Duration = Duration::from_millis(40);
+
+/// Mean ns per call of each function, timed in interleaved rounds (one warm-up call each
+/// first); per function the least of its rounds' means, the one least disturbed by other
+/// work on a shared machine. Interleaving puts the functions compared in the same
+/// conditions: a machine that slows down for a second slows all of them.
+fn interleaved(fs: &mut [&mut dyn FnMut()]) -> Vec<f64> {
+    for f in fs.iter_mut() {
+        f();
+    }
+    let mut best = vec![f64::INFINITY; fs.len()];
+    for _ in 0..ROUNDS {
+        for (f, b) in fs.iter_mut().zip(best.iter_mut()) {
+            *b = b.min(time_per_call(*f, ROUND));
+        }
+    }
+    best
 }
 
 fn bench(c: &mut Criterion) {
@@ -141,8 +161,9 @@ fn bench(c: &mut Criterion) {
     group.finish();
 
     println!(
-        "\nchain epoch, ns per epoch (same run; ratio = port / taolab; chain/float = taolab / \
-         float research epoch on the same V×N):"
+        "\nchain epoch, ns per epoch (least of {ROUNDS} interleaved rounds of {} ms each; ratio = \
+         port / taolab; chain/float = taolab / float research epoch on the same V×N):",
+        ROUND.as_millis()
     );
     println!(
         "{:<26} {:>14} {:>16} {:>8} {:>14} {:>12}",
@@ -151,16 +172,13 @@ fn bench(c: &mut Criterion) {
     for (name, input) in &cases {
         let mut ws = Workspace::default();
         let mut out = ChainOutput::default();
-        let ours = time_per_call(
-            || epoch_with(black_box(input), &mut ws, &mut out),
-            Duration::from_millis(400),
-        );
-        let port = time_per_call(
-            || drop(black_box(epoch_port(black_box(input)))),
-            Duration::from_millis(400),
-        );
         let mut float = Float::new(input);
-        let fl = time_per_call(|| float.step(), Duration::from_millis(400));
+        let t = interleaved(&mut [
+            &mut || epoch_with(black_box(input), &mut ws, &mut out),
+            &mut || drop(black_box(epoch_port(black_box(input)))),
+            &mut || float.step(),
+        ]);
+        let (ours, port, fl) = (t[0], t[1], t[2]);
         println!(
             "{name:<26} {ours:>14.0} {port:>16.0} {:>7.1}x {fl:>14.0} {:>11.2}x",
             port / ours,

@@ -42,13 +42,12 @@ pub struct Scratch {
     kappa: u64,
     max: Vec<f64>,
     scale: Vec<f64>,
-    hist: Vec<u64>,
+    hist: Vec<[u64; BUCKETS]>,
     bucket: Vec<u8>,
     crossing: Vec<u8>,
     above: Vec<u64>,
     count: Vec<usize>,
     cand: Vec<(f64, u64)>,
-    copy: Vec<f64>,
     keys: Vec<Key>,
     finite: Vec<Key>,
 }
@@ -92,34 +91,27 @@ impl Scratch {
             }
         }));
         self.hist.clear();
-        self.hist.resize(width * BUCKETS, 0);
+        self.hist.resize(width, [0; BUCKETS]);
         self.bucket.resize(rows * width, 0);
-        self.copy.resize(rows * width, 0.0);
         let scale = &self.scale[..width];
-        // Bucket bytes (vectorised) and a contiguous copy of the tile, then the histogram.
-        for (((row, brow), crow), &f) in w
+        // Bucket bytes (vectorised), then the histogram.
+        for ((row, brow), &f) in w
             .chunks(stride)
             .zip(self.bucket.chunks_exact_mut(width))
-            .zip(self.copy.chunks_exact_mut(width))
             .zip(fixed)
         {
             let row = &row[j0..j0 + width];
             for ((&x, &sc), b) in row.iter().zip(scale).zip(brow.iter_mut()) {
                 *b = bucket(x * sc);
             }
-            crow.copy_from_slice(row);
-            for (&b, h) in brow.iter().zip(self.hist.chunks_exact_mut(BUCKETS)) {
+            for (&b, h) in brow.iter().zip(self.hist.iter_mut()) {
                 h[b as usize & (BUCKETS - 1)] += f;
             }
         }
         // Crossing buckets, from the top.
         self.crossing.clear();
         self.above.clear();
-        for (h, (&m, o)) in self
-            .hist
-            .chunks_exact(BUCKETS)
-            .zip(max.iter().zip(out.iter_mut()))
-        {
+        for (h, (&m, o)) in self.hist.iter().zip(max.iter().zip(out.iter_mut())) {
             let mut above = 0u64;
             let mut cross = DONE;
             if m > 0.0 {
@@ -146,19 +138,30 @@ impl Scratch {
         for ((brow, row), &f) in self
             .bucket
             .chunks_exact(width)
-            .zip(self.copy.chunks_exact(width))
+            .zip(w.chunks(stride))
             .zip(fixed)
         {
-            let mut t0 = 0;
-            for (bw, cw) in brow.chunks(8).zip(self.crossing.chunks(8)) {
-                let mut hits = equal_bytes(bw, cw);
+            let row = &row[j0..j0 + width];
+            let (cand, count) = (&mut self.cand[..], &mut self.count[..]);
+            let mut take = |t0: usize, mut hits: u64| {
                 while hits != 0 {
                     let t = t0 + (hits.trailing_zeros() / 8) as usize;
                     hits &= hits - 1;
-                    self.cand[t * rows + self.count[t]] = (row[t], f);
-                    self.count[t] += 1;
+                    cand[t * rows + count[t]] = (row[t], f);
+                    count[t] += 1;
                 }
+            };
+            let (bw, cw) = (brow.chunks_exact(8), self.crossing.chunks_exact(8));
+            let tail = (bw.remainder(), cw.remainder());
+            let mut t0 = 0;
+            for (b, c) in bw.zip(cw) {
+                let d = u64::from_le_bytes(b.try_into().unwrap_or([0; 8]))
+                    ^ u64::from_le_bytes(c.try_into().unwrap_or([DONE; 8]));
+                take(t0, zero_bytes(d));
                 t0 += 8;
+            }
+            if !tail.0.is_empty() {
+                take(t0, equal_bytes(tail.0, tail.1));
             }
         }
         for (t, o) in out.iter_mut().enumerate() {
@@ -461,11 +464,16 @@ fn bucket(x: f64) -> u8 {
 /// crossing byte (up to eight, little-endian; a short group is padded with non-matches).
 #[inline(always)]
 fn equal_bytes(b: &[u8], c: &[u8]) -> u64 {
-    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let (mut x, mut y) = ([0u8; 8], [DONE; 8]);
     x[..b.len()].copy_from_slice(b);
     y[..c.len()].copy_from_slice(c);
-    let d = u64::from_le_bytes(x) ^ u64::from_le_bytes(y);
+    zero_bytes(u64::from_le_bytes(x) ^ u64::from_le_bytes(y))
+}
+
+/// The high bit of each byte of the result is set where that byte of `d` is zero.
+#[inline(always)]
+fn zero_bytes(d: u64) -> u64 {
+    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     !(((d & LO7) + LO7) | d | LO7)
 }
 
@@ -716,6 +724,36 @@ mod tests {
         );
     }
 
+    /// A 64-bit LCG's high 31 bits, from `x`.
+    fn lcg(mut x: u64) -> impl FnMut() -> u64 {
+        move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x >> 33
+        }
+    }
+
+    /// Every column of [`consensus_dense`] has the bits of [`kappa_quantile_by_sort`] (0 for a
+    /// column without a positive weight).
+    fn assert_dense_matches_sort(w: &[f64], rows: usize, cols: usize, s: &[f64], kappa: f64) {
+        let mut out = alloc::vec![0.0; cols];
+        consensus_dense(w, rows, cols, s, kappa, &mut out, &mut Scratch::default());
+        for (j, &o) in out.iter().enumerate() {
+            let col: Vec<f64> = (0..rows).map(|i| w[i * cols + j]).collect();
+            let want = if col.iter().copied().fold(0.0, f64::max) > 0.0 {
+                kappa_quantile_by_sort(&col, s, kappa)
+            } else {
+                0.0
+            };
+            assert_eq!(
+                o.to_bits(),
+                want.to_bits(),
+                "column {j}: {col:?} {s:?} κ={kappa}"
+            );
+        }
+    }
+
     #[test]
     fn network_columns_agree_with_sort() {
         // Ties, zeros of both signs, negatives, near-equal weights (one key class) and ±∞ (no
@@ -742,13 +780,7 @@ mod tests {
             1e-40,
             0.25 + 1.0 / (1u64 << 30) as f64,
         ];
-        let mut x = 12345u64;
-        let mut next = move || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            x >> 33
-        };
+        let mut next = lcg(12345u64);
         for case in 0..3000u64 {
             let rows = 1 + (case % 23) as usize;
             let cols = 1 + (next() % 11) as usize;
@@ -758,17 +790,42 @@ mod tests {
                 .collect();
             let s: Vec<f64> = (0..rows).map(|_| (next() % 5) as f64 / 10.0).collect();
             for kappa in [0.0, 0.3, 0.5, 1.0] {
-                let mut out = alloc::vec![0.0; cols];
-                consensus_dense(&w, rows, cols, &s, kappa, &mut out, &mut Scratch::default());
-                for (j, &o) in out.iter().enumerate() {
-                    let col: Vec<f64> = (0..rows).map(|i| w[i * cols + j]).collect();
-                    let want = if col.iter().copied().fold(0.0, f64::max) > 0.0 {
-                        kappa_quantile_by_sort(&col, &s, kappa)
+                assert_dense_matches_sort(&w, rows, cols, &s, kappa);
+            }
+        }
+    }
+
+    /// The histogram tiles (at least [`DIRECT_ROWS`] rows): widths that are not multiples of
+    /// eight (the candidate sweep's tail), several tiles, ties and zeros.
+    #[test]
+    fn histogram_tiles_agree_with_sort() {
+        let ws = [
+            0.0,
+            0.1,
+            0.25,
+            0.25,
+            0.5,
+            0.9,
+            1.0,
+            0.5 + f64::EPSILON,
+            1e-300,
+        ];
+        let mut next = lcg(777u64);
+        for case in 0..120u64 {
+            let rows = DIRECT_ROWS + (next() % 60) as usize;
+            let cols = 1 + (next() % 150) as usize;
+            let w: Vec<f64> = (0..rows * cols)
+                .map(|_| {
+                    if case % 2 == 0 {
+                        ws[next() as usize % ws.len()]
                     } else {
-                        0.0
-                    };
-                    assert_eq!(o.to_bits(), want.to_bits(), "{col:?} {s:?} κ={kappa}");
-                }
+                        (next() % 1000) as f64 / 999.0
+                    }
+                })
+                .collect();
+            let s: Vec<f64> = (0..rows).map(|_| (next() % 7) as f64 / 10.0).collect();
+            for kappa in [0.0, 0.3, 0.5, 0.9] {
+                assert_dense_matches_sort(&w, rows, cols, &s, kappa);
             }
         }
     }

@@ -14,7 +14,15 @@ proptest! {
     fn fast_epoch_equals_the_port_bit_for_bit(seed in any::<u64>(), n in 1usize..48, v in 1usize..16, per_row in 0usize..48, wild in any::<bool>()) {
         let input = random_input(RandomShape { n, validators: v, per_row, wild }, seed);
         input.validate().unwrap();
-        prop_assert_eq!(epoch(&input).unwrap(), epoch_port(&input));
+        let port = epoch_port(&input);
+        prop_assert_eq!(&epoch(&input).unwrap(), &port);
+        // The consensus by rows and by columns (each chosen by density otherwise).
+        for by_rows in [true, false] {
+            let (mut ws, mut out) = (Workspace::default(), ChainOutput::default());
+            ws.force_consensus_by_rows(Some(by_rows));
+            epoch_with(&input, &mut ws, &mut out);
+            prop_assert_eq!(&out, &port, "consensus by rows: {}", by_rows);
+        }
     }
 }
 

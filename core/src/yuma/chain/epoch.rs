@@ -107,7 +107,7 @@ fn divide_row<const HI: bool>(
     d: U16Div,
     (i, keep_diag): (usize, bool),
     (part, u): (bool, i64),
-    (count, listed, hi): (&mut [usize], &mut [i64], &mut [u64]),
+    stats: &mut [ColStat],
 ) -> usize {
     for &(j, v) in row {
         let keep = j as usize != i || keep_diag;
@@ -116,11 +116,11 @@ fn divide_row<const HI: bool>(
         vals[k] = q;
         k += keep as usize;
         let key = part & keep & (q > ZERO);
-        let ju = j as usize;
-        count[ju + 1] += key as usize;
-        listed[ju] = listed[ju].wrapping_add(u & -(key as i64));
+        let c = &mut stats[j as usize];
+        c.count += key as usize;
+        c.listed = c.listed.wrapping_add(u & -(key as i64));
         if HI {
-            hi[ju] = hi[ju].max(q.to_bits() as u64 & (key as u64).wrapping_neg());
+            c.hi = c.hi.max(q.to_bits() as u64 & (key as u64).wrapping_neg());
         }
     }
     k
@@ -199,17 +199,15 @@ pub struct Workspace {
     use_stake: Vec<I32F32>,
     col_ptr: Vec<usize>,
     col_fill: Vec<usize>,
-    col_pos: Vec<i64>,
+    col_stat: Vec<ColStat>,
     col_keys: Vec<u64>,
     select_buf: Vec<u64>,
-    /// Per column of [`consensus_by_rows`]: the top score, the bucket shift, the crossing
-    /// bucket (or [`SETTLED`]) and the stake left to select within it.
-    col_hi: Vec<u64>,
-    col_shift: Vec<u32>,
-    col_star: Vec<u64>,
+    /// Per column of [`consensus_by_rows`]: the bucket shift and crossing bucket, and the
+    /// stake left to select within it.
+    col_sel: Vec<ColSel>,
     col_m: Vec<i64>,
-    /// [`consensus_by_rows`]' stake histograms, [`BUCKETS`] per column.
-    col_hist: Vec<i64>,
+    /// [`consensus_by_rows`]' stake histograms, one per column.
+    col_hist: Vec<[i64; BUCKETS]>,
     wb: Csr,
     delta: Vec<I32F32>,
     bonds: Csr,
@@ -375,9 +373,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     fit(&mut w.col, entries, 0);
     fit(&mut w.val, entries, ZERO);
     let mut k = 0usize;
-    grow(&mut ws.col_ptr, n + 1, 0);
-    grow(&mut ws.col_pos, n, 0);
-    grow(&mut ws.col_hi, n, 0);
+    grow(&mut ws.col_stat, n, ColStat::default());
     // Many keys per column: the consensus goes by rows and needs each column's top score.
     let rowwise = ws.by_rows.unwrap_or(entries >= ROWWISE * n);
     for (i, row) in input.weights.iter().enumerate() {
@@ -407,7 +403,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                 let d = U16Div::new(su);
                 let part = ws.active_stake[i] > ZERO;
                 let u = ws.use_stake[i].to_bits();
-                let stats = (&mut ws.col_ptr[..], &mut ws.col_pos[..], &mut ws.col_hi[..]);
+                let stats = &mut ws.col_stat[..];
                 let row = (row.as_slice(), &mut cols[..], &mut vals[..]);
                 k = if rowwise {
                     divide_row::<true>(row, k, d, (i, keep_diag), (part, u), stats)
@@ -448,11 +444,11 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             let cols = &w.col[start..k];
             let mut key = |j: u16, v: I32F32| {
                 if part && v > ZERO {
-                    let ju = j as usize;
-                    ws.col_ptr[ju + 1] += 1;
-                    ws.col_pos[ju] = ws.col_pos[ju].wrapping_add(u);
+                    let c = &mut ws.col_stat[j as usize];
+                    c.count += 1;
+                    c.listed = c.listed.wrapping_add(u);
                     if rowwise {
-                        ws.col_hi[ju] = ws.col_hi[ju].max(v.to_bits() as u64);
+                        c.hi = c.hi.max(v.to_bits() as u64);
                     }
                 }
             };
@@ -953,8 +949,8 @@ pub(crate) fn to_rao(x: I32F32, rao: I96F32) -> u64 {
 
 /// Consensus (§2.6): the positive scores of participating rows bucketed by column as packed
 /// keys `score << 16 | row`, then per column an exact weighted selection ([`select`]); or,
-/// `rowwise`, [`consensus_by_rows`]. The per-column counts (`col_ptr[j + 1]`) and listed
-/// stakes (`col_pos`) were taken while building the weights.
+/// `rowwise`, [`consensus_by_rows`]. The per-column counts and listed stakes (`col_stat`)
+/// were taken while building the weights.
 fn consensus(
     input: &ChainInput,
     (stake_sum, minority, k): (i64, i64, usize),
@@ -963,9 +959,13 @@ fn consensus(
 ) {
     let n = input.n;
     let stake_sum = I32F32::from_bits(stake_sum);
-    for j in 0..n {
-        ws.col_ptr[j + 1] += ws.col_ptr[j];
-    }
+    ws.col_ptr.clear();
+    ws.col_ptr.push(0);
+    let mut end = 0;
+    ws.col_ptr.extend(ws.col_stat.iter().map(|c| {
+        end += c.count;
+        end
+    }));
     if rowwise {
         consensus_by_rows(n, stake_sum.to_bits(), minority, k, ws);
         return;
@@ -991,7 +991,7 @@ fn consensus(
     for j in 0..n {
         let (a, b) = (ws.col_ptr[j], ws.col_ptr[j + 1]);
         let col = &mut ws.col_keys[a..b];
-        let listed = ws.col_pos[j];
+        let listed = ws.col_stat[j].listed;
         // `weighted_median_sorted` with the unlisted zeros (if any) first.
         let mut m = minority;
         if b - a < k {
@@ -1011,6 +1011,24 @@ fn consensus(
         };
         ws.consensus.push(I32F32::from_bits(c));
     }
+}
+
+/// Per column, taken while the weights are built: the count of consensus keys (positive
+/// weights of participating rows), their listed stake and (for [`consensus_by_rows`]) their
+/// top score.
+#[derive(Debug, Clone, Copy, Default)]
+struct ColStat {
+    count: usize,
+    listed: i64,
+    hi: u64,
+}
+
+/// Per column of [`consensus_by_rows`]: the bucket shift, and the crossing bucket (or
+/// [`SETTLED`], [`ALL`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct ColSel {
+    shift: u32,
+    star: u64,
 }
 
 /// The weights hold at least this many entries per column on average when [`consensus`]
@@ -1042,13 +1060,11 @@ const ALL: u64 = u64::MAX - 1;
 fn consensus_by_rows(n: usize, stake_sum: i64, minority: i64, k: usize, ws: &mut Workspace) {
     let w = &ws.weights;
     ws.consensus.clear();
-    ws.col_shift.clear();
-    ws.col_star.clear();
+    ws.col_sel.clear();
     ws.col_m.clear();
-    fit(&mut ws.col_hist, n * BUCKETS, 0);
+    fit(&mut ws.col_hist, n, [0; BUCKETS]);
     for j in 0..n {
-        let count = ws.col_ptr[j + 1] - ws.col_ptr[j];
-        let (listed, hi) = (ws.col_pos[j], ws.col_hi[j]);
+        let ColStat { count, listed, hi } = ws.col_stat[j];
         let mut m = minority;
         let mut settled = None;
         if count < k {
@@ -1068,71 +1084,76 @@ fn consensus_by_rows(n: usize, stake_sum: i64, minority: i64, k: usize, ws: &mut
         });
         ws.consensus.push(I32F32::from_bits(settled.unwrap_or(0)));
         ws.col_m.push(m);
-        if settled.is_some() {
-            ws.col_star.push(SETTLED);
-            ws.col_shift.push(0);
+        ws.col_sel.push(if settled.is_some() {
+            ColSel {
+                shift: 0,
+                star: SETTLED,
+            }
         } else if m < 0 {
             // Any key's stake exceeds m: the answer is the least score, which may lie in
             // no histogram's first non-empty bucket with stake. Every key is a candidate.
-            ws.col_star.push(ALL);
-            ws.col_shift.push(63);
+            ColSel {
+                shift: 63,
+                star: ALL,
+            }
         } else {
-            ws.col_star.push(0);
+            ws.col_hist[j] = [0; BUCKETS];
             let bits = 64 - hi.leading_zeros();
-            ws.col_shift
-                .push(bits.saturating_sub(BUCKETS.trailing_zeros()));
-            ws.col_hist[j * BUCKETS..(j + 1) * BUCKETS].fill(0);
-        }
+            ColSel {
+                shift: bits.saturating_sub(BUCKETS.trailing_zeros()),
+                star: 0,
+            }
+        });
     }
     // 2. Histograms of the open columns (a settled column's histogram is never read: its
     //    updates land in it harmlessly, with no branch on the column).
-    let (shift, hist) = (&ws.col_shift[..n], &mut ws.col_hist[..n * BUCKETS]);
+    let (sel, hist) = (&mut ws.col_sel[..n], &mut ws.col_hist[..n]);
     for i in 0..n {
         if ws.active_stake[i] > ZERO {
             let u = ws.use_stake[i].to_bits();
             let (a, b) = (w.ptr[i], w.ptr[i + 1]);
             for (&j, &v) in w.col[a..b].iter().zip(&w.val[a..b]) {
                 let ju = j as usize;
-                let bk = (v.to_bits() as u64 >> shift[ju]) as usize % BUCKETS;
-                let h = &mut hist[ju * BUCKETS + bk];
+                let bk = (v.to_bits() as u64 >> sel[ju].shift) as usize % BUCKETS;
+                let h = &mut hist[ju][bk];
                 *h = h.wrapping_add(u & -((v > ZERO) as i64));
             }
         }
     }
-    for j in 0..n {
-        if ws.col_star[j] == SETTLED {
+    for ((c, h), m) in sel.iter_mut().zip(hist.iter()).zip(ws.col_m.iter_mut()) {
+        if c.star == SETTLED {
             continue;
         }
-        if ws.col_star[j] == ALL {
+        if c.star == ALL {
             // Shift 63: every score is in bucket 0.
-            ws.col_star[j] = 0;
+            c.star = 0;
             continue;
         }
-        let (mut below, m) = (0i64, ws.col_m[j]);
-        let mut star = BUCKETS as u64 - 1;
-        for (b, &h) in hist[j * BUCKETS..(j + 1) * BUCKETS].iter().enumerate() {
-            if below + h > m {
-                star = b as u64;
+        let mut below = 0i64;
+        c.star = BUCKETS as u64 - 1;
+        for (b, &x) in h.iter().enumerate() {
+            if below + x > *m {
+                c.star = b as u64;
                 break;
             }
-            below += h;
+            below += x;
         }
-        ws.col_star[j] = star;
-        ws.col_m[j] = m - below;
+        *m -= below;
     }
     // 3. The crossing buckets' keys, then the selections.
     ws.col_fill.clear();
     ws.col_fill.extend_from_slice(&ws.col_ptr[..n]);
     fit(&mut ws.col_keys, ws.col_ptr[n], 0);
-    let star = &ws.col_star[..n];
+    let sel = &ws.col_sel[..n];
     for i in 0..n {
         if ws.active_stake[i] > ZERO {
             let (a, b) = (w.ptr[i], w.ptr[i + 1]);
             for (&j, &v) in w.col[a..b].iter().zip(&w.val[a..b]) {
                 let ju = j as usize;
                 let s = v.to_bits() as u64;
+                let c = sel[ju];
                 // About one key in [`BUCKETS`] is a hit: the branch is well predicted.
-                if v > ZERO && s >> shift[ju] == star[ju] {
+                if v > ZERO && s >> c.shift == c.star {
                     let f = &mut ws.col_fill[ju];
                     ws.col_keys[*f] = s << 16 | i as u64;
                     *f += 1;
@@ -1140,13 +1161,13 @@ fn consensus_by_rows(n: usize, stake_sum: i64, minority: i64, k: usize, ws: &mut
             }
         }
     }
-    for (j, &st) in star.iter().enumerate() {
-        if st == SETTLED {
+    for (j, c) in sel.iter().enumerate() {
+        if c.star == SETTLED {
             continue;
         }
         let keys = &mut ws.col_keys[ws.col_ptr[j]..ws.col_fill[j]];
-        let c = select(keys, &mut ws.select_buf, &ws.use_stake, ws.col_m[j]);
-        ws.consensus[j] = I32F32::from_bits(c);
+        let v = select(keys, &mut ws.select_buf, &ws.use_stake, ws.col_m[j]);
+        ws.consensus[j] = I32F32::from_bits(v);
     }
 }
 

@@ -1,7 +1,8 @@
 //! One float epoch of each research variant at 16×256, 64×1024 and 256×4096 (dense), and on
 //! the real subnet-15 metagraph; against a baseline that streams the weight matrix from
 //! memory five times, measured in the same run. Target: the 256×4096 epoch within 3× of the
-//! baseline. The ratios are printed at the end.
+//! baseline. The ratios are printed at the end, with the memory floor of a full epoch (one
+//! fused pass that reads W and the bonds and writes Wn, Wc and the bonds) for scale.
 
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
@@ -46,6 +47,47 @@ fn stream_five_times(w: &[f64]) -> f64 {
         }
     }
     acc.iter().sum()
+}
+
+/// The memory traffic any full epoch has at least: read W and the previous bonds, write
+/// Wn, Wc and the new bonds, in one fused pass with trivial arithmetic (the output set
+/// alternates, as the epochs' outputs do). Not a target: it shows how much of the 3× budget
+/// the outputs alone take on this machine.
+struct Floor {
+    w: Vec<f64>,
+    sets: [[Vec<f64>; 3]; 2],
+    k: usize,
+}
+
+impl Floor {
+    fn new(w: &[f64]) -> Floor {
+        let m = || vec![0.5; w.len()];
+        Floor {
+            w: w.to_vec(),
+            sets: [[m(), m(), m()], [m(), m(), m()]],
+            k: 0,
+        }
+    }
+    fn step(&mut self) {
+        self.k ^= 1;
+        let [a, b] = &mut self.sets;
+        let (old, new) = if self.k == 1 { (&*a, b) } else { (&*b, a) };
+        let [wn, wc, bonds] = new;
+        for ((((&x, &o), n), c), bd) in self
+            .w
+            .iter()
+            .zip(&old[2])
+            .zip(wn.iter_mut())
+            .zip(wc.iter_mut())
+            .zip(bonds.iter_mut())
+        {
+            let y = x * 0.5;
+            *n = y;
+            *c = y.min(0.25);
+            *bd = 0.9 * o + 0.1 * y;
+        }
+        black_box(&self.sets);
+    }
 }
 
 /// A steady-state epoch: previous output as state, buffers reused (ping-pong).
@@ -224,6 +266,13 @@ fn ratio_report() {
             reps,
         );
         println!("{name}: baseline wall {:?}, cpu {:?}", base.0, base.1);
+        let mut floor = Floor::new(&w.data);
+        let f = median_time(|| floor.step(), reps);
+        println!(
+            "  floor (read W, B; write Wn, Wc, B) wall {:>10.3?} ({:>5.2}x)",
+            f.0,
+            f.0.as_secs_f64() / base.0.as_secs_f64()
+        );
         for variant in VARIANTS {
             if only.as_deref().is_some_and(|x| x != variant.as_str()) {
                 continue;

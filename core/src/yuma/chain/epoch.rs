@@ -355,12 +355,13 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         }
     }
 
-    // 5. Weights: masks (forbidden rows, self-weights but the owner's, outdated, commit-reveal),
-    //    then row normalisation; the consensus' per-column counts of positive scores of
-    //    participating rows (A_i > 0) are taken in the same pass.
-    // The consensus' stake (re-normalised over the participating rows A_i > 0), which the
-    // weights' pass also adds up per column.
+    // The consensus' stake: A re-normalised over the participating rows (A_i > 0).
     let cstake = consensus_stake(&ws.active_stake, input.kappa, &mut ws.use_stake);
+
+    // 5. Weights: masks (forbidden rows, self-weights but the owner's, outdated, commit-reveal),
+    //    then row normalisation; the consensus' per-column statistics of the positive scores
+    //    of participating rows (count, stake and, for the consensus by rows, the top score)
+    //    are taken in the same pass.
     let bar = &input.block_at_registration;
     // A row whose last update is after every registration (and whose commit, if any, is
     // not before one) loses no entry to the registration masks.

@@ -993,24 +993,42 @@ fn consensus(
         let (a, b) = (ws.col_ptr[j], ws.col_ptr[j + 1]);
         let col = &mut ws.col_keys[a..b];
         let listed = ws.col_stat[j].listed;
-        // `weighted_median_sorted` with the unlisted zeros (if any) first.
-        let mut m = minority;
-        if b - a < k {
-            let base = stake_sum.to_bits().wrapping_sub(listed);
-            if base > minority {
-                ws.consensus.push(ZERO);
-                continue;
-            }
-            m = minority - base;
-        }
-        let c = if col.is_empty() {
-            0
-        } else if listed > m {
-            select(col, &mut ws.select_buf, &ws.use_stake, m)
-        } else {
-            (col.iter().max().map_or(0, |&x| x >> 16)) as i64
+        let top = || col.iter().max().map_or(0, |&x| x >> 16) as i64;
+        let c = match settle(b - a, k, listed, (stake_sum.to_bits(), minority), top) {
+            Ok(c) => c,
+            Err(m) => select(col, &mut ws.select_buf, &ws.use_stake, m),
         };
         ws.consensus.push(I32F32::from_bits(c));
+    }
+}
+
+/// What a column decides before any selection (§2.6, `weighted_median_sorted` with the
+/// unlisted zeros first), from its `count` keys of listed stake `listed`, `k` participating
+/// rows, and the consensus stake's sum and minority: `Ok(consensus)` when it is known (0 when
+/// the zeros' stake exceeds the minority or there is no key, the top score when the listed
+/// stake does not exceed the rest of the minority), else `Err(m)`, the stake the selection
+/// among the keys must exceed.
+fn settle(
+    count: usize,
+    k: usize,
+    listed: i64,
+    (stake_sum, minority): (i64, i64),
+    top: impl FnOnce() -> i64,
+) -> core::result::Result<i64, i64> {
+    let mut m = minority;
+    if count < k {
+        let base = stake_sum.wrapping_sub(listed);
+        if base > minority {
+            return Ok(0);
+        }
+        m = minority - base;
+    }
+    if count == 0 {
+        Ok(0)
+    } else if listed > m {
+        Err(m)
+    } else {
+        Ok(top())
     }
 }
 
@@ -1066,26 +1084,11 @@ fn consensus_by_rows(n: usize, stake_sum: i64, minority: i64, k: usize, ws: &mut
     fit(&mut ws.col_hist, n, [0; BUCKETS]);
     for j in 0..n {
         let ColStat { count, listed, hi } = ws.col_stat[j];
-        let mut m = minority;
-        let mut settled = None;
-        if count < k {
-            let base = stake_sum.wrapping_sub(listed);
-            if base > minority {
-                settled = Some(0);
-            } else {
-                m = minority - base;
-            }
-        }
-        let settled = settled.or(if count == 0 {
-            Some(0)
-        } else if listed > m {
-            None
-        } else {
-            Some(hi as i64)
-        });
+        let settled = settle(count, k, listed, (stake_sum, minority), || hi as i64);
         ws.consensus.push(I32F32::from_bits(settled.unwrap_or(0)));
+        let m = settled.err().unwrap_or(0);
         ws.col_m.push(m);
-        ws.col_sel.push(if settled.is_some() {
+        ws.col_sel.push(if settled.is_ok() {
             ColSel {
                 shift: 0,
                 star: SETTLED,

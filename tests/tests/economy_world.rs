@@ -229,15 +229,22 @@ fn golden_default_world_10000_blocks_float() {
 }
 
 fn golden_world(arith: Arithmetic, file: &str) {
-    golden_world_threads(arith, file, 1, false);
+    golden_world_threads(arith, file, 1, false, true);
 }
 
-fn golden_world_threads(arith: Arithmetic, file: &str, threads: usize, patient: bool) -> World {
+fn golden_world_threads(
+    arith: Arithmetic,
+    file: &str,
+    threads: usize,
+    patient: bool,
+    forecast: bool,
+) -> World {
     let mut sc = default_scenario();
     sc.arithmetic = arith;
     let mut w = World::new(&sc, 42).unwrap();
     w.set_threads(threads);
     w.set_ahead_patient(patient);
+    w.set_ahead_forecast(forecast);
     w.step(10_000).unwrap();
     assert_conserved(&w);
     let json = serde_json::to_string(w.recorder()).unwrap();
@@ -260,17 +267,33 @@ fn golden_world_threads(arith: Arithmetic, file: &str, threads: usize, patient: 
 }
 
 /// Chain epochs computed ahead on worker threads change nothing: the same digest as one
-/// thread. Patient, every predicted epoch is computed ahead and taken unless a flow or a
-/// registration touched its subnet in between (then recomputed): most are taken.
+/// thread. Patient, every predicted epoch is computed ahead and waited for. With the forecast
+/// of flows and registrations, an epoch starts once its subnet's last touch has happened, so
+/// every one is taken; without it, an epoch starts a fixed lead before its block and is
+/// recomputed when a flow or a registration touched its subnet in between.
 #[test]
 fn golden_default_world_10000_blocks_threads() {
-    for (threads, patient) in [(2, true), (3, true), (2, false)] {
-        let w = golden_world_threads(Arithmetic::Chain, "economy-world.json", threads, patient);
+    for (threads, patient, forecast) in [
+        (2, true, true),
+        (3, true, true),
+        (2, true, false),
+        (2, false, true),
+    ] {
+        let w = golden_world_threads(
+            Arithmetic::Chain,
+            "economy-world.json",
+            threads,
+            patient,
+            forecast,
+        );
         let st = w.ahead_stats();
         let epochs = w.recorder().epochs.len() as u64;
         assert!(st.hits + st.misses <= epochs, "{st:?} of {epochs} epochs");
-        eprintln!("{threads} {patient} {st:?}");
-        if patient {
+        eprintln!("{threads} {patient} {forecast} {st:?}");
+        if patient && forecast {
+            assert_eq!((st.hits, st.misses), (epochs, 0), "{threads} threads: {st:?}");
+        }
+        if patient && !forecast {
             assert!(
                 st.hits > epochs / 2,
                 "{threads} threads: {st:?} of {epochs}"
@@ -281,6 +304,47 @@ fn golden_default_world_10000_blocks_threads() {
             );
         }
     }
+}
+
+/// The forecast of flows and registrations follows the world's draws through every kind of
+/// event: scripted flows and registrations, random ones, and subnet registrations (which
+/// renumber the subnets the random draws pick from). Every epoch computed ahead is then
+/// taken, and the world is the same as on one thread.
+#[test]
+fn forecast_follows_scripted_events_and_subnet_registrations() {
+    use taolab::world::scenario::{FlowSpec, RegistrationSpec};
+    let mut sc = default_scenario();
+    let start = sc.start_block;
+    sc.subnet_registrations = vec![start + 700, start + 1_400];
+    for k in 0..40u64 {
+        sc.flows.push(FlowSpec {
+            block: start + 37 * k + 5,
+            netuid: (k % 64 + 1) as u16,
+            tao: if k % 2 == 0 { 50.0 } else { 0.0 },
+            alpha: if k % 2 == 0 { 0.0 } else { 500.0 },
+        });
+        sc.registrations.push(RegistrationSpec {
+            block: start + 53 * k + 11,
+            netuid: (k * 7 % 64 + 1) as u16,
+            count: 1 + (k % 3) as u32,
+        });
+    }
+    let run = |threads: usize| {
+        let mut w = World::new(&sc, 11).unwrap();
+        w.set_threads(threads);
+        w.set_ahead_patient(true);
+        w.step(2_200).unwrap();
+        w
+    };
+    let (one, two) = (run(1), run(2));
+    assert_conserved(&two);
+    let json = |w: &World| serde_json::to_string(w.recorder()).unwrap();
+    assert_eq!(json(&one), json(&two));
+    let kinds: Vec<&str> = two.recorder().events.iter().map(|e| e.kind).collect();
+    assert!(kinds.contains(&"subnetRegistered"), "no subnet registered");
+    let st = two.ahead_stats();
+    let epochs = two.recorder().epochs.len() as u64;
+    assert_eq!((st.hits, st.misses), (epochs, 0), "{st:?}");
 }
 
 /// One subnet: validators 0–2 with stake and fixed weights, miners 3–7 without stake, tempo 10.

@@ -21,13 +21,18 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// How many blocks before its predicted block an epoch is started. Longer gives a worker
 /// more time; shorter leaves fewer blocks in which a stake flow or a registration on the
 /// subnet can void it (the default network has about 0.05 such events per subnet per block).
 pub const LEAD: u64 = 8;
+
+/// How far ahead the world forecasts its flows and registrations (see
+/// [`crate::world::forecast`]), and so how many blocks before its block an epoch whose input
+/// is known to be final may start.
+pub const HORIZON: u64 = 32;
 
 /// An epoch voided by a flow or a registration is restarted only if at least this many
 /// blocks remain before it.
@@ -70,11 +75,19 @@ struct InFlight {
     state: Arc<AtomicU8>,
 }
 
+/// The jobs waiting for a worker (the one due first is taken first), and whether the world
+/// has closed.
+#[derive(Default)]
+struct Queue {
+    jobs: Mutex<(Vec<Sent>, bool)>,
+    ready: Condvar,
+}
+
 /// The world's end of the worker threads: jobs out, finished jobs back. Jobs stay boxed
 /// (a job holds dozens of buffers) so that they move between threads as one pointer.
 #[allow(clippy::vec_box)]
 pub(crate) struct Ahead {
-    jobs: Option<Sender<Sent>>,
+    queue: Arc<Queue>,
     done: Receiver<Sent>,
     in_flight: Vec<InFlight>,
     /// Finished jobs not yet taken.
@@ -95,22 +108,22 @@ pub(crate) struct Ahead {
 impl Ahead {
     /// The world's end, and the shared end the workers take jobs from.
     pub(crate) fn new(workers: usize, patient: bool) -> (Ahead, Worker) {
-        let (jobs, job_rx) = channel();
+        let queue = Arc::new(Queue::default());
         let (done_tx, done) = channel();
         (
             Ahead {
-                jobs: Some(jobs),
+                queue: queue.clone(),
                 done,
                 in_flight: Vec::new(),
                 ready: Vec::new(),
                 spare: Vec::new(),
-                cap: 4 * workers.max(1),
+                cap: 8 * workers.max(1),
                 patient,
                 slowest: Duration::from_millis(1),
                 stats: AheadStats::default(),
             },
             Worker {
-                jobs: Mutex::new(job_rx),
+                queue,
                 done: done_tx,
             },
         )
@@ -164,16 +177,23 @@ impl Ahead {
             state: state.clone(),
             took: Duration::ZERO,
         };
-        match self.jobs.as_ref().map(|tx| tx.send(sent)) {
-            Some(Ok(())) => self.in_flight.push(InFlight {
-                netuid,
-                block,
-                touches,
-                state,
-            }),
-            Some(Err(e)) => self.spare.push(e.0.job),
-            None => {}
+        let Ok(mut q) = self.queue.jobs.lock() else {
+            self.spare.push(sent.job);
+            return;
+        };
+        if q.1 {
+            self.spare.push(sent.job);
+            return;
         }
+        q.0.push(sent);
+        drop(q);
+        self.queue.ready.notify_one();
+        self.in_flight.push(InFlight {
+            netuid,
+            block,
+            touches,
+            state,
+        });
     }
 
     fn receive(&mut self, sent: Sent) {
@@ -297,7 +317,10 @@ impl Ahead {
 
     /// Stops the workers (they finish the jobs they hold) and waits for those jobs.
     pub(crate) fn close(&mut self) {
-        self.jobs = None;
+        if let Ok(mut q) = self.queue.jobs.lock() {
+            q.1 = true;
+        }
+        self.queue.ready.notify_all();
         for k in &self.in_flight {
             k.state.store(CANCELLED, Ordering::Release);
         }
@@ -314,20 +337,32 @@ impl Ahead {
 
 /// The workers' shared end.
 pub(crate) struct Worker {
-    jobs: Mutex<Receiver<Sent>>,
+    queue: Arc<Queue>,
     done: Sender<Sent>,
 }
 
 impl Worker {
+    /// The queued job due first, waiting for one; None once the world has closed and the
+    /// queue is empty.
+    fn next(&self) -> Option<Sent> {
+        let mut q = self.queue.jobs.lock().ok()?;
+        loop {
+            let first = (0..q.0.len()).min_by_key(|&k| q.0[k].job.block);
+            if let Some(k) = first {
+                return Some(q.0.swap_remove(k));
+            }
+            if q.1 {
+                return None;
+            }
+            q = self.queue.ready.wait(q).ok()?;
+        }
+    }
+
     /// A worker thread's loop: compute jobs until the world closes.
     pub(crate) fn run(&self) {
         let done = self.done.clone();
         loop {
-            let sent = match self.jobs.lock() {
-                Ok(rx) => rx.recv(),
-                Err(_) => return,
-            };
-            let Ok(mut sent) = sent else {
+            let Some(mut sent) = self.next() else {
                 return;
             };
             if sent

@@ -11,6 +11,8 @@
 pub mod ahead;
 pub mod default;
 pub mod epoch;
+#[cfg(all(feature = "std", not(target_family = "wasm")))]
+mod forecast;
 pub mod recorder;
 pub mod scenario;
 pub mod subnet;

@@ -3,7 +3,9 @@
 //! moving price, then stake flows and registrations.
 
 #[cfg(all(feature = "std", not(target_family = "wasm")))]
-use super::ahead::{Ahead, AheadStats, LEAD};
+use super::ahead::{Ahead, AheadStats, HORIZON, LEAD};
+#[cfg(all(feature = "std", not(target_family = "wasm")))]
+use super::forecast::{Events, Forecast};
 use super::default::{sn15, sn15_rows};
 #[cfg(all(feature = "std", not(target_family = "wasm")))]
 use super::epoch::chain_input;
@@ -100,6 +102,14 @@ pub struct World {
     ahead_stats: AheadStats,
     #[cfg(all(feature = "std", not(target_family = "wasm")))]
     ahead_patient: bool,
+    /// The subnets the next blocks' events will touch (when epochs are computed ahead).
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
+    forecast: Forecast,
+    /// Whether epochs ahead wait for the forecast's last touch (tests turn it off).
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
+    use_forecast: bool,
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
+    fc_netuids: Vec<u16>,
 }
 
 /// The world's end of the epoch workers while a multi-threaded step runs (never cloned:
@@ -137,6 +147,37 @@ fn chain_subnet(s: &Subnet) -> ChainSubnet<'_> {
         max_validators: s.max_validators,
         owner_uid: s.owner_uid(),
     }
+}
+
+/// The rows a subnet of uniform validators sets at its epoch at block `b`, when they change:
+/// the first time, or after registrations (each validator weighs every non-validator uid).
+fn uniform_rows(s: &Subnet, b: u64) -> Option<Vec<WeightRow>> {
+    let Behaviour::Uniform(vals) = &s.behaviour else {
+        return None;
+    };
+    if s.rows.len() == vals.len()
+        && s.rows.iter().all(|r| !r.entries.is_empty())
+        && s.registrations == 0
+    {
+        return None;
+    }
+    let n = s.neurons.len() as u16;
+    let mut rows = Vec::new();
+    for &v in vals {
+        if v >= n {
+            continue;
+        }
+        let entries: Vec<(u16, u16)> = (0..n)
+            .filter(|j| !vals.contains(j))
+            .map(|j| (j, 65_535))
+            .collect();
+        rows.push(WeightRow {
+            uid: v,
+            entries,
+            set_at: b,
+        });
+    }
+    Some(rows)
 }
 
 /// The block of `s`'s next epoch after block `b` if nothing intervenes (None when it is
@@ -386,6 +427,12 @@ impl World {
             ahead_stats: AheadStats::default(),
             #[cfg(all(feature = "std", not(target_family = "wasm")))]
             ahead_patient: false,
+            #[cfg(all(feature = "std", not(target_family = "wasm")))]
+            forecast: Forecast::default(),
+            #[cfg(all(feature = "std", not(target_family = "wasm")))]
+            use_forecast: true,
+            #[cfg(all(feature = "std", not(target_family = "wasm")))]
+            fc_netuids: Vec::new(),
         })
         .map(|mut w| {
             // root_proportion(R, t, A) = R·t / (R·t + A): R·t is the same for every subnet.
@@ -491,6 +538,14 @@ impl World {
         self.ahead_patient = patient;
     }
 
+    /// Starts epochs ahead a fixed few blocks before their block, without the forecast of
+    /// the flows and registrations to come (restarting them after each); for tests.
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
+    #[doc(hidden)]
+    pub fn set_ahead_forecast(&mut self, on: bool) {
+        self.use_forecast = on;
+    }
+
     /// How the epochs computed ahead fared so far.
     #[cfg(all(feature = "std", not(target_family = "wasm")))]
     pub fn ahead_stats(&self) -> AheadStats {
@@ -524,8 +579,10 @@ impl World {
         });
     }
 
-    /// Starts the epochs due within [`Ahead::lead`] blocks that no worker has yet, from the
-    /// state as it is now, and restarts those whose subnet was touched since they started.
+    /// Starts the epochs ahead whose input is final: due within [`HORIZON`] blocks, with no
+    /// flow or registration forecast on their subnet before them (or, where the forecast does
+    /// not reach, due within [`Ahead::lead`] blocks), from the state as it is now; restarts
+    /// those whose subnet was touched since they started.
     #[cfg(all(feature = "std", not(target_family = "wasm")))]
     fn dispatch_ahead(&mut self) {
         let Some(a) = self.ahead.0.as_deref_mut() else {
@@ -533,12 +590,43 @@ impl World {
         };
         let b = self.block;
         a.expire(b + 1);
+        let known = if self.use_forecast {
+            self.fc_netuids.clear();
+            self.fc_netuids.extend(self.subnets.iter().map(|s| s.netuid));
+            Some(self.forecast.extend(
+                &Events {
+                    rng: &self.rng,
+                    block: b,
+                    netuids: &self.fc_netuids,
+                    flows: &self.flows,
+                    flow_idx: self.flow_idx,
+                    regs: &self.regs,
+                    reg_idx: self.reg_idx,
+                    subnet_regs: &self.subnet_regs,
+                    subnet_reg_idx: self.subnet_reg_idx,
+                    flow_rate: self.random_flows.map(|r| r.0),
+                    reg_rate: self.registrations_per_block,
+                },
+                b + HORIZON,
+            ))
+        } else {
+            None
+        };
         let lead = a.lead();
         for s in &self.subnets {
             let Some(e) = next_epoch(&self.rules.scheduler, s, b) else {
                 continue;
             };
-            if e - b > lead || s.steps.first().is_some_and(|st| st.0 <= e) {
+            if s.steps.first().is_some_and(|st| st.0 <= e) {
+                continue;
+            }
+            let wait = match known {
+                // Start the epoch once every event before it is known and the last that
+                // touches its subnet has happened.
+                Some(k) => k + 1 < e || self.forecast.touched(s.netuid, b + 1, e - 1),
+                None => e - b > lead,
+            };
+            if wait {
                 continue;
             }
             match a.started_at(s.netuid, e) {
@@ -553,7 +641,12 @@ impl World {
             job.netuid = s.netuid;
             job.block = e;
             job.touches = s.touches;
-            chain_input(&chain_subnet(s), &s.chain, e, 0, &mut job.input);
+            let rows = uniform_rows(s, e);
+            let mut sub = chain_subnet(s);
+            if let Some(r) = &rows {
+                sub.rows = r;
+            }
+            chain_input(&sub, &s.chain, e, 0, &mut job.input);
             a.submit(job);
         }
     }
@@ -839,29 +932,8 @@ impl World {
             }
             s.rows.sort_by_key(|r| r.uid);
         }
-        if let Behaviour::Uniform(vals) = &s.behaviour {
-            if s.rows.len() != vals.len()
-                || s.rows.iter().any(|r| r.entries.is_empty())
-                || s.registrations > 0
-            {
-                let n = s.neurons.len() as u16;
-                let mut rows = Vec::new();
-                for &v in vals {
-                    if v >= n {
-                        continue;
-                    }
-                    let entries: Vec<(u16, u16)> = (0..n)
-                        .filter(|j| !vals.contains(j))
-                        .map(|j| (j, 65_535))
-                        .collect();
-                    rows.push(WeightRow {
-                        uid: v,
-                        entries,
-                        set_at: b,
-                    });
-                }
-                s.rows = rows;
-            }
+        if let Some(rows) = uniform_rows(s, b) {
+            s.rows = rows;
         }
         for r in s.rows.iter_mut() {
             r.set_at = b;

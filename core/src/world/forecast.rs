@@ -12,6 +12,7 @@
 //! the end of each block, and starts over from the world's RNG whenever it does not.
 
 use alloc::collections::VecDeque;
+use alloc::vec::Vec;
 use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
 
@@ -144,10 +145,16 @@ impl Forecast {
         self.through
     }
 
-    /// Whether a forecast event touches `netuid` in blocks `from..=to`.
-    pub(crate) fn touched(&self, netuid: u16, from: u64, to: u64) -> bool {
-        self.touches
-            .iter()
-            .any(|&(b, u)| b >= from && b <= to && u == netuid)
+    /// The first forecast touch of each netuid (`u64::MAX` for none), into `first` (indexed
+    /// by netuid).
+    pub(crate) fn first_touches(&self, first: &mut Vec<u64>) {
+        first.fill(u64::MAX);
+        for &(b, u) in &self.touches {
+            let u = u as usize;
+            if u >= first.len() {
+                first.resize(u + 1, u64::MAX);
+            }
+            first[u] = first[u].min(b);
+        }
     }
 }

@@ -110,6 +110,9 @@ pub struct World {
     use_forecast: bool,
     #[cfg(all(feature = "std", not(target_family = "wasm")))]
     fc_netuids: Vec<u16>,
+    /// The first forecast touch of each netuid.
+    #[cfg(all(feature = "std", not(target_family = "wasm")))]
+    fc_first: Vec<u64>,
 }
 
 /// The world's end of the epoch workers while a multi-threaded step runs (never cloned:
@@ -433,6 +436,8 @@ impl World {
             use_forecast: true,
             #[cfg(all(feature = "std", not(target_family = "wasm")))]
             fc_netuids: Vec::new(),
+            #[cfg(all(feature = "std", not(target_family = "wasm")))]
+            fc_first: Vec::new(),
         })
         .map(|mut w| {
             // root_proportion(R, t, A) = R·t / (R·t + A): R·t is the same for every subnet.
@@ -612,6 +617,8 @@ impl World {
         } else {
             None
         };
+        let first = &mut self.fc_first;
+        self.forecast.first_touches(first);
         let lead = a.lead();
         for s in &self.subnets {
             let Some(e) = next_epoch(&self.rules.scheduler, s, b) else {
@@ -623,7 +630,7 @@ impl World {
             let wait = match known {
                 // Start the epoch once every event before it is known and the last that
                 // touches its subnet has happened.
-                Some(k) => k + 1 < e || self.forecast.touched(s.netuid, b + 1, e - 1),
+                Some(k) => k + 1 < e || first.get(s.netuid as usize).is_some_and(|&t| t < e),
                 None => e - b > lead,
             };
             if wait {

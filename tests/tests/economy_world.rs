@@ -291,7 +291,11 @@ fn golden_default_world_10000_blocks_threads() {
         assert!(st.hits + st.misses <= epochs, "{st:?} of {epochs} epochs");
         eprintln!("{threads} {patient} {forecast} {st:?}");
         if patient && forecast {
-            assert_eq!((st.hits, st.misses), (epochs, 0), "{threads} threads: {st:?}");
+            assert_eq!(
+                (st.hits, st.misses),
+                (epochs, 0),
+                "{threads} threads: {st:?}"
+            );
         }
         if patient && !forecast {
             assert!(

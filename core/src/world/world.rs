@@ -4,8 +4,6 @@
 
 #[cfg(all(feature = "std", not(target_family = "wasm")))]
 use super::ahead::{Ahead, AheadStats, HORIZON, LEAD};
-#[cfg(all(feature = "std", not(target_family = "wasm")))]
-use super::forecast::{Events, Forecast};
 use super::default::{sn15, sn15_rows};
 #[cfg(all(feature = "std", not(target_family = "wasm")))]
 use super::epoch::chain_input;
@@ -15,6 +13,8 @@ use super::epoch::{
     chain_register, initial_chain_state, run_chain_ahead, run_float, ChainSubnet, EpochWorkspace,
     FloatState, FloatSubnet, WeightRow,
 };
+#[cfg(all(feature = "std", not(target_family = "wasm")))]
+use super::forecast::{Events, Forecast};
 use super::recorder::{BlockRow, EpochRow, EventRow, Ledger, Recorder};
 use super::scenario::{to_rao, Arithmetic, Scenario, WeightsSpec};
 use super::subnet::{upscale, Behaviour, Neurons, Pending, Subnet};
@@ -597,7 +597,8 @@ impl World {
         a.expire(b + 1);
         let known = if self.use_forecast {
             self.fc_netuids.clear();
-            self.fc_netuids.extend(self.subnets.iter().map(|s| s.netuid));
+            self.fc_netuids
+                .extend(self.subnets.iter().map(|s| s.netuid));
             Some(self.forecast.extend(
                 &Events {
                     rng: &self.rng,

@@ -43,6 +43,11 @@ pub(crate) trait FastOps {
     /// `saturating_mul` for operands in `[0, 2]` (bits ≤ 2³³), where it cannot saturate: one
     /// widening multiply, no branch.
     fn umul(self, b: I32F32) -> I32F32;
+    /// `self > 0`, on the bits (substrate-fixed's comparisons go through its conversion
+    /// between fixed types even for two I32F32: about ten instructions where one does).
+    fn pos(self) -> bool;
+    /// `self == 0`, on the bits.
+    fn is_zero(self) -> bool;
 }
 
 impl FastOps for I32F32 {
@@ -65,6 +70,14 @@ impl FastOps for I32F32 {
         let (x, y) = (self.to_bits() as u64, b.to_bits() as u64);
         debug_assert!(x <= 1 << 33 && y <= 1 << 33, "umul operands out of [0, 2]");
         I32F32::from_bits(((x as u128 * y as u128) >> 32) as i64)
+    }
+    #[inline(always)]
+    fn pos(self) -> bool {
+        self.to_bits() > 0
+    }
+    #[inline(always)]
+    fn is_zero(self) -> bool {
+        self.to_bits() == 0
     }
 }
 
@@ -115,7 +128,7 @@ fn divide_row<const HI: bool>(
         cols[k] = j;
         vals[k] = q;
         k += keep as usize;
-        let key = part & keep & (q > ZERO);
+        let key = part & keep & q.pos();
         let c = &mut stats[j as usize];
         c.count += key as usize;
         c.listed = c.listed.wrapping_add(u & -(key as i64));
@@ -130,7 +143,7 @@ fn divide_row<const HI: bool>(
 /// ≥ 0, and an entry is dropped (counting as 0) when `C_j = 0 < W_ij`.
 #[inline(always)]
 pub(crate) fn clip(w: I32F32, c: I32F32) -> (bool, I32F32) {
-    let dropped = c == ZERO && ZERO < w;
+    let dropped = c.is_zero() && w.pos();
     (dropped, if dropped { ZERO } else { w.min(c) })
 }
 
@@ -329,7 +342,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             .map(|(i, &p)| !(p || owner == Some(i))),
     );
     ws.permit.clear();
-    ws.permit.extend(ws.stake.iter().map(|s| *s != ZERO));
+    ws.permit.extend(ws.stake.iter().map(|s| !s.is_zero()));
     topk_into(
         &ws.stake,
         input.max_allowed_validators as usize,
@@ -402,7 +415,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                 // One pass: each kept weight divided by the row sum through [`U16Div`] (the
                 // bits of `safe_div(u16_to_fixed(v), S·2³²)`) and counted.
                 let d = U16Div::new(su);
-                let part = ws.active_stake[i] > ZERO;
+                let part = ws.active_stake[i].pos();
                 let u = ws.use_stake[i].to_bits();
                 let stats = &mut ws.col_stat[..];
                 let row = (row.as_slice(), &mut cols[..], &mut vals[..]);
@@ -439,12 +452,12 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                 }
             }
             let s = I32F32::from_bits(s);
-            let part = ws.active_stake[i] > ZERO;
+            let part = ws.active_stake[i].pos();
             let u = ws.use_stake[i].to_bits();
             let vals = &mut w.val[start..k];
             let cols = &w.col[start..k];
             let mut key = |j: u16, v: I32F32| {
-                if part && v > ZERO {
+                if part && v.pos() {
                     let c = &mut ws.col_stat[j as usize];
                     c.count += 1;
                     c.listed = c.listed.wrapping_add(u);
@@ -453,7 +466,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                     }
                 }
             };
-            if s > ZERO {
+            if s.pos() {
                 let r = Recip::new(s);
                 for (v, &j) in vals.iter_mut().zip(cols) {
                     *v = r.div(*v);
@@ -494,7 +507,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     }
     grow(&mut ws.dividends, n, ZERO);
     let yuma3 = input.yuma3_enabled;
-    let liquid = yuma3 && input.liquid_alpha_enabled && ws.consensus.iter().any(|c| *c != ZERO);
+    let liquid = yuma3 && input.liquid_alpha_enabled && ws.consensus.iter().any(|c| !c.is_zero());
     let beta = bond_penalty(input);
     fit(&mut ws.clipped, ws.weights.val.len(), ZERO);
     grow(&mut ws.incentive, n, ZERO);
@@ -908,7 +921,7 @@ pub(crate) fn consensus_stake(
     let mut k = 0usize;
     let mut s = 0i64;
     for &a in active {
-        if a > ZERO {
+        if a.pos() {
             k += 1;
             s = s.wrapping_add(a.to_bits());
         }
@@ -917,8 +930,8 @@ pub(crate) fn consensus_stake(
     let rs = Recip::new(s);
     let mut stake_sum = 0i64;
     for (u, &a) in use_stake.iter_mut().zip(active) {
-        if a > ZERO {
-            *u = if s != ZERO { rs.div(a) } else { a };
+        if a.pos() {
+            *u = if !s.is_zero() { rs.div(a) } else { a };
             stake_sum = stake_sum.wrapping_add(u.to_bits());
         }
     }
@@ -977,10 +990,10 @@ fn consensus(
     ws.col_fill.extend_from_slice(&ws.col_ptr[..n]);
     fit(&mut ws.col_keys, ws.col_ptr[n], 0);
     for i in 0..n {
-        if ws.active_stake[i] > ZERO {
+        if ws.active_stake[i].pos() {
             let (a, b) = (w.ptr[i], w.ptr[i + 1]);
             for (&j, &v) in w.col[a..b].iter().zip(&w.val[a..b]) {
-                if v > ZERO {
+                if v.pos() {
                     let f = &mut ws.col_fill[j as usize];
                     ws.col_keys[*f] = (v.to_bits() as u64) << 16 | i as u64;
                     *f += 1;
@@ -1113,14 +1126,14 @@ fn consensus_by_rows(n: usize, stake_sum: i64, minority: i64, k: usize, ws: &mut
     //    updates land in it harmlessly, with no branch on the column).
     let (sel, hist) = (&mut ws.col_sel[..n], &mut ws.col_hist[..n]);
     for i in 0..n {
-        if ws.active_stake[i] > ZERO {
+        if ws.active_stake[i].pos() {
             let u = ws.use_stake[i].to_bits();
             let (a, b) = (w.ptr[i], w.ptr[i + 1]);
             for (&j, &v) in w.col[a..b].iter().zip(&w.val[a..b]) {
                 let ju = j as usize;
                 let bk = (v.to_bits() as u64 >> sel[ju].shift) as usize % BUCKETS;
                 let h = &mut hist[ju][bk];
-                *h = h.wrapping_add(u & -((v > ZERO) as i64));
+                *h = h.wrapping_add(u & -(v.pos() as i64));
             }
         }
     }
@@ -1150,14 +1163,14 @@ fn consensus_by_rows(n: usize, stake_sum: i64, minority: i64, k: usize, ws: &mut
     fit(&mut ws.col_keys, ws.col_ptr[n], 0);
     let sel = &ws.col_sel[..n];
     for i in 0..n {
-        if ws.active_stake[i] > ZERO {
+        if ws.active_stake[i].pos() {
             let (a, b) = (w.ptr[i], w.ptr[i + 1]);
             for (&j, &v) in w.col[a..b].iter().zip(&w.val[a..b]) {
                 let ju = j as usize;
                 let s = v.to_bits() as u64;
                 let c = sel[ju];
                 // About one key in [`BUCKETS`] is a hit: the branch is well predicted.
-                if v > ZERO && s >> c.shift == c.star {
+                if v.pos() && s >> c.shift == c.star {
                     let f = &mut ws.col_fill[ju];
                     ws.col_keys[*f] = s << 16 | i as u64;
                     *f += 1;
@@ -1370,7 +1383,7 @@ fn bond_weights(n: usize, beta: I32F32, ws: &mut Workspace) {
             let c = ws.clipped[e as usize];
             let v2 = if c == ABSENT { ZERO } else { c };
             let v = v1.sadd(beta.smul(v2.saturating_sub(v1)));
-            if ZERO < v {
+            if v.pos() {
                 wb.push(j, v);
             }
         }
@@ -1608,7 +1621,7 @@ impl<'a, const WRAP: bool> EmaOut<'a, WRAP> {
     }
     #[inline(always)]
     fn put(&mut self, j: u16, v: I32F32) {
-        let keep = v > ZERO;
+        let keep = v.pos();
         self.col[self.k] = j;
         self.val[self.k] = v;
         self.k += keep as usize;
@@ -1630,7 +1643,7 @@ impl<'a, const WRAP: bool> EmaOut<'a, WRAP> {
                 let v = core::mem::replace(x, ZERO);
                 col[k] = j as u16;
                 val[k] = v;
-                k += (v > ZERO) as usize;
+                k += v.pos() as usize;
             }
             self.k = k;
         } else {
@@ -1686,7 +1699,7 @@ fn set_recips_le(sums: &[I32F32], out: &mut Vec<Recip>) {
     out.clear();
     out.extend(
         sums.iter()
-            .map(|&s| Recip::new(if s == ZERO { I32F32::from_bits(1) } else { s })),
+            .map(|&s| Recip::new(if s.is_zero() { I32F32::from_bits(1) } else { s })),
     );
 }
 
@@ -1722,7 +1735,7 @@ fn ema_liquid(input: &ChainInput, wb: &Csr, ws: &mut Workspace) {
             let wv = walk(&wb.col[..b], &wb.val[..b], &mut wp, ju);
             let bv = walk(&ws.bonds.col[..bb], &ws.bonds.val[..bb], &mut bp, ju);
             let diff = liquid_diff(ws.consensus[ju], wv, bv);
-            ws.row.acc[ju] = if diff == ZERO {
+            ws.row.acc[ju] = if diff.is_zero() {
                 alpha0
             } else {
                 alpha_of_diff(diff, lo, hi, steep)
@@ -1741,7 +1754,7 @@ fn ema_liquid(input: &ChainInput, wb: &Csr, ws: &mut Workspace) {
             let ju = j as usize;
             let al = ws.row.acc[ju];
             let v = ws.acc2[ju].sadd(al.smul(wb.val[k]).max(ZERO)).min(ONE);
-            if v > ZERO {
+            if v.pos() {
                 ws.ema.push(j, v);
                 ws.alphas.push((i as u32, j, al));
             }
@@ -1828,7 +1841,7 @@ pub fn write_emission(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput)
     // 0, so a UID that is only a server or only a validator takes one division.
     let re = Recip::new(esum);
     let split = |x: I32F32| {
-        if x == ZERO {
+        if x.is_zero() {
             0
         } else {
             to_rao(re.div_nonzero(x))
@@ -1849,9 +1862,9 @@ pub fn write_emission(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput)
             None => {
                 let v = split(d);
                 out.validator_emission.push(v);
-                out.emission.push(if d == ZERO {
+                out.emission.push(if d.is_zero() {
                     s
-                } else if a == ZERO {
+                } else if a.is_zero() {
                     v
                 } else {
                     split(a.sadd(d))

@@ -16,6 +16,7 @@
 //! the usual lead.
 
 use super::epoch::ChainJob;
+use crate::yuma::chain::Workspace;
 use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -361,6 +362,8 @@ impl Worker {
     /// A worker thread's loop: compute jobs until the world closes.
     pub(crate) fn run(&self) {
         let done = self.done.clone();
+        // One workspace for every epoch this thread computes: it stays in this core's cache.
+        let mut ws = Workspace::default();
         loop {
             let Some(mut sent) = self.next() else {
                 return;
@@ -374,7 +377,9 @@ impl Worker {
                 // cancelled (the world computes that epoch itself) instead of never.
                 let job = &mut sent.job;
                 let start = Instant::now();
-                if std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| job.run())).is_err() {
+                if std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| job.run(&mut ws)))
+                    .is_err()
+                {
                     sent.state.store(CANCELLED, Ordering::Release);
                 }
                 sent.took = start.elapsed();

@@ -16,8 +16,9 @@
 use super::scenario::Hyperparams;
 use crate::math::fixed::convert::vec_u16_max_upscale_to_u16;
 use crate::math::fixed::topk::topk_into;
+use crate::math::fixed::I32F32;
 use crate::math::Dense;
-use crate::yuma::chain::epoch::{epoch_with, write_emission};
+use crate::yuma::chain::epoch::{epoch_with, write_emission_terms, EmissionTerms};
 use crate::yuma::chain::{ChainInput, ChainOutput, ChainState, Workspace};
 use crate::yuma::research;
 use crate::yuma::{EpochOutput, Variant};
@@ -212,10 +213,11 @@ pub struct ChainJob {
     pub touches: u64,
     /// Its input (`rao_emission` is a placeholder: the emission is only known at the block).
     pub input: ChainInput,
-    /// The workspace it ran in.
-    pub ws: Workspace,
     /// Its output.
     pub out: ChainOutput,
+    /// What its emission split reads (see [`EmissionTerms`]): incentive, dividends, active
+    /// and normalised stake.
+    pub terms: [Vec<I32F32>; 4],
 }
 
 impl Default for ChainJob {
@@ -225,16 +227,37 @@ impl Default for ChainJob {
             block: 0,
             touches: 0,
             input: ChainInput::new(0, 0, 0),
-            ws: Workspace::default(),
             out: ChainOutput::default(),
+            terms: Default::default(),
         }
     }
 }
 
 impl ChainJob {
-    /// Computes the epoch.
-    pub fn run(&mut self) {
-        epoch_with(&self.input, &mut self.ws, &mut self.out);
+    /// Computes the epoch in `ws` (the computing thread's own, so that it stays in that
+    /// core's cache) and keeps what its emission split reads.
+    pub fn run(&mut self, ws: &mut Workspace) {
+        epoch_with(&self.input, ws, &mut self.out);
+        let t = EmissionTerms::of(ws);
+        for (d, s) in self
+            .terms
+            .iter_mut()
+            .zip([t.incentive, t.dividends, t.active_stake, t.stake])
+        {
+            d.clear();
+            d.extend_from_slice(s);
+        }
+    }
+
+    /// The terms kept by [`ChainJob::run`].
+    fn emission_terms(&self) -> EmissionTerms<'_> {
+        let [incentive, dividends, active_stake, stake] = &self.terms;
+        EmissionTerms {
+            incentive,
+            dividends,
+            active_stake,
+            stake,
+        }
     }
 }
 
@@ -419,9 +442,8 @@ pub fn run_chain_ahead(
         job.input.rao_emission = rao_emission;
         if same_input(&job.input, inp) {
             // The same input: the same epoch, paid with this block's emission.
-            core::mem::swap(&mut ws.chain_ws, &mut job.ws);
             core::mem::swap(&mut ws.chain_out, &mut job.out);
-            write_emission(inp, &ws.chain_ws, &mut ws.chain_out);
+            write_emission_terms(inp, job.emission_terms(), &mut ws.chain_out);
             hit = true;
         }
     }

@@ -47,7 +47,7 @@ pub(crate) trait FastOps {
     /// between fixed types even for two I32F32: about ten instructions where one does).
     fn pos(self) -> bool;
     /// `self == 0`, on the bits.
-    fn is_zero(self) -> bool;
+    fn is_zero(&self) -> bool;
 }
 
 impl FastOps for I32F32 {
@@ -76,7 +76,7 @@ impl FastOps for I32F32 {
         self.to_bits() > 0
     }
     #[inline(always)]
-    fn is_zero(self) -> bool {
+    fn is_zero(&self) -> bool {
         self.to_bits() == 0
     }
 }
@@ -1819,18 +1819,50 @@ fn to_rao_fast(x: I32F32, rao_u64: u64, rao: I96F32) -> u64 {
 /// epoch depends on the emission, so an epoch computed ahead of its block can be paid with
 /// the emission pending when the block comes.
 pub fn write_emission(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
+    write_emission_terms(input, EmissionTerms::of(ws), out);
+}
+
+/// What the emission split reads of an epoch: incentive, dividends, and (for an epoch that
+/// pays neither) the active and normalised stake. Borrowed from a [`Workspace`]
+/// ([`EmissionTerms::of`]), or kept apart from it, so that the workspace can be reused.
+#[derive(Debug, Clone, Copy)]
+pub struct EmissionTerms<'a> {
+    /// Incentive I.
+    pub incentive: &'a [I32F32],
+    /// Dividends D.
+    pub dividends: &'a [I32F32],
+    /// Active stake A.
+    pub active_stake: &'a [I32F32],
+    /// Normalised stake S.
+    pub stake: &'a [I32F32],
+}
+
+impl<'a> EmissionTerms<'a> {
+    /// The terms of the epoch last computed into `ws`.
+    pub fn of(ws: &'a Workspace) -> EmissionTerms<'a> {
+        EmissionTerms {
+            incentive: &ws.incentive,
+            dividends: &ws.dividends,
+            active_stake: &ws.active_stake,
+            stake: &ws.stake,
+        }
+    }
+}
+
+/// [`write_emission`] from the terms alone.
+pub fn write_emission_terms(input: &ChainInput, t: EmissionTerms<'_>, out: &mut ChainOutput) {
     let n = input.n;
-    let (inc, div) = (&ws.incentive, &ws.dividends);
+    let (inc, div) = (t.incentive, t.dividends);
     let mut esum = 0i64;
     for i in 0..n {
         esum = esum.wrapping_add(inc[i].sadd(div[i]).to_bits());
     }
     let esum = I32F32::from_bits(esum);
     let fallback = if esum == ZERO {
-        Some(if sum(&ws.active_stake) == ZERO {
-            &ws.stake
+        Some(if sum(t.active_stake) == ZERO {
+            t.stake
         } else {
-            &ws.active_stake
+            t.active_stake
         })
     } else {
         None

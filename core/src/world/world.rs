@@ -584,10 +584,10 @@ impl World {
         });
     }
 
-    /// Starts the epochs ahead whose input is final: due within [`HORIZON`] blocks, with no
-    /// flow or registration forecast on their subnet before them (or, where the forecast does
-    /// not reach, due within [`Ahead::lead`] blocks), from the state as it is now; restarts
-    /// those whose subnet was touched since they started.
+    /// Starts the epochs ahead whose input is final: due within [`HORIZON`] blocks, within
+    /// the forecast's reach, with no flow or registration forecast on their subnet before
+    /// them (without the forecast: due within [`Ahead::lead`] blocks), from the state as it
+    /// is now; restarts those whose subnet was touched since they started.
     #[cfg(all(feature = "std", not(target_family = "wasm")))]
     fn dispatch_ahead(&mut self) {
         let Some(a) = self.ahead.0.as_deref_mut() else {

@@ -3,17 +3,18 @@
 //! A chain epoch reads only its own subnet: the stake of its uids, its stored weights and
 //! bonds, its permits and hyperparameters, and the block. Nothing else in the world writes
 //! those between two of the subnet's epochs except a stake flow or a registration on that
-//! subnet. So a few blocks before a subnet's epoch is due, the world builds the input the
-//! epoch would read if nothing touched the subnet, and a worker thread computes it. When the
-//! block comes, the world builds the real input as usual and compares the two in full: if
-//! they are equal (the emission aside, which only the final rao split reads), it takes the
-//! worker's epoch and pays it with this block's emission; otherwise it computes the epoch
-//! itself. An epoch is a pure function of its input, so the world's results are bit-identical
-//! whatever the number of threads; only the time changes.
+//! subnet. Those are known in advance ([`crate::world::forecast`]), so once the last one
+//! before a subnet's epoch has happened (at most [`HORIZON`] blocks before it), the world
+//! builds the input the epoch will read and a worker thread computes it, the job due first
+//! taken first. When the block comes, the world builds the real input as usual and compares
+//! the two in full: if they are equal (the emission aside, which only the final rao split
+//! reads), it takes the worker's epoch and pays it with this block's emission; otherwise it
+//! computes the epoch itself. An epoch is a pure function of its input, so the world's
+//! results are bit-identical whatever the number of threads; only the time changes.
 //!
-//! A flow or a registration on a subnet whose epoch is under way restarts that epoch from the
-//! new state while there is time. Workers with nothing to do take epochs due within twice
-//! the usual lead.
+//! Without the forecast (a test switch), epochs start [`LEAD`] blocks ahead (twice that when
+//! the workers are idle), and a flow or a registration on a subnet whose epoch is under way
+//! restarts that epoch from the new state while there is time.
 
 use super::epoch::ChainJob;
 use crate::yuma::chain::Workspace;

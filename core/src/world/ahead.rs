@@ -3,7 +3,7 @@
 //! A chain epoch reads only its own subnet: the stake of its uids, its stored weights and
 //! bonds, its permits and hyperparameters, and the block. Nothing else in the world writes
 //! those between two of the subnet's epochs except a stake flow or a registration on that
-//! subnet. Those are known in advance ([`crate::world::forecast`]), so once the last one
+//! subnet. Those are known in advance (`core/src/world/forecast.rs`), so once the last one
 //! before a subnet's epoch has happened (at most [`HORIZON`] blocks before it), the world
 //! builds the input the epoch will read and a worker thread computes it, the job due first
 //! taken first. When the block comes, the world builds the real input as usual and compares
@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 pub const LEAD: u64 = 8;
 
 /// How far ahead the world forecasts its flows and registrations (see
-/// [`crate::world::forecast`]), and so how many blocks before its block an epoch whose input
+/// `world::forecast`), and so how many blocks before its block an epoch whose input
 /// is known to be final may start.
 pub const HORIZON: u64 = 32;
 

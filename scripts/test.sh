@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI runs (`make test`): installs what is missing, then the Rust suites, the
 # no_std build, the GPU parity tests, the npm package tests, the browser tests of the site,
-# then formatting and clippy.
+# then formatting, clippy and the API docs (rustdoc -D warnings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -35,5 +35,8 @@ if cargo clippy --version >/dev/null 2>&1; then
 else
   echo "clippy is not part of this toolchain (rustup component add clippy); lint skipped" >&2
 fi
+
+step "API docs (cargo doc -D warnings: every intra-doc link resolves)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
 step "done in $(( $(date +%s) - start ))s"

@@ -2,7 +2,7 @@
 //!
 //! * [`issuance`] — block emission by total issuance (§4), the exact halving table.
 //! * [`schedule`] — the halving schedule projected to blocks and dates.
-//! * [`shares`] — subnet share policies (§5.2).
+//! * [`mod@shares`] — subnet share policies (§5.2).
 //! * [`moving_price`] — the EMA price (§5.6).
 //! * [`split`] — owner cut, miners, validators, root (§5.4, §5.5).
 

@@ -5,7 +5,7 @@
 //! [`consensus_map_async`] is the map's batch loop: the same draws, the same batches, the
 //! same rows in the same order as [`consensus_map`](super::consensus_map()) (which runs it
 //! with a synchronous scorer wrapped in [`Ready`]), but each batch is awaited from an
-//! [`AsyncBatchScorer`]: the [`GpuScorer`](crate::gpu::GpuScorer) (feature `gpu`; WebGPU in a
+//! [`AsyncBatchScorer`]: the `GpuScorer` (feature `gpu`; WebGPU in a
 //! page or a worker, or its CPU fallback) or any [`BatchScorer`] in [`Ready`] (the
 //! [`CpuScorer`](crate::yuma::batch::CpuScorer)). The chain variant has no batches and runs
 //! the chain epoch on the CPU, as [`consensus_map_cpu`] does.
@@ -28,7 +28,7 @@ use core::pin::pin;
 use core::task::{Context, Poll, Waker};
 
 /// A backend that scores batches asynchronously; the async twin of
-/// [`BatchScorer`](crate::yuma::batch::BatchScorer).
+/// [`crate::yuma::batch::BatchScorer`].
 pub trait AsyncBatchScorer {
     /// A human-readable name of the backend (with the adapter's name for GPUs).
     fn name(&self) -> String;

@@ -1,8 +1,8 @@
 //! Studies: Monte Carlo maps and parameter sweeps over the model.
 //!
-//! * [`consensus_map`] — subtensor's consensus-guarantee study (spec/consensus-guarantees.md):
+//! * [`mod@consensus_map`] — subtensor's consensus-guarantee study (spec/consensus-guarantees.md):
 //!   11 × 51 × 51 single epochs of an honest majority against a cabal, chain-exact by default.
-//! * [`consensus_map_async`] — the same map with batches awaited from an async scorer (the
+//! * [`mod@consensus_map_async`] — the same map with batches awaited from an async scorer (the
 //!   GPU through WebGPU in a browser worker).
 //! * [`normal`] — the seeded normal generator the studies draw from (ChaCha8 + Box–Muller).
 //! * [`sweep`] — grid and random sweeps over scenario parameters, with Monte Carlo

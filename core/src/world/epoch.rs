@@ -1,7 +1,7 @@
 //! The world's per-tempo epoch: glue between a subnet's state and the crate's epochs, one per
 //! arithmetic.
 //!
-//! * **chain** — [`crate::yuma::chain::epoch_with`], bit-identical to subtensor: the subnet's
+//! * **chain** — [`crate::yuma::chain::epoch::epoch_with`], bit-identical to subtensor: the subnet's
 //!   storage ([`ChainState`]: stored u16 weight rows, stored bonds, permits, `LastUpdate`,
 //!   `BlockAtRegistration`, `LastMechansimStepBlock`) plus its stake in rao and its
 //!   hyperparameters form a [`ChainInput`] with `raoEmission` = the drained `S + V + R`

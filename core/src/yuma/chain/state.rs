@@ -5,7 +5,7 @@ use super::output::ChainOutput;
 
 /// The per-subnet storage that survives an epoch: stored weights and bonds, permits,
 /// `LastUpdate`, `BlockAtRegistration` and `LastMechansimStepBlock`. Build the next epoch's
-/// input with [`ChainState::input`], run it, then [`ChainState::apply`] the output, as the
+/// input with [`ChainState::fill_input`], run it, then [`ChainState::apply`] the output, as the
 /// chain does.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChainState {

@@ -119,6 +119,31 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+/// Decodes TOML (after the input size limit), with a decoding error on one line:
+/// `line L, column C: message` (`toml`'s own display spreads over several lines with an
+/// excerpt of the source).
+#[cfg(feature = "toml")]
+pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    if text.len() > crate::limits::MAX_INPUT_BYTES {
+        return Err(Error::too_large(
+            "input",
+            text.len(),
+            crate::limits::MAX_INPUT_BYTES,
+        ));
+    }
+    toml::from_str(text).map_err(|e| {
+        let msg = e.message().trim().replace('\n', " ");
+        match e.span().and_then(|sp| text.get(..sp.start)) {
+            Some(before) => {
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                Error::parse(alloc::format!("line {line}, column {column}: {msg}"))
+            }
+            None => Error::parse(msg),
+        }
+    })
+}
+
 /// Checks that a float is finite and not negative; names `field` otherwise.
 pub fn check_non_negative(field: impl FnOnce() -> String, x: f64) -> Result<()> {
     if x.is_nan() {

@@ -22,5 +22,8 @@ pub const MAX_WORLD_UIDS: usize = 4_096;
 pub const MAX_WORLD_BLOCKS: u64 = 100_000_000;
 /// Most scripted events (flows, registrations, weight steps) in a scenario.
 pub const MAX_SCENARIO_EVENTS: usize = 1_000_000;
+/// Highest rate of random events (`randomFlows.perDay`, `registrationsPerDay`): 1 000 a block
+/// on average.
+pub const MAX_EVENTS_PER_DAY: f64 = 7_200_000.0;
 /// Most stored entries (weights or bonds, each) in one chain-epoch input.
 pub const MAX_CHAIN_ENTRIES: usize = 1 << 24;

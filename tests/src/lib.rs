@@ -57,3 +57,68 @@ pub fn check_golden(rel: &str, actual: &std::collections::BTreeMap<String, Strin
         bad.join("\n")
     );
 }
+
+/// Checks that every rao minted is accounted for.
+pub fn assert_conserved(w: &taolab::world::World) {
+    let l = w.ledger();
+    // TAO: minted = injected + chain buys + chain-buy fees + recycled.
+    assert_eq!(
+        l.tao_minted,
+        l.tao_injected + l.tao_chain_bought + l.tao_chain_fees + l.tao_recycled,
+        "TAO ledger"
+    );
+    // Alpha out: minted = owner + miners + validators + root + burned + recycled + dust + pending.
+    let pending: u128 = w
+        .subnets()
+        .iter()
+        .map(|s| {
+            (s.pending.owner + s.pending.server + s.pending.validator + s.pending.root) as u128
+        })
+        .sum();
+    assert_eq!(
+        l.alpha_out_minted,
+        l.owner + l.miners + l.validators + l.root + l.burned + l.alpha_recycled + l.dust + pending,
+        "alpha ledger"
+    );
+    // The pools hold what the ledger says they received.
+    let pool_tao: u128 = w.subnets().iter().map(|s| s.pool.tao as u128).sum();
+    let user_in = l.tao_external_in - l.tao_user_fees;
+    assert_eq!(
+        pool_tao + l.tao_external_out,
+        w.initial_pool_tao() + l.tao_injected + l.tao_chain_bought + user_in,
+        "pool TAO"
+    );
+    // Dust is rounding only: at most a few rao per subnet-block.
+    assert!(
+        l.dust <= l.alpha_out_minted / 1_000_000,
+        "dust {} of {}",
+        l.dust,
+        l.alpha_out_minted
+    );
+}
+
+/// SplitMix64: a tiny seeded generator for the suites' random inputs.
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Uniform in 0..k (0 when k is 0).
+    pub fn below(&mut self, k: usize) -> usize {
+        if k == 0 {
+            0
+        } else {
+            (self.next_u64() % k as u64) as usize
+        }
+    }
+}

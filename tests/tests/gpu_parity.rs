@@ -11,6 +11,7 @@ use taolab::gpu::{GpuScorer, TOLERANCE};
 use taolab::study::consensus_map::{consensus_map, ConsensusMapConfig};
 use taolab::yuma::batch::{BatchOutput, BatchScorer, CpuScorer, EpochBatch};
 use taolab::yuma::{cases, Params, Variant};
+use taolab_tests::SplitMix;
 
 const VARIANTS: [Variant; 5] = [
     Variant::Yuma1,
@@ -35,28 +36,15 @@ fn gpu() -> Option<GpuScorer> {
     }
 }
 
-/// SplitMix64: a tiny seeded generator for the random batches.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, k: usize) -> usize {
-        (self.next() % k as u64) as usize
-    }
-}
-
 /// A random batch: uniform weights with zeros sprinkled in (and now and then an all-zero row
 /// or column, a zero stake, or an integer-valued weight matrix with ties).
-fn random_batch(rng: &mut Rng, v: usize, n: usize, count: usize, variant: Variant) -> EpochBatch {
+fn random_batch(
+    rng: &mut SplitMix,
+    v: usize,
+    n: usize,
+    count: usize,
+    variant: Variant,
+) -> EpochBatch {
     let mut weights = Vec::with_capacity(count * v * n);
     let mut stakes = Vec::with_capacity(count * v);
     for _ in 0..count {
@@ -134,7 +122,7 @@ fn assert_parity(gpu: &mut GpuScorer, batch: &EpochBatch, what: &str) -> [f64; 3
 #[test]
 fn random_batches_agree_with_the_cpu() {
     let Some(mut gpu) = gpu() else { return };
-    let mut rng = Rng(7);
+    let mut rng = SplitMix(7);
     let shapes = [
         (1, 1, 5),
         (1, 6, 9),
@@ -222,7 +210,7 @@ fn hand_worked_epoch() {
 #[test]
 fn winner_takes_all_agrees_where_the_winner_is_clear() {
     let Some(mut gpu) = gpu() else { return };
-    let mut rng = Rng(11);
+    let mut rng = SplitMix(11);
     for variant in VARIANTS {
         let mut batch = random_batch(&mut rng, 16, 40, 10, variant);
         batch.params.winner_takes_all = true;
@@ -271,7 +259,7 @@ fn the_consensus_map_agrees_with_the_cpu() {
 fn chain_is_rejected_by_name_and_the_fallback_is_the_cpu() {
     let mut fallback = GpuScorer::cpu_fallback("test");
     assert!(fallback.name().starts_with("cpu"));
-    let mut rng = Rng(3);
+    let mut rng = SplitMix(3);
     let batch = random_batch(&mut rng, 4, 5, 3, Variant::Yuma3);
     assert_eq!(
         fallback.score(&batch).unwrap(),

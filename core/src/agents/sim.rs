@@ -108,7 +108,9 @@ impl AgentScenario {
 
     /// Number of validators after expanding the groups.
     pub fn validator_count(&self) -> usize {
-        self.validators.iter().map(|g| g.count).sum()
+        self.validators
+            .iter()
+            .fold(0usize, |a, g| a.saturating_add(g.count))
     }
 
     /// The group index of each validator.
@@ -157,6 +159,14 @@ impl AgentScenario {
         ] {
             if !x.is_finite() || x < 0.0 {
                 return Err(Error::invalid(name, format!("is {x}, expected ≥ 0")));
+            }
+        }
+        for (g, s) in self.validators.iter().enumerate() {
+            if s.count > MAX_AGENTS {
+                return Err(Error::invalid(
+                    format!("validators[{g}].count"),
+                    format!("is {}, over {MAX_AGENTS}", s.count),
+                ));
             }
         }
         let v = self.validator_count();

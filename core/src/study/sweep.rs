@@ -210,7 +210,7 @@ impl SweepSpec {
     /// Parses a spec (TOML).
     #[cfg(feature = "toml")]
     pub fn from_toml(text: &str) -> Result<SweepSpec> {
-        let s: SweepSpec = toml::from_str(text).map_err(|e| Error::parse(format!("{e}")))?;
+        let s: SweepSpec = crate::error::from_toml(text)?;
         s.validate()?;
         Ok(s)
     }

@@ -476,14 +476,7 @@ impl Scenario {
     /// Parses a TOML scenario and validates it.
     #[cfg(feature = "toml")]
     pub fn from_toml(text: &str) -> Result<Scenario> {
-        if text.len() > limits::MAX_INPUT_BYTES {
-            return Err(Error::too_large(
-                "input",
-                text.len(),
-                limits::MAX_INPUT_BYTES,
-            ));
-        }
-        let s: Scenario = toml::from_str(text).map_err(|e| Error::parse(format!("{e}")))?;
+        let s: Scenario = crate::error::from_toml(text)?;
         s.validate()?;
         Ok(s)
     }
@@ -742,6 +735,7 @@ impl Scenario {
         }
         if let Some(r) = &self.random_flows {
             crate::error::check_non_negative(|| String::from("randomFlows.perDay"), r.per_day)?;
+            check_rate("randomFlows.perDay", r.per_day)?;
             to_rao(|| String::from("randomFlows.meanTao"), r.mean_tao)?;
             if !(0.0..=1.0).contains(&r.buy_probability) {
                 return Err(Error::invalid(
@@ -754,6 +748,7 @@ impl Scenario {
             || String::from("registrationsPerDay"),
             self.registrations_per_day,
         )?;
+        check_rate("registrationsPerDay", self.registrations_per_day)?;
         for (k, r) in self.registrations.iter().enumerate() {
             if r.count > 4096 {
                 return Err(Error::invalid(
@@ -764,4 +759,15 @@ impl Scenario {
         }
         Ok(())
     }
+}
+
+/// A random-event rate within [`limits::MAX_EVENTS_PER_DAY`].
+fn check_rate(field: &str, per_day: f64) -> Result<()> {
+    if per_day > limits::MAX_EVENTS_PER_DAY {
+        return Err(Error::invalid(
+            field,
+            format!("is {per_day}, over {} a day", limits::MAX_EVENTS_PER_DAY),
+        ));
+    }
+    Ok(())
 }

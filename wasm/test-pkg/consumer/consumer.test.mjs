@@ -164,3 +164,71 @@ test("sweep and consensus map: the CLI's tables, byte for byte", () => {
     assert.equal(map.config.neurons, 512);
   }
 });
+
+// Seeded mutations of valid JS inputs, with the values only JS has (NaN, ±Infinity,
+// undefined, BigInt, functions) besides extremes, wrong types, dropped keys and cut arrays.
+// Each call returns or throws an Error; a Rust panic would surface as a
+// WebAssembly.RuntimeError and leave the module unusable.
+test("fuzzed inputs: Errors, never a trap, and the module keeps working", () => {
+  let s = 0x2026n;
+  const next = () => {
+    s = (s * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
+    return Number(s >> 33n);
+  };
+  const below = (k) => (k === 0 ? 0 : next() % k);
+  const nasty = [NaN, Infinity, -Infinity, -1, 0, 0.5, 65536, 2 ** 53 + 2, 1e308, -1e308, 2n ** 64n,
+    -1n, "7", "", null, undefined, true, [], {}, () => 1];
+  const nodes = (v, out = []) => {
+    if (v !== null && typeof v === "object") {
+      out.push(v);
+      for (const x of Object.values(v)) nodes(x, out);
+    }
+    return out;
+  };
+  const mutate = (input) => {
+    const v = structuredClone(input);
+    for (let m = 1 + below(3); m > 0; m--) {
+      const all = nodes(v);
+      const o = all[below(all.length)];
+      const keys = Object.keys(o);
+      if (keys.length === 0) continue;
+      const k = keys[below(keys.length)];
+      const r = below(6);
+      if (r === 0) delete o[k];
+      else if (r === 1 && Array.isArray(o[k])) o[k] = o[k].slice(0, below(o[k].length + 1));
+      else if (r === 2 && typeof o[k] === "number") o[k] = -o[k];
+      else o[k] = nasty[below(nasty.length)];
+    }
+    return v;
+  };
+  const chain = {
+    n: 3, block: 5000, lastUpdate: [4999, 4999, 4999], blockAtRegistration: [0, 0, 0],
+    stake: [1e12, 5e11, 0], validatorPermit: [true, true, false],
+    weights: [[[2, 65535]], [[1, 100], [2, 65535]], []], bonds: [[[2, 30000]], [], []],
+    raoEmission: 1e9,
+  };
+  const scenario = JSON.parse(readFileSync(SCENARIO, "utf8"));
+  const calls = [
+    [cases()[0], (x) => runCase(x)],
+    [{ weights: [[0.5, 0.5], [1, 0]], stakes: [3, 1] }, (x) => runEpoch(x, "yuma3")],
+    [chain, (x) => runEpoch(x, "chain")],
+    [scenario, (x) => { const w = new World(x, { seed: 1 }); w.step(20); w.free(); }],
+    [{ halvings: 3, recycledPerBlock: 1000n }, (x) => emissionSchedule(x)],
+  ];
+  let errors = 0;
+  for (let round = 0; round < 150; round++) {
+    for (const [input, call] of calls) {
+      const x = mutate(input);
+      try {
+        call(x);
+      } catch (e) {
+        assert.ok(!(e instanceof WebAssembly.RuntimeError), `trap on ${JSON.stringify(x, (_, y) => (typeof y === "bigint" ? `${y}n` : y))}: ${e}`);
+        assert.ok(e instanceof Error && e.message.length > 0 && !e.message.includes("\n"), `not a one-line Error: ${e}`);
+        errors++;
+      }
+    }
+  }
+  assert.ok(errors > 100 && errors < 150 * calls.length, `${errors} errors`);
+  // Still usable: a valid call gives the usual answer.
+  assert.equal(runCase({ ...cases()[0], variant: "yuma3" }).epochs.length, 40);
+});

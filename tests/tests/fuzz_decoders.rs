@@ -68,35 +68,44 @@ fn nasty_number(r: &mut SplitMix) -> Value {
     }
 }
 
-/// Number of nodes in the tree (pre-order).
-fn count(v: &Value) -> usize {
-    1 + match v {
-        Value::Array(a) => a.iter().map(count).sum(),
-        Value::Object(o) => o.values().map(count).sum(),
-        _ => 0,
-    }
+/// Every node.
+fn any_node(_: &Value) -> bool {
+    true
 }
 
-/// The `k`-th node in pre-order.
-fn nth(v: &mut Value, k: &mut usize) -> Option<*mut Value> {
-    if *k == 0 {
-        return Some(v as *mut Value);
+fn is_number(v: &Value) -> bool {
+    v.is_number()
+}
+
+/// Number of nodes of the tree that `pick` accepts.
+fn count(v: &Value, pick: fn(&Value) -> bool) -> usize {
+    usize::from(pick(v))
+        + match v {
+            Value::Array(a) => a.iter().map(|x| count(x, pick)).sum(),
+            Value::Object(o) => o.values().map(|x| count(x, pick)).sum(),
+            _ => 0,
+        }
+}
+
+/// The `k`-th node (in pre-order) that `pick` accepts.
+fn nth<'a>(v: &'a mut Value, k: &mut usize, pick: fn(&Value) -> bool) -> Option<&'a mut Value> {
+    if pick(v) {
+        if *k == 0 {
+            return Some(v);
+        }
+        *k -= 1;
     }
-    *k -= 1;
     match v {
-        Value::Array(a) => a.iter_mut().find_map(|x| nth(x, k)),
-        Value::Object(o) => o.values_mut().find_map(|x| nth(x, k)),
+        Value::Array(a) => a.iter_mut().find_map(|x| nth(x, k, pick)),
+        Value::Object(o) => o.values_mut().find_map(|x| nth(x, k, pick)),
         _ => None,
     }
 }
 
 /// One random mutation somewhere in `v`.
 fn mutate(v: &mut Value, r: &mut SplitMix) {
-    let mut k = r.below(count(v));
-    let node = nth(v, &mut k).expect("k < count");
-    // SAFETY: `node` points into `v`, which is borrowed mutably for this call alone and not
-    // otherwise touched until the pointer's last use below.
-    let node = unsafe { &mut *node };
+    let mut k = r.below(count(v, any_node));
+    let node = nth(v, &mut k, any_node).expect("k < count");
     match (r.below(10), &mut *node) {
         (0..=3, _) => *node = nasty_number(r),
         (4, _) => {
@@ -151,26 +160,13 @@ fn damage(text: &str, r: &mut SplitMix) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Every number in `v`, in pre-order.
-fn numbers(v: &mut Value, out: &mut Vec<*mut Value>) {
-    match v {
-        Value::Number(_) => out.push(v as *mut Value),
-        Value::Array(a) => a.iter_mut().for_each(|x| numbers(x, out)),
-        Value::Object(o) => o.values_mut().for_each(|x| numbers(x, out)),
-        _ => {}
-    }
-}
-
 /// A gentler mutation that keeps the document's shape: one number nudged (halved, doubled,
 /// off by one, zeroed) or, one time in four, made extreme.
 fn nudge(v: &mut Value, r: &mut SplitMix) {
-    let mut all = Vec::new();
-    numbers(v, &mut all);
-    let Some(&node) = all.get(r.below(all.len())) else {
+    let mut k = r.below(count(v, is_number));
+    let Some(node) = nth(v, &mut k, is_number) else {
         return;
     };
-    // SAFETY: as in `mutate`: `node` points into `v`, untouched since `numbers` collected it.
-    let node = unsafe { &mut *node };
     if r.below(4) == 0 {
         *node = nasty_number(r);
         return;
@@ -232,6 +228,7 @@ fn finite_output(o: &EpochOutput) {
         ("validatorTrust", &o.validator_trust),
         ("dividendsRaw", &o.dividends_raw),
         ("dividends", &o.dividends),
+        ("dividendPer1000Tao", &o.dividend_per_1000_tao),
         ("relativeDividends", &o.relative_dividends),
     ] {
         finite(name, v);

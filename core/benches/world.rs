@@ -4,9 +4,16 @@
 //! default world's subnets (16 validators × 240 miners, carried bonds): a year runs it about
 //! 64 × 2 628 000 / 360 ≈ 467 000 times. `chain/day-of-64-subnets/N-threads` runs the chain
 //! world with the machine's N cores, the others computing epochs ahead of their block.
+//!
+//! Then the target itself, once: a whole simulated year (2 628 000 blocks) of the default
+//! network, from a fresh world, in chain arithmetic with the machine's cores and with one
+//! thread, and in float arithmetic; seconds, blocks per second and the issuance reached are
+//! printed against the target of under a minute. `TAOLAB_BENCH_YEAR=0` skips it (about
+//! 2–3 minutes), `TAOLAB_BENCH_YEAR=N` runs N blocks instead.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use std::hint::black_box;
+use std::time::Instant;
 use taolab::world::{default_scenario, Arithmetic, World};
 use taolab::yuma::chain::epoch::epoch_with;
 use taolab::yuma::chain::{ChainInput, ChainOutput, Workspace};
@@ -82,5 +89,53 @@ fn world_epoch(c: &mut Criterion) {
     g.finish();
 }
 
+/// One simulated year (or `blocks`) of the default network from a fresh world: the target of
+/// DESIGN.md (under a minute, native).
+fn year_report(blocks: u64) {
+    const YEAR: u64 = 2_628_000;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut runs = vec![("chain", Arithmetic::Chain, threads)];
+    if threads > 1 {
+        runs.push(("chain", Arithmetic::Chain, 1));
+    }
+    runs.push(("float", Arithmetic::Float, 1));
+    println!(
+        "\nyear report: {blocks} blocks of the default 64-subnet world (a year is {YEAR}); \
+         target: a year in under 60 s"
+    );
+    for (name, arith, threads) in runs {
+        let mut sc = default_scenario();
+        sc.arithmetic = arith;
+        sc.record_every = 7_200;
+        let mut w = World::new(&sc, 1).expect("default scenario");
+        w.set_threads(threads);
+        let start = Instant::now();
+        w.step(blocks).expect("step");
+        let secs = start.elapsed().as_secs_f64();
+        let year = secs * YEAR as f64 / blocks as f64;
+        println!(
+            "  {name}, {threads} thread{}: {secs:>7.2} s, {:>9.0} blocks/s, a year in {year:.1} s \
+             ({}); issuance {} rao",
+            if threads == 1 { " " } else { "s" },
+            blocks as f64 / secs,
+            if year < 60.0 { "met" } else { "missed" },
+            w.issuance()
+        );
+    }
+}
+
 criterion_group!(benches, world, world_epoch);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    let blocks = match std::env::var("TAOLAB_BENCH_YEAR").ok().as_deref() {
+        None | Some("") => 2_628_000,
+        Some(v) => v
+            .parse()
+            .expect("TAOLAB_BENCH_YEAR: a number of blocks (0 skips)"),
+    };
+    if blocks > 0 {
+        year_report(blocks);
+    }
+}

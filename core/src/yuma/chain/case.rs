@@ -19,7 +19,7 @@
 //! `D̂ = D/(ΣD + 10⁻⁶)` and `dividendPer1000Tao`/`relativeDividends` follow the research
 //! variants' definitions (with the raw case stake).
 
-use super::epoch::{epoch_with, Workspace};
+use super::epoch::{clip, epoch_with, Workspace};
 use super::input::ChainInput;
 use super::output::ChainOutput;
 use super::state::ChainState;
@@ -159,8 +159,8 @@ fn report(
             let j = ws.weights.col[k] as usize;
             if j >= v {
                 weights.data[i * s + j - v] = to_f64(ws.weights.val[k]);
-                let c = ws.clipped[k];
-                clipped.data[i * s + j - v] = if c.to_bits() < 0 { 0.0 } else { to_f64(c) };
+                let (dropped, c) = clip(ws.weights.val[k], ws.consensus[j]);
+                clipped.data[i * s + j - v] = if dropped { 0.0 } else { to_f64(c) };
             }
         }
     }

@@ -142,7 +142,7 @@ fn divide_row<const HI: bool>(
 /// Clips one weight to its column's consensus: `(dropped, Wc_ij)`. Weights and consensus are
 /// ≥ 0, and an entry is dropped (counting as 0) when `C_j = 0 < W_ij`.
 #[inline(always)]
-pub(crate) fn clip(w: I32F32, c: I32F32) -> (bool, I32F32) {
+pub fn clip(w: I32F32, c: I32F32) -> (bool, I32F32) {
     let dropped = c.is_zero() && w.pos();
     (dropped, if dropped { ZERO } else { w.min(c) })
 }
@@ -201,7 +201,9 @@ pub struct Workspace {
     topk_idx: Vec<u32>,
     /// Masked, row-normalised weights W (stored order).
     pub weights: Csr,
-    /// Clipped weights Wc, parallel to `weights.val` (`-1` bits = dropped).
+    /// Clipped weights Wc, parallel to `weights.val` (`-1` bits = dropped), kept only when
+    /// the bond penalty β ≠ 1 needs them (else empty); [`clip`] gives each from `weights`
+    /// and `consensus`.
     pub clipped: Vec<I32F32>,
     /// Consensus C.
     pub consensus: Vec<I32F32>,
@@ -509,7 +511,9 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
     let yuma3 = input.yuma3_enabled;
     let liquid = yuma3 && input.liquid_alpha_enabled && ws.consensus.iter().any(|c| !c.is_zero());
     let beta = bond_penalty(input);
-    fit(&mut ws.clipped, ws.weights.val.len(), ZERO);
+    // Wc apart (`clipped`) only for the bond weights of β ≠ 1; elsewhere an empty slice.
+    let clipped_len = if beta == ONE { 0 } else { ws.weights.val.len() };
+    fit(&mut ws.clipped, clipped_len, ZERO);
     grow(&mut ws.incentive, n, ZERO);
     ws.validator_trust.clear();
 
@@ -541,26 +545,31 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
             let (bcol, bval) = (&mut wb.col[..], &mut wb.val[..]);
             let ai = ws.active_stake[i];
             let dsum = &mut ws.acc2;
-            let t = clip_row(
-                (&w.col[a..b], &w.val[a..b], &mut ws.clipped[a..b]),
-                c,
-                ai,
-                &mut ws.incentive,
-                |j, v, dropped| {
-                    if delta {
-                        let d = v.umul(ai);
-                        bcol[kb] = j;
-                        bval[kb] = d;
-                        kb += !dropped as usize;
-                        let s = &mut dsum[j as usize];
-                        *s = add::<true>(*s, d);
-                    } else if fuse_one {
-                        bcol[kb] = j;
-                        bval[kb] = v;
-                        kb += !dropped as usize;
-                    }
-                },
+            let put = |j: u16, v: I32F32, dropped: bool| {
+                if delta {
+                    let d = v.umul(ai);
+                    bcol[kb] = j;
+                    bval[kb] = d;
+                    kb += !dropped as usize;
+                    let s = &mut dsum[j as usize];
+                    *s = add::<true>(*s, d);
+                } else if fuse_one {
+                    bcol[kb] = j;
+                    bval[kb] = v;
+                    kb += !dropped as usize;
+                }
+            };
+            let row = (
+                &w.col[a..b],
+                &w.val[a..b],
+                ws.clipped.get_mut(a..b).unwrap_or_default(),
             );
+            // Wc is kept apart only for the bond weights of β ≠ 1.
+            let t = if fuse_one {
+                clip_row::<false>(row, c, ai, &mut ws.incentive, put)
+            } else {
+                clip_row::<true>(row, c, ai, &mut ws.incentive, put)
+            };
             if fuse_one {
                 wb.ptr.push(kb);
             }
@@ -632,11 +641,12 @@ fn yuma3_dividends(n: usize, ws: &mut Workspace, div: impl Fn(&Recip, I32F32) ->
     }
 }
 
-/// One row of the clip (steps 7–8): `Wc_ij = clip(W_ij, C_j)` into `clipped` (`ABSENT` where
-/// dropped), `I_j += A_i·Wc_ij` (operands in [0, 1], sums at most ΣA: no saturation), and
-/// `f(j, Wc_ij, dropped)` for each entry; returns the validator trust `Σ_j Wc_ij`.
+/// One row of the clip (steps 7–8): `Wc_ij = clip(W_ij, C_j)`, `I_j += A_i·Wc_ij` (operands
+/// in [0, 1], sums at most ΣA: no saturation), and `f(j, Wc_ij, dropped)` for each entry;
+/// returns the validator trust `Σ_j Wc_ij`. With `KEEP`, Wc also goes into `clipped`
+/// (`ABSENT` where dropped), for the bond weights of β ≠ 1; the other paths take Wc from `f`.
 #[inline(always)]
-fn clip_row(
+fn clip_row<const KEEP: bool>(
     (cols, vals, clipped): (&[u16], &[I32F32], &mut [I32F32]),
     c: &[I32F32],
     ai: I32F32,
@@ -644,14 +654,27 @@ fn clip_row(
     mut f: impl FnMut(u16, I32F32, bool),
 ) -> I32F32 {
     let mut t = 0i64;
-    for ((&j, &v), cl) in cols.iter().zip(vals).zip(clipped) {
+    let mut one = |j: u16, v: I32F32| {
         let ju = j as usize;
         let (dropped, v) = clip(v, c[ju]);
-        *cl = if dropped { ABSENT } else { v };
         t = t.wrapping_add(v.to_bits());
         let r = &mut incentive[ju];
         *r = add::<true>(*r, ai.umul(v));
         f(j, v, dropped);
+        if dropped {
+            ABSENT
+        } else {
+            v
+        }
+    };
+    if KEEP {
+        for ((&j, &v), cl) in cols.iter().zip(vals).zip(clipped) {
+            *cl = one(j, v);
+        }
+    } else {
+        for (&j, &v) in cols.iter().zip(vals) {
+            one(j, v);
+        }
     }
     I32F32::from_bits(t)
 }
@@ -716,7 +739,7 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
     let (wb, bonds) = (&mut ws.wb, &mut ws.bonds);
     for (i, brow) in input.bonds.iter().enumerate().take(n) {
         let (a, b) = (w.ptr[i], w.ptr[i + 1]);
-        let row = (&w.col[a..b], &w.val[a..b], &mut ws.clipped[a..b]);
+        let row = (&w.col[a..b], &w.val[a..b], &mut [][..]);
         let ai = ws.active_stake[i];
         let t = if (b - a) + brow.len() >= n / DENSE_ROW {
             // Dense: the new terms straight into the zeroed accumulator (columns are unique
@@ -725,7 +748,7 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
             if (b - a) + brow.len() < n / MARKED_ROW {
                 // Mid-density: the touched columns marked, and only those put.
                 let bits = &mut s.bits[..];
-                let t = clip_row(row, c, ai, &mut ws.incentive, |j, v, _| {
+                let t = clip_row::<false>(row, c, ai, &mut ws.incentive, |j, v, _| {
                     acc[j as usize] = alpha.umul(v);
                     mark(bits, j as usize);
                 });
@@ -738,7 +761,7 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
                 out.put_marked(acc, bits);
                 t
             } else {
-                let t = clip_row(row, c, ai, &mut ws.incentive, |j, v, _| {
+                let t = clip_row::<false>(row, c, ai, &mut ws.incentive, |j, v, _| {
                     acc[j as usize] = alpha.umul(v);
                 });
                 for &(j, bu) in brow {
@@ -751,7 +774,7 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
             }
         } else {
             wb.clear();
-            let t = clip_row(row, c, ai, &mut ws.incentive, |j, v, dropped| {
+            let t = clip_row::<false>(row, c, ai, &mut ws.incentive, |j, v, dropped| {
                 if !dropped {
                     wb.push(j, v);
                 }
@@ -1347,7 +1370,7 @@ fn select_direct(keys: &[u64], stake: &[I32F32], m: i64) -> i64 {
     }
 }
 
-/// Wb: β = 0 → W, β = 1 → Wc (dropped entries stay dropped), otherwise per row
+/// Wb for β ≠ 1 (the clip builds Wb = Wc itself): β = 0 → W, otherwise per row
 /// `W + β·(Wc − W)` over the row's columns in column order, keeping values > 0.
 fn bond_weights(n: usize, beta: I32F32, ws: &mut Workspace) {
     let w = &ws.weights;
@@ -1359,18 +1382,8 @@ fn bond_weights(n: usize, beta: I32F32, ws: &mut Workspace) {
         wb.ptr.extend_from_slice(&w.ptr[1..]);
         return;
     }
-    if beta == ONE {
-        for i in 0..n {
-            let (a, b) = (w.ptr[i], w.ptr[i + 1]);
-            for (&j, &v) in w.col[a..b].iter().zip(&ws.clipped[a..b]) {
-                if v != ABSENT {
-                    wb.push(j, v);
-                }
-            }
-            wb.end_row();
-        }
-        return;
-    }
+    // β = 1 (Wb = Wc) is built by the clip itself; `clipped` is kept for the others only.
+    debug_assert!(beta != ONE && ws.clipped.len() == w.val.len());
     for i in 0..n {
         let (a, b) = (w.ptr[i], w.ptr[i + 1]);
         ws.row.row_cols.clear();

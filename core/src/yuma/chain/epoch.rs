@@ -747,18 +747,18 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
             let acc = &mut s.dense[..];
             if (b - a) + brow.len() < n / MARKED_ROW {
                 // Mid-density: the touched columns marked, and only those put.
-                let bits = &mut s.bits[..];
+                let mut marks = Marks::new(&mut s.bits);
                 let t = clip_row::<false>(row, c, ai, &mut ws.incentive, |j, v, _| {
                     acc[j as usize] = alpha.umul(v);
-                    mark(bits, j as usize);
+                    marks.mark(j as usize);
                 });
                 for &(j, bu) in brow {
                     let ju = j as usize;
                     let x = one_minus.umul(u16_proportion(bu));
                     acc[ju] = add::<true>(acc[ju], if last_tempo > bar[ju] { x } else { ZERO });
-                    mark(bits, ju);
+                    marks.mark(ju);
                 }
-                out.put_marked(acc, bits);
+                out.put_marked(acc, marks.finish());
                 t
             } else {
                 let t = clip_row::<false>(row, c, ai, &mut ws.incentive, |j, v, _| {
@@ -1518,18 +1518,18 @@ fn ema_row<const WRAP: bool>(
         // does), then keep the positive values in column order, zeroing the buffer.
         let acc = &mut s.dense[..];
         if col.len() + bcol.len() < n / MARKED_ROW {
-            let bits = &mut s.bits[..];
+            let mut marks = Marks::new(&mut s.bits);
             for (&j, &v) in col.iter().zip(val) {
                 let ju = j as usize;
                 acc[ju] = add::<WRAP>(acc[ju], tn(ju, v));
-                mark(bits, ju);
+                marks.mark(ju);
             }
             for (&j, &v) in bcol.iter().zip(bval) {
                 let ju = j as usize;
                 acc[ju] = add::<WRAP>(acc[ju], to(ju, v));
-                mark(bits, ju);
+                marks.mark(ju);
             }
-            out.put_marked(acc, bits);
+            out.put_marked(acc, marks.finish());
             return;
         }
         for (&j, &v) in col.iter().zip(val) {
@@ -1684,10 +1684,41 @@ impl<'a, const WRAP: bool> EmaOut<'a, WRAP> {
     }
 }
 
-/// Marks column j in a row's bitmap.
-#[inline(always)]
-fn mark(bits: &mut [u64], j: usize) {
-    bits[j >> 6] |= 1 << (j & 63);
+/// Marks columns in a row's bitmap, one word at a time in a register: columns come mostly in
+/// order, and an `|=` into memory per column would chain each entry to the previous one
+/// through the same word (a store-to-load round trip per entry).
+struct Marks<'a> {
+    bits: &'a mut [u64],
+    word: usize,
+    cur: u64,
+}
+
+impl<'a> Marks<'a> {
+    #[inline(always)]
+    fn new(bits: &'a mut [u64]) -> Self {
+        Marks {
+            bits,
+            word: 0,
+            cur: 0,
+        }
+    }
+    /// Marks column j.
+    #[inline(always)]
+    fn mark(&mut self, j: usize) {
+        let w = j >> 6;
+        if w != self.word {
+            self.bits[self.word] |= self.cur;
+            self.word = w;
+            self.cur = 0;
+        }
+        self.cur |= 1 << (j & 63);
+    }
+    /// The bitmap with every mark written.
+    #[inline(always)]
+    fn finish(self) -> &'a mut [u64] {
+        self.bits[self.word] |= self.cur;
+        self.bits
+    }
 }
 
 /// A dense-path row with fewer than n / `MARKED_ROW` entries (new and old together) takes

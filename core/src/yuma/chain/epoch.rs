@@ -82,28 +82,32 @@ impl FastOps for I32F32 {
 }
 
 /// `safe_div(u16_to_fixed(v), S·2³²)` for u16 weights v ≤ S of a row whose u16 sum is
-/// `0 < S < 2³⁰`: `q = ⌊v·2³²/S⌋` as `⌊v·R / 2^k⌋` with `R = ⌈2^(32+k)/S⌉` and
-/// `k = 17 + bitlen(S)`. R < 2⁵¹ fits a u64, and since `v·R/2^k` exceeds the true quotient by
-/// less than `v/2^k < 2¹⁶/2^k ≤ 1/S` (while a fraction of the true quotient is at most
-/// `1 − 1/S`), the floor is exact.
+/// `0 < S < 2³⁰`: `q = ⌊v·2³²/S⌋` as the high word of `(v << (32 − t))·R`, with
+/// `t = bitlen(S − 1) − 1` (so `2^t < S ≤ 2^(t+1)`) and `R = ⌈2^(64+t)/S⌉ < 2⁶⁴`: one
+/// widening multiply and no variable 128-bit shift. The product exceeds `v·2³²/S` by less
+/// than `v/2^(32+t)`, and `v·S < 2^(17+t) ≤ 2^(32+t)`, so by less than `1/S`, while a fraction
+/// of the true quotient is at most `1 − 1/S`: the floor is exact.
 #[derive(Debug, Clone, Copy, Default)]
 struct U16Div {
     r: u64,
-    k: u32,
+    /// `32 − t`, in [3, 33].
+    shift: u32,
 }
 
 impl U16Div {
     fn new(s: u64) -> U16Div {
         debug_assert!(s > 0 && s < 1 << 30);
-        let k = 17 + (64 - s.leading_zeros());
+        // t + 1 = bitlen(S − 1): 0 for S = 1 (t = −1).
+        let t1 = 64 - (s - 1).leading_zeros();
         U16Div {
-            r: (1u128 << (32 + k)).div_ceil(s as u128) as u64,
-            k,
+            r: (1u128 << (63 + t1)).div_ceil(s as u128) as u64,
+            shift: 33 - t1,
         }
     }
     #[inline(always)]
     fn div(self, v: u16) -> I32F32 {
-        I32F32::from_bits(((v as u128 * self.r as u128) >> self.k) as i64)
+        let x = (v as u64) << self.shift;
+        I32F32::from_bits(((x as u128 * self.r as u128) >> 64) as i64)
     }
 }
 
@@ -2021,7 +2025,12 @@ mod tests {
 
     #[test]
     fn u16_div_edges() {
-        for s in [1u64, 2, 3, 65535, 65536, 65537, 1 << 20, (1 << 30) - 1] {
+        let mut sums = alloc::vec![1u64, 3, 65535, 65537, (1 << 30) - 1];
+        // Powers of two and their neighbours: where t changes.
+        for p in 1..30 {
+            sums.extend([(1u64 << p) - 1, 1 << p, (1 << p) + 1]);
+        }
+        for s in sums {
             for v in [0u64, 1, s / 3, s / 2, s - 1, s] {
                 check(v.min(65535) as u16, s);
             }

@@ -150,7 +150,6 @@ pub fn clip(w: I32F32, c: I32F32) -> (bool, I32F32) {
     let dropped = c.is_zero() && w.pos();
     (dropped, if dropped { ZERO } else { w.min(c) })
 }
-
 /// Marks a clipped weight that `col_clip_sparse` dropped (weights are never negative).
 const ABSENT: I32F32 = I32F32::from_bits(-1);
 
@@ -927,9 +926,9 @@ fn classic_dividends_with(
             let ju = j as usize;
             *v = div(&ws.recips[ju], *v);
             d = add(d, mul(ws.incentive[ju], *v));
-            if ws.row.acc[ju] < *v {
-                ws.row.acc[ju] = *v;
-            }
+            // The column maximum without a branch (which would follow the data).
+            let m = &mut ws.row.acc[ju];
+            *m = I32F32::from_bits(m.to_bits().max(v.to_bits()));
         }
         ws.dividends[i] = d;
     }

@@ -742,6 +742,12 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
     let (wb, bonds) = (&mut ws.wb, &mut ws.bonds);
     for (i, brow) in input.bonds.iter().enumerate().take(n) {
         let (a, b) = (w.ptr[i], w.ptr[i + 1]);
+        if a == b && brow.is_empty() {
+            // No weight and no bond (most rows: the miners'): an empty row, no trust.
+            out.end_row();
+            ws.validator_trust.push(ZERO);
+            continue;
+        }
         let row = (&w.col[a..b], &w.val[a..b], &mut [][..]);
         let ai = ws.active_stake[i];
         let t = if (b - a) + brow.len() >= n / DENSE_ROW {

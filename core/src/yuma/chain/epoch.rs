@@ -638,9 +638,15 @@ fn yuma3_dividends(n: usize, ws: &mut Workspace, div: impl Fn(&Recip, I32F32) ->
             let bn = div(&ws.recips[ju], v);
             t = t.wrapping_add(bn.umul(ws.incentive[ju]).to_bits());
         }
-        ws.dividends[i] = I32F32::from_bits(t)
-            .checked_mul(ws.active_stake[i])
-            .unwrap_or(ZERO);
+        // (substrate-fixed's `checked_mul` is a 128-bit product and range checks: skipped
+        // for the rows without bonds.)
+        ws.dividends[i] = if t == 0 {
+            ZERO
+        } else {
+            I32F32::from_bits(t)
+                .checked_mul(ws.active_stake[i])
+                .unwrap_or(ZERO)
+        };
     }
 }
 
@@ -1932,28 +1938,39 @@ pub fn write_emission_terms(input: &ChainInput, t: EmissionTerms<'_>, out: &mut 
             to_rao(re.div_nonzero(x))
         }
     };
-    out.server_emission.clear();
-    out.validator_emission.clear();
-    out.emission.clear();
-    for i in 0..n {
-        let (a, d) = (inc[i], div[i]);
+    // Written in place (no per-UID push).
+    for v in [
+        &mut out.server_emission,
+        &mut out.validator_emission,
+        &mut out.emission,
+    ] {
+        v.clear();
+        v.resize(n, 0);
+    }
+    let rows = out
+        .server_emission
+        .iter_mut()
+        .zip(out.validator_emission.iter_mut())
+        .zip(out.emission.iter_mut())
+        .zip(inc.iter().zip(div));
+    for (i, (((se, ve), e), (&a, &d))) in rows.enumerate() {
         let s = split(a);
-        out.server_emission.push(s);
+        *se = s;
         match fallback {
             Some(f) => {
-                out.validator_emission.push(to_rao(f[i]));
-                out.emission.push(to_rao(f[i]));
+                *ve = to_rao(f[i]);
+                *e = *ve;
             }
             None => {
                 let v = split(d);
-                out.validator_emission.push(v);
-                out.emission.push(if d.is_zero() {
+                *ve = v;
+                *e = if d.is_zero() {
                     s
                 } else if a.is_zero() {
                     v
                 } else {
                     split(a.sadd(d))
-                });
+                };
             }
         }
     }

@@ -1482,6 +1482,10 @@ fn ema_constant_with<const WRAP: bool>(
     for i in 0..n {
         let (a, b) = (ptr[i], ptr[i + 1]);
         let (ba, bb) = (bonds.ptr[i], bonds.ptr[i + 1]);
+        if a == b && ba == bb {
+            out.end_row();
+            continue;
+        }
         ema_row(
             (&col[a..b], &val[a..b]),
             (&bonds.col[ba..bb], &bonds.val[ba..bb]),

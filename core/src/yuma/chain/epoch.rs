@@ -235,6 +235,9 @@ pub struct Workspace {
     pub ema: Csr,
     /// Row scratch of the EMA (and per-column scratch elsewhere).
     row: RowScratch,
+    /// [`load_bonds`]: per column, all ones when its bonds are kept; the kept u16 sums.
+    bond_keep: Vec<u64>,
+    bond_u16_sums: Vec<u64>,
     acc2: Vec<I32F32>,
     recips: Vec<Recip>,
     recips_b: Vec<Recip>,
@@ -699,8 +702,16 @@ fn u16_proportion(b: u16) -> I32F32 {
 /// than the last tempo; Yuma3 reads u16 proportions, classic bonds u16 integers with their
 /// column sums into `ws.sums`.
 fn load_bonds(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
-    let bar = &input.block_at_registration;
-    let yuma3 = input.yuma3_enabled;
+    // Per column, all ones when its bonds are kept (registered before the last tempo).
+    ws.bond_keep.clear();
+    ws.bond_keep
+        .extend(
+            input
+                .block_at_registration
+                .iter()
+                .map(|&r| if last_tempo > r { u64::MAX } else { 0 }),
+        );
+    let keep = &ws.bond_keep[..];
     // Written by index; the spare slot takes the writes of dropped entries.
     let bonds = &mut ws.bonds;
     let total: usize = input.bonds.iter().map(Vec::len).sum();
@@ -708,23 +719,40 @@ fn load_bonds(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
     bonds.ptr.push(0);
     fit(&mut bonds.col, total + 1, 0);
     fit(&mut bonds.val, total + 1, ZERO);
+    let (col, val) = (&mut bonds.col[..], &mut bonds.val[..]);
     let mut k = 0usize;
-    for row in &input.bonds {
-        for &(j, b) in row {
-            let ju = j as usize;
-            let keep = last_tempo > bar[ju];
-            let v = if yuma3 {
-                u16_proportion(b)
-            } else {
-                let v = u16_to_fixed(b);
-                ws.sums[ju] = ws.sums[ju].sadd(if keep { v } else { ZERO });
-                v
-            };
-            bonds.col[k] = j;
-            bonds.val[k] = v;
-            k += keep as usize;
+    if input.yuma3_enabled {
+        for row in &input.bonds {
+            for &(j, b) in row {
+                col[k] = j;
+                val[k] = u16_proportion(b);
+                k += (keep[j as usize] & 1) as usize;
+            }
+            bonds.ptr.push(k);
         }
-        bonds.ptr.push(k);
+    } else {
+        // The kept u16 bonds summed per column as integers (below 2³² for any n), then the
+        // sums as the chain's saturating I32F32 additions of `u16_to_fixed` leave them:
+        // `u·2³²`, or the maximum from `u ≥ 2³¹` on.
+        grow(&mut ws.bond_u16_sums, ws.sums.len(), 0);
+        let su = &mut ws.bond_u16_sums[..];
+        for row in &input.bonds {
+            for &(j, b) in row {
+                let (ju, m) = (j as usize, keep[j as usize]);
+                su[ju] += b as u64 & m;
+                col[k] = j;
+                val[k] = u16_to_fixed(b);
+                k += (m & 1) as usize;
+            }
+            bonds.ptr.push(k);
+        }
+        for (s, &u) in ws.sums.iter_mut().zip(su.iter()) {
+            *s = if u < 1 << 31 {
+                I32F32::from_bits((u << 32) as i64)
+            } else {
+                I32F32::from_bits(i64::MAX)
+            };
+        }
     }
     bonds.col.truncate(k);
     bonds.val.truncate(k);

@@ -531,59 +531,16 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         normalize(&mut ws.incentive);
     } else {
         // 7–8. Clip, validator trust, incentive (and, for β = 1, the bond weights).
-        let (w, c) = (&ws.weights, &ws.consensus);
-        let wb = &mut ws.wb;
-        // Only the row starts are reset: `col`/`val` keep their length (no refill of the
-        // whole buffer) and are written by index below, or cleared by `bond_weights`.
-        wb.ptr.clear();
-        wb.ptr.push(0);
         let fuse_one = beta == ONE;
-        if fuse_one {
-            fit(&mut wb.col, w.col.len(), 0);
-            fit(&mut wb.val, w.col.len(), ZERO);
-        }
         // Classic bonds with β = 1 and α ∈ [0, 1]: `wb` takes ΔB = Wb ⊙ A at once, with its
         // column sums in `acc2`.
         let delta = fuse_one && !yuma3 && ws.bounded;
-        let mut kb = 0usize;
-        for i in 0..n {
-            let (a, b) = (w.ptr[i], w.ptr[i + 1]);
-            let (bcol, bval) = (&mut wb.col[..], &mut wb.val[..]);
-            let ai = ws.active_stake[i];
-            let dsum = &mut ws.acc2;
-            let put = |j: u16, v: I32F32, dropped: bool| {
-                if delta {
-                    let d = v.umul(ai);
-                    bcol[kb] = j;
-                    bval[kb] = d;
-                    kb += !dropped as usize;
-                    let s = &mut dsum[j as usize];
-                    *s = add::<true>(*s, d);
-                } else if fuse_one {
-                    bcol[kb] = j;
-                    bval[kb] = v;
-                    kb += !dropped as usize;
-                }
-            };
-            let row = (
-                &w.col[a..b],
-                &w.val[a..b],
-                ws.clipped.get_mut(a..b).unwrap_or_default(),
-            );
-            // Wc is kept apart only for the bond weights of β ≠ 1.
-            let t = if fuse_one {
-                clip_row::<false>(row, c, ai, &mut ws.incentive, put)
-            } else {
-                clip_row::<true>(row, c, ai, &mut ws.incentive, put)
-            };
-            if fuse_one {
-                wb.ptr.push(kb);
-            }
-            ws.validator_trust.push(t);
-        }
-        if fuse_one {
-            wb.col.truncate(kb);
-            wb.val.truncate(kb);
+        if delta {
+            clip_rows::<CLIP_DELTA>(n, ws);
+        } else if fuse_one {
+            clip_rows::<CLIP_WB>(n, ws);
+        } else {
+            clip_rows::<CLIP_KEEP>(n, ws);
         }
         normalize(&mut ws.incentive);
 
@@ -650,6 +607,67 @@ fn yuma3_dividends(n: usize, ws: &mut Workspace, div: impl Fn(&Recip, I32F32) ->
                 .checked_mul(ws.active_stake[i])
                 .unwrap_or(ZERO)
         };
+    }
+}
+
+/// What [`clip_rows`] builds besides trust and incentive: Wc kept apart (`clipped`, for the
+/// bond weights of β ≠ 1), Wb = Wc (β = 1), or ΔB = Wc ⊙ A with its column sums (classic
+/// bonds, β = 1, α ∈ [0, 1]).
+const CLIP_KEEP: u8 = 0;
+const CLIP_WB: u8 = 1;
+const CLIP_DELTA: u8 = 2;
+
+/// Steps 7–8 over every row ([`clip_row`]), with what `MODE` asks for besides (a constant, so
+/// that the per-entry work has no test of it).
+fn clip_rows<const MODE: u8>(n: usize, ws: &mut Workspace) {
+    let (w, c) = (&ws.weights, &ws.consensus);
+    let wb = &mut ws.wb;
+    // Only the row starts are reset: `col`/`val` keep their length (no refill of the whole
+    // buffer) and are written by index below, or cleared by `bond_weights`.
+    wb.ptr.clear();
+    wb.ptr.push(0);
+    if MODE != CLIP_KEEP {
+        fit(&mut wb.col, w.col.len(), 0);
+        fit(&mut wb.val, w.col.len(), ZERO);
+    }
+    let mut kb = 0usize;
+    for i in 0..n {
+        let (a, b) = (w.ptr[i], w.ptr[i + 1]);
+        let (bcol, bval) = (&mut wb.col[..], &mut wb.val[..]);
+        let ai = ws.active_stake[i];
+        let dsum = &mut ws.acc2;
+        let put = |j: u16, v: I32F32, dropped: bool| {
+            if MODE == CLIP_DELTA {
+                let d = v.umul(ai);
+                bcol[kb] = j;
+                bval[kb] = d;
+                kb += !dropped as usize;
+                let s = &mut dsum[j as usize];
+                *s = add::<true>(*s, d);
+            } else if MODE == CLIP_WB {
+                bcol[kb] = j;
+                bval[kb] = v;
+                kb += !dropped as usize;
+            }
+        };
+        let row = (
+            &w.col[a..b],
+            &w.val[a..b],
+            ws.clipped.get_mut(a..b).unwrap_or_default(),
+        );
+        let t = if MODE == CLIP_KEEP {
+            clip_row::<true>(row, c, ai, &mut ws.incentive, put)
+        } else {
+            clip_row::<false>(row, c, ai, &mut ws.incentive, put)
+        };
+        if MODE != CLIP_KEEP {
+            wb.ptr.push(kb);
+        }
+        ws.validator_trust.push(t);
+    }
+    if MODE != CLIP_KEEP {
+        wb.col.truncate(kb);
+        wb.val.truncate(kb);
     }
 }
 

@@ -2095,6 +2095,43 @@ mod tests {
         assert_eq!(U16Div::new(s).div(v), want, "{v} / {s}");
     }
 
+    /// Classic bond sums taken as u16 integers give what the chain's saturating I32F32 sums
+    /// of `u16_to_fixed` give, saturation included (2³¹ u16 units and more), and masked
+    /// columns (registered at or after the last tempo) count nothing.
+    #[test]
+    fn classic_bond_sums_saturate_as_the_chain() {
+        let n = 32_770;
+        let mut input = ChainInput::new(n, 10_000, 1);
+        input.yuma3_enabled = false;
+        for (i, row) in input.bonds.iter_mut().enumerate() {
+            row.push((0, u16::MAX));
+            row.push((1, (i % 7) as u16));
+        }
+        input.block_at_registration[1] = 9_999;
+        let mut ws = Workspace::default();
+        grow(&mut ws.sums, n, ZERO);
+        load_bonds(&input, &mut ws, 9_000);
+        let mut want = [ZERO; 2];
+        for (k, w) in want.iter_mut().enumerate() {
+            for row in &input.bonds {
+                if 9_000 > input.block_at_registration[k] {
+                    *w = w.saturating_add(u16_to_fixed(row[k].1));
+                }
+            }
+        }
+        assert_eq!(
+            want[0].to_bits(),
+            i64::MAX,
+            "the test must reach saturation"
+        );
+        assert_eq!(&ws.sums[..2], &want[..]);
+        assert_eq!(
+            ws.bonds.val.len(),
+            n,
+            "the masked column's entries are dropped"
+        );
+    }
+
     #[test]
     fn u16_div_edges() {
         let mut sums = alloc::vec![1u64, 3, 65535, 65537, (1 << 30) - 1];

@@ -150,6 +150,7 @@ pub fn clip(w: I32F32, c: I32F32) -> (bool, I32F32) {
     let dropped = c.is_zero() && w.pos();
     (dropped, if dropped { ZERO } else { w.min(c) })
 }
+
 /// Marks a clipped weight that `col_clip_sparse` dropped (weights are never negative).
 const ABSENT: I32F32 = I32F32::from_bits(-1);
 
@@ -749,9 +750,9 @@ fn load_bonds(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
             bonds.ptr.push(k);
         }
     } else {
-        // The kept u16 bonds summed per column as integers (below 2³² for any n), then the
-        // sums as the chain's saturating I32F32 additions of `u16_to_fixed` leave them:
-        // `u·2³²`, or the maximum from `u ≥ 2³¹` on.
+        // The kept u16 bonds summed per column as integers (at most 65 535 a row: no
+        // overflow), then the sums as the chain's saturating I32F32 additions of
+        // `u16_to_fixed` leave them: `u·2³²`, or the maximum from `u ≥ 2³¹` on.
         grow(&mut ws.bond_u16_sums, ws.sums.len(), 0);
         let su = &mut ws.bond_u16_sums[..];
         for row in &input.bonds {

@@ -130,6 +130,48 @@ impl Recip {
     }
 }
 
+/// Division of proportions, bit-identical to [`safe_div`] for `0 ≤ x ≤ s ≤ 1` (bits
+/// `0 ≤ x ≤ s ≤ 2³²`, `s > 0`): a column normalisation whose column sums to at most 1, or a
+/// max-upscale. No floating point and no division per quotient: one widening multiply.
+///
+/// With `l = bitlen(s − 1)` (so `2^(l−1) < s ≤ 2^l`, l ≤ 32), both operands are scaled by
+/// `2^(32−l)`: `x' ≤ s'` with `2³¹ < s' ≤ 2³²`, the same quotient `q = ⌊x'·2³²/s'⌋`. For
+/// `M = ⌈2⁹⁶/s'⌉ = 2⁶⁴ + m` (`0 ≤ m < 2⁶⁴`), `⌊x'·2³²·M / 2⁹⁶⌋ = q` exactly, because the
+/// excess `e = M·s' − 2⁹⁶ < s'` gives `x'·2³²·e < s'²·2³² ≤ 2⁹⁶` (the round-up method of
+/// Granlund and Montgomery), and `⌊x'·2³²·M / 2⁹⁶⌋ = ⌊x'·M / 2⁶⁴⌋ = x' + ⌊x'·m / 2⁶⁴⌋`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Div32 {
+    m: u64,
+    shift: u32,
+}
+
+impl Div32 {
+    /// Prepares division by `s`, bits in `[1, 2³²]` (checked in debug builds).
+    #[inline]
+    pub fn new(s: I32F32) -> Div32 {
+        let b = s.to_bits() as u64;
+        debug_assert!((1..=1 << 32).contains(&b), "Div32 divisor out of (0, 1]");
+        let l = 64 - (b - 1).leading_zeros();
+        let shift = 32 - l;
+        let sp = b << shift;
+        // m = ⌈2⁶⁴·(2³² − s')/s'⌉ by two 64-bit long-division steps (2³² − s' < 2³¹ < s').
+        let d = (1u64 << 32) - sp;
+        let (q1, r1) = ((d << 32) / sp, (d << 32) % sp);
+        let (q2, r2) = ((r1 << 32) / sp, (r1 << 32) % sp);
+        Div32 {
+            m: (q1 << 32) + q2 + (r2 != 0) as u64,
+            shift,
+        }
+    }
+    /// `safe_div(x, s)` for bits `0 ≤ x ≤ s` (the caller's guarantee).
+    #[inline(always)]
+    pub fn quot(self, x: I32F32) -> I32F32 {
+        let xs = (x.to_bits() as u64) << self.shift;
+        let hi = ((xs as u128 * self.m as u128) >> 64) as u64;
+        I32F32::from_bits((xs + hi) as i64)
+    }
+}
+
 /// `I32F32::saturating_from_num(safe_div_64(x, s))` for many `x` and one `s`: a stake
 /// normalised in I64F64, then truncated to I32F32, without the 128-bit division.
 ///
@@ -218,6 +260,24 @@ mod tests {
         assert_eq!(Recip::new(fx(0)).div_nonzero(fx(9)), fx(9));
     }
 
+    fn check32(x: i64, s: i64) {
+        let (x, s) = (fx(x), fx(s));
+        assert_eq!(Div32::new(s).quot(x), safe_div(x, s), "{x:?} / {s:?}");
+    }
+
+    #[test]
+    fn div32_edges() {
+        let mut divisors = alloc::vec![1i64, 2, 3, 65535, 65537, (1 << 32) - 1, 1 << 32];
+        for k in 1..32 {
+            divisors.extend([(1i64 << k) - 1, 1 << k, (1 << k) + 1]);
+        }
+        for s in divisors {
+            for x in [0, 1, s / 3, s / 2, s - 1, s] {
+                check32(x.max(0), s);
+            }
+        }
+    }
+
     fn check64(x: i128, s: i128) {
         let (xf, sf) = (I64F64::from_bits(x), I64F64::from_bits(s));
         let want = I32F32::saturating_from_num(safe_div_64(xf, sf));
@@ -262,6 +322,13 @@ mod tests {
         fn recip64_stakes(a in 0u64..1 << 62, b in 0u64..1 << 62, fa in 0u64..u64::MAX) {
             let (x, y) = ((a as i128) << 63 | (fa >> 1) as i128, (b as i128) << 63);
             check64(x, x + y);
+        }
+
+        #[test]
+        fn div32_is_safe_div(s in 1i64..=(1 << 32), f in 0.0f64..=1.0, d in 0i64..3) {
+            let x = ((s as f64 * f) as i64).min(s);
+            check32(x, s);
+            check32((s - d).max(0), s);
         }
 
         #[test]

@@ -22,7 +22,7 @@ use super::output::ChainOutput;
 use crate::error::Result;
 use crate::math::fixed::convert::{fixed_proportion_to_u16, u16_proportion_to_fixed, u16_to_fixed};
 use crate::math::fixed::exp::{alpha_of_diff, liquid_diff};
-use crate::math::fixed::ops::{safe_div, sum, sum_64, Recip, Recip64};
+use crate::math::fixed::ops::{safe_div, sum, sum_64, Div32, Recip, Recip64};
 
 /// `safe_div(x, s)` through [`Recip`] (same bits, no 128-bit division).
 #[inline]
@@ -95,6 +95,8 @@ struct U16Div {
 }
 
 impl U16Div {
+    /// Divides everything to 0.
+    const ZERO: U16Div = U16Div { r: 0, shift: 0 };
     fn new(s: u64) -> U16Div {
         debug_assert!(s > 0 && s < 1 << 30);
         // t + 1 = bitlen(S − 1): 0 for S = 1 (t = −1).
@@ -239,9 +241,17 @@ pub struct Workspace {
     /// [`load_bonds`]: per column, all ones when its bonds are kept; the kept u16 sums.
     bond_keep: Vec<u64>,
     bond_u16_sums: Vec<u64>,
+    /// Entries of the input's bond rows.
+    bonds_total: usize,
+    /// Classic bonds with α ∈ [0, 1] and u16 column sums below 2³⁰: the EMA reads the input's
+    /// bond rows (with `u16_divs`) and `bonds` is not built.
+    bonds_direct: bool,
     acc2: Vec<I32F32>,
     recips: Vec<Recip>,
     recips_b: Vec<Recip>,
+    /// Classic bonds with α ∈ [0, 1]: the dividers of ΔB's column sums, then of B''s, then of
+    /// B''s column maxima (all at most 1).
+    divs: Vec<Div32>,
     sums: Vec<I32F32>,
     /// Dividends D.
     pub dividends: Vec<I32F32>,
@@ -564,7 +574,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
         } else if yuma3 {
             ema_constant(n, (&wb.ptr, &wb.col, &wb.val), ws, false);
         } else {
-            classic_ema(n, &wb, ws, delta);
+            classic_ema(input, &wb, ws, delta);
         }
         ws.wb = wb;
     }
@@ -623,20 +633,27 @@ const CLIP_DELTA: u8 = 2;
 fn clip_rows<const MODE: u8>(n: usize, ws: &mut Workspace) {
     let (w, c) = (&ws.weights, &ws.consensus);
     let wb = &mut ws.wb;
-    // Only the row starts are reset: `col`/`val` keep their length (no refill of the whole
-    // buffer) and are written by index below, or cleared by `bond_weights`.
+    // Only the row starts are reset: `col`/`val` are written by index below and keep at
+    // least the weights' length, with spare slots past `ptr[n]` (not truncated: a slot left
+    // by an entry the clip drops would be refilled next epoch), or are cleared by
+    // `bond_weights`.
     wb.ptr.clear();
     wb.ptr.push(0);
     if MODE != CLIP_KEEP {
-        fit(&mut wb.col, w.col.len(), 0);
-        fit(&mut wb.val, w.col.len(), ZERO);
+        let len = w.col.len();
+        if wb.col.len() < len {
+            wb.col.resize(len, 0);
+        }
+        if wb.val.len() < len {
+            wb.val.resize(len, ZERO);
+        }
     }
     let mut kb = 0usize;
+    let (bcol, bval) = (&mut wb.col[..], &mut wb.val[..]);
+    let (dsum, incentive) = (&mut ws.acc2[..], &mut ws.incentive[..]);
     for i in 0..n {
         let (a, b) = (w.ptr[i], w.ptr[i + 1]);
-        let (bcol, bval) = (&mut wb.col[..], &mut wb.val[..]);
         let ai = ws.active_stake[i];
-        let dsum = &mut ws.acc2;
         let put = |j: u16, v: I32F32, dropped: bool| {
             if MODE == CLIP_DELTA {
                 let d = v.umul(ai);
@@ -657,18 +674,14 @@ fn clip_rows<const MODE: u8>(n: usize, ws: &mut Workspace) {
             ws.clipped.get_mut(a..b).unwrap_or_default(),
         );
         let t = if MODE == CLIP_KEEP {
-            clip_row::<true>(row, c, ai, &mut ws.incentive, put)
+            clip_row::<true>(row, c, ai, incentive, put)
         } else {
-            clip_row::<false>(row, c, ai, &mut ws.incentive, put)
+            clip_row::<false>(row, c, ai, incentive, put)
         };
         if MODE != CLIP_KEEP {
             wb.ptr.push(kb);
         }
         ws.validator_trust.push(t);
-    }
-    if MODE != CLIP_KEEP {
-        wb.col.truncate(kb);
-        wb.val.truncate(kb);
     }
 }
 
@@ -719,7 +732,8 @@ fn u16_proportion(b: u16) -> I32F32 {
 
 /// The input bonds into `ws.bonds`: an entry kept when its column's registration is older
 /// than the last tempo; Yuma3 reads u16 proportions, classic bonds u16 integers with their
-/// column sums into `ws.sums`.
+/// column sums into `ws.sums` — unless the classic EMA reads the input's rows directly
+/// (`ws.bonds_direct`, with the column dividers in `ws.u16_divs`).
 fn load_bonds(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
     // Per column, all ones when its bonds are kept (registered before the last tempo).
     ws.bond_keep.clear();
@@ -731,9 +745,40 @@ fn load_bonds(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
                 .map(|&r| if last_tempo > r { u64::MAX } else { 0 }),
         );
     let keep = &ws.bond_keep[..];
+    let total: usize = input.bonds.iter().map(Vec::len).sum();
+    ws.bonds_total = total;
+    ws.bonds_direct = false;
+    if !input.yuma3_enabled {
+        // The kept u16 bonds summed per column as integers (at most 65 535 a row: no
+        // overflow; a dropped column's sum is then cleared).
+        grow(&mut ws.bond_u16_sums, ws.sums.len(), 0);
+        let su = &mut ws.bond_u16_sums[..];
+        for row in &input.bonds {
+            for &(j, b) in row {
+                su[j as usize] += b as u64;
+            }
+        }
+        for (u, &m) in su.iter_mut().zip(keep) {
+            *u &= m;
+        }
+        if ws.bounded && su.iter().all(|&u| u < 1 << 30) {
+            // colnorm(B) straight from the stored rows ([`classic_ema`]): a kept column
+            // through its [`U16Div`], a dropped one through a divider that gives 0 (an old
+            // term of 0 adds nothing and is not kept, as a dropped entry).
+            ws.bonds_direct = true;
+            ws.u16_divs.clear();
+            ws.u16_divs.extend(su.iter().zip(keep).map(|(&u, &m)| {
+                if m == 0 {
+                    U16Div::ZERO
+                } else {
+                    U16Div::new(u.max(1))
+                }
+            }));
+            return;
+        }
+    }
     // Written by index; the spare slot takes the writes of dropped entries.
     let bonds = &mut ws.bonds;
-    let total: usize = input.bonds.iter().map(Vec::len).sum();
     bonds.ptr.clear();
     bonds.ptr.push(0);
     fit(&mut bonds.col, total + 1, 0);
@@ -750,22 +795,17 @@ fn load_bonds(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
             bonds.ptr.push(k);
         }
     } else {
-        // The kept u16 bonds summed per column as integers (at most 65 535 a row: no
-        // overflow), then the sums as the chain's saturating I32F32 additions of
-        // `u16_to_fixed` leave them: `u·2³²`, or the maximum from `u ≥ 2³¹` on.
-        grow(&mut ws.bond_u16_sums, ws.sums.len(), 0);
-        let su = &mut ws.bond_u16_sums[..];
+        // The sums as the chain's saturating I32F32 additions of `u16_to_fixed` leave
+        // them: `u·2³²`, or the maximum from `u ≥ 2³¹` on.
         for row in &input.bonds {
             for &(j, b) in row {
-                let (ju, m) = (j as usize, keep[j as usize]);
-                su[ju] += b as u64 & m;
                 col[k] = j;
                 val[k] = u16_to_fixed(b);
-                k += (m & 1) as usize;
+                k += (keep[j as usize] & 1) as usize;
             }
             bonds.ptr.push(k);
         }
-        for (s, &u) in ws.sums.iter_mut().zip(su.iter()) {
+        for (s, &u) in ws.sums.iter_mut().zip(ws.bond_u16_sums.iter()) {
             *s = if u < 1 << 31 {
                 I32F32::from_bits((u << 32) as i64)
             } else {
@@ -849,7 +889,7 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
             }
             ema_row(
                 (&wb.col, &wb.val),
-                (&bonds.col, &bonds.val),
+                (&bonds.col[..], &bonds.val[..]),
                 |_, x| alpha.umul(x),
                 |_, x| one_minus.umul(x),
                 s,
@@ -866,28 +906,30 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
 /// Classic bonds' EMA: `colnorm(α·colnorm(Wb ⊙ A) + (1−α)·colnorm(B))` into `ws.ema` (not
 /// yet column-normalised; [`classic_dividends`] does it), with the column sums in `ws.sums`.
 /// With α ∈ [0, 1] (`ws.bounded`) every value is in [0, 1] and every sum exact: products
-/// through [`FastOps::umul`], divisions without range tests ([`Recip::div_le`], zero sums
-/// taken as one bit: their entries are all 0), and colnorm(B) through [`U16Div`] when every
-/// column's u16 sum is below 2³⁰.
+/// through [`FastOps::umul`], colnorm(ΔB) through [`Div32`] (ΔB's column sums are at most
+/// `Σ A ≤ 1`; zero sums taken as one bit: their entries are all 0), and colnorm(B) through
+/// [`U16Div`] when every column's u16 sum is below 2³⁰.
 /// With `delta`, `wb` already holds ΔB and `ws.acc2` its column sums.
-fn classic_ema(n: usize, wb: &Csr, ws: &mut Workspace, delta: bool) {
+fn classic_ema(input: &ChainInput, wb: &Csr, ws: &mut Workspace, delta: bool) {
+    let n = input.n;
     let bounded = ws.bounded;
     // colnorm(B): the recips (or u16 reciprocals) of the sums taken with the bonds, applied
-    // inside the EMA.
-    let u16_sums = bounded && ws.sums.iter().all(|s| s.to_bits() < 1 << 62);
-    if u16_sums {
+    // inside the EMA (already set by [`load_bonds`] when it reads the input's rows).
+    let direct = ws.bonds_direct;
+    let u16_sums = direct || bounded && ws.sums.iter().all(|s| s.to_bits() < 1 << 62);
+    if u16_sums && !direct {
         ws.u16_divs.clear();
         ws.u16_divs.extend(
             ws.sums
                 .iter()
                 .map(|s| U16Div::new(((s.to_bits() >> 32) as u64).max(1))),
         );
-    } else {
+    } else if !u16_sums {
         set_recips(&ws.sums, &mut ws.recips_b);
     }
     if delta {
-        set_recips_le(&ws.acc2, &mut ws.recips);
-        classic_ema_terms(n, (&wb.ptr, &wb.col, &wb.val), ws, u16_sums);
+        set_divs(&ws.acc2, &mut ws.divs);
+        classic_ema_terms(input, (&wb.ptr, &wb.col, &wb.val), ws, u16_sums);
         return;
     }
     // ΔB = Wb ⊙ A, column-normalised inside the EMA.
@@ -911,61 +953,76 @@ fn classic_ema(n: usize, wb: &Csr, ws: &mut Workspace, delta: bool) {
         }
     }
     if bounded {
-        set_recips_le(&ws.sums, &mut ws.recips);
+        set_divs(&ws.sums, &mut ws.divs);
     } else {
         set_recips(&ws.sums, &mut ws.recips);
     }
     let delta = core::mem::take(&mut ws.delta);
-    classic_ema_terms(n, (&wb.ptr, &wb.col, &delta), ws, u16_sums);
+    classic_ema_terms(input, (&wb.ptr, &wb.col, &delta), ws, u16_sums);
     ws.delta = delta;
 }
 
-/// The classic EMA of ΔB `m` (column-normalised through `ws.recips`) and the bonds
-/// (through `ws.u16_divs` when `u16_sums`, else `ws.recips_b`).
+/// The classic EMA of ΔB `m` (column-normalised through `ws.divs`, or `ws.recips` when not
+/// bounded) and the bonds
+/// (through `ws.u16_divs` when `u16_sums`, else `ws.recips_b`; from the input's rows when
+/// `ws.bonds_direct`).
 fn classic_ema_terms(
-    n: usize,
+    input: &ChainInput,
     m: (&[usize], &[u16], &[I32F32]),
     ws: &mut Workspace,
     u16_sums: bool,
 ) {
+    let n = input.n;
     if ws.bounded {
         let (alpha, one_minus) = (ws.alpha, ONE.saturating_sub(ws.alpha));
-        let rn = core::mem::take(&mut ws.recips);
+        let dn = core::mem::take(&mut ws.divs);
         let (rb, ud) = (
             core::mem::take(&mut ws.recips_b),
             core::mem::take(&mut ws.u16_divs),
         );
-        let tn = |j: usize, x: I32F32| alpha.umul(rn[j].div_le(x));
-        if u16_sums {
+        let tn = |j: usize, x: I32F32| alpha.umul(dn[j].quot(x));
+        if ws.bonds_direct {
+            let to = |j: usize, b: u16| one_minus.umul(ud[j].div(b));
+            let old = |i: usize| &input.bonds[i][..];
+            ema_rows::<true, _>(n, m, (old, ws.bonds_total), ws, tn, to);
+        } else if u16_sums {
             let to = |j: usize, x: I32F32| one_minus.umul(ud[j].div((x.to_bits() >> 32) as u16));
             ema_constant_with::<true>(n, m, ws, tn, to);
         } else {
             let to = |j: usize, x: I32F32| one_minus.umul(rb[j].div_nonzero(x));
             ema_constant_with::<true>(n, m, ws, tn, to);
         }
-        (ws.recips, ws.recips_b, ws.u16_divs) = (rn, rb, ud);
+        (ws.divs, ws.recips_b, ws.u16_divs) = (dn, rb, ud);
     } else {
         ema_constant(n, m, ws, true);
     }
 }
 
 /// Classic dividends: B' = colnorm(EMA) in place, `D = B'·I`, and the column maxima of B'
-/// (their recips, for the storage's max-upscale, into `ws.recips`).
+/// (their dividers, for the storage's max-upscale, into `ws.divs`, or their recips into
+/// `ws.recips` when not bounded).
 fn classic_dividends(n: usize, ws: &mut Workspace) {
     if ws.bounded {
-        // B' and I in [0, 1], every entry positive and at most its column's exact sum.
-        set_recips_le(&ws.sums, &mut ws.recips);
-        classic_dividends_with(n, ws, |r, v| r.div_le(v), |x, y| x.umul(y), add::<true>);
-        set_recips_le(&ws.row.acc, &mut ws.recips);
+        // B' and I in [0, 1], every entry positive and at most its column's exact sum, and
+        // the sums at most 1: each EMA column adds `⌊α·x⌋` over a column of colnorm(ΔB) and
+        // `⌊(1 − α)·y⌋` over one of colnorm(B), each summing to at most 1. The maxima of B'
+        // are at most 1 too.
+        set_divs(&ws.sums, &mut ws.divs);
+        let dv = core::mem::take(&mut ws.divs);
+        classic_dividends_with(n, ws, |j, v| dv[j].quot(v), |x, y| x.umul(y), add::<true>);
+        ws.divs = dv;
+        set_divs(&ws.row.acc, &mut ws.divs);
     } else {
         set_recips(&ws.sums, &mut ws.recips);
+        let rv = core::mem::take(&mut ws.recips);
         classic_dividends_with(
             n,
             ws,
-            |r, v| r.div_nonzero(v),
+            |j, v| rv[j].div_nonzero(v),
             |x, y| x.smul(y),
             |x, y| x.sadd(y),
         );
+        ws.recips = rv;
         set_recips(&ws.row.acc, &mut ws.recips);
     }
 }
@@ -973,7 +1030,7 @@ fn classic_dividends(n: usize, ws: &mut Workspace) {
 fn classic_dividends_with(
     n: usize,
     ws: &mut Workspace,
-    div: impl Fn(&Recip, I32F32) -> I32F32,
+    div: impl Fn(usize, I32F32) -> I32F32,
     mul: impl Fn(I32F32, I32F32) -> I32F32,
     add: impl Fn(I32F32, I32F32) -> I32F32,
 ) {
@@ -983,7 +1040,7 @@ fn classic_dividends_with(
         let mut d = ZERO;
         for (&j, v) in ws.ema.col[a..b].iter().zip(&mut ws.ema.val[a..b]) {
             let ju = j as usize;
-            *v = div(&ws.recips[ju], *v);
+            *v = div(ju, *v);
             d = add(d, mul(ws.incentive[ju], *v));
             // The column maximum without a branch (which would follow the data).
             let m = &mut ws.row.acc[ju];
@@ -1514,33 +1571,44 @@ fn bounded(alpha: I32F32) -> bool {
 
 fn ema_constant_with<const WRAP: bool>(
     n: usize,
-    (ptr, col, val): (&[usize], &[u16], &[I32F32]),
+    m: (&[usize], &[u16], &[I32F32]),
     ws: &mut Workspace,
     tn: impl Fn(usize, I32F32) -> I32F32,
     to: impl Fn(usize, I32F32) -> I32F32,
 ) {
+    let bonds = core::mem::take(&mut ws.bonds);
+    let old = |i: usize| {
+        let (ba, bb) = (bonds.ptr[i], bonds.ptr[i + 1]);
+        (&bonds.col[ba..bb], &bonds.val[ba..bb])
+    };
+    ema_rows::<WRAP, _>(n, m, (old, bonds.val.len()), ws, tn, to);
+    ws.bonds = bonds;
+}
+
+/// The EMA's rows: row i of `m` (new) and `old(i)`, the old rows having `old_len` entries
+/// in all.
+fn ema_rows<const WRAP: bool, O: OldRow>(
+    n: usize,
+    (ptr, col, val): (&[usize], &[u16], &[I32F32]),
+    (old, old_len): (impl Fn(usize) -> O, usize),
+    ws: &mut Workspace,
+    tn: impl Fn(usize, I32F32) -> I32F32,
+    to: impl Fn(usize, O::V) -> I32F32,
+) {
     // Each output entry comes from at least one input entry: `cap` bounds the rows, and one
     // spare slot takes the writes of entries that are not kept.
-    let cap = val.len() + ws.bonds.val.len();
+    let cap = val.len() + old_len;
     let mut ema = core::mem::take(&mut ws.ema);
     let mut out = EmaOut::<WRAP>::start(&mut ema, cap, &mut ws.sums);
     let s = &mut ws.row;
-    let bonds = &ws.bonds;
     for i in 0..n {
         let (a, b) = (ptr[i], ptr[i + 1]);
-        let (ba, bb) = (bonds.ptr[i], bonds.ptr[i + 1]);
-        if a == b && ba == bb {
+        let o = old(i);
+        if a == b && o.len() == 0 {
             out.end_row();
             continue;
         }
-        ema_row(
-            (&col[a..b], &val[a..b]),
-            (&bonds.col[ba..bb], &bonds.val[ba..bb]),
-            &tn,
-            &to,
-            s,
-            &mut out,
-        );
+        ema_row((&col[a..b], &val[a..b]), o, &tn, &to, s, &mut out);
         out.end_row();
     }
     // `col`/`val` keep their spare slots past `ptr[n]` (no refill next epoch).
@@ -1567,81 +1635,145 @@ impl RowScratch {
     }
 }
 
+/// The old (bond) entries of one EMA row: the workspace's masked bonds (`(col, val)`
+/// slices of equal length) or, for classic bonds whose masked columns divide to 0, the
+/// stored u16 row itself.
+trait OldRow: Copy {
+    type V: Copy;
+    fn len(self) -> usize;
+    fn col(self, k: usize) -> u16;
+    fn val(self, k: usize) -> Self::V;
+    fn ascending(self) -> bool;
+    /// Calls `f(j, v)` for each entry in order.
+    fn each(self, f: impl FnMut(u16, Self::V));
+}
+
+impl OldRow for (&[u16], &[I32F32]) {
+    type V = I32F32;
+    #[inline(always)]
+    fn len(self) -> usize {
+        self.0.len()
+    }
+    #[inline(always)]
+    fn col(self, k: usize) -> u16 {
+        self.0[k]
+    }
+    #[inline(always)]
+    fn val(self, k: usize) -> I32F32 {
+        self.1[k]
+    }
+    #[inline(always)]
+    fn ascending(self) -> bool {
+        ascending(self.0)
+    }
+    #[inline(always)]
+    fn each(self, mut f: impl FnMut(u16, I32F32)) {
+        for (&j, &v) in self.0.iter().zip(self.1) {
+            f(j, v);
+        }
+    }
+}
+
+impl OldRow for &[(u16, u16)] {
+    type V = u16;
+    #[inline(always)]
+    fn len(self) -> usize {
+        <[(u16, u16)]>::len(self)
+    }
+    #[inline(always)]
+    fn col(self, k: usize) -> u16 {
+        self[k].0
+    }
+    #[inline(always)]
+    fn val(self, k: usize) -> u16 {
+        self[k].1
+    }
+    #[inline(always)]
+    fn ascending(self) -> bool {
+        self.windows(2).all(|w| w[0].0 < w[1].0)
+    }
+    #[inline(always)]
+    fn each(self, mut f: impl FnMut(u16, u16)) {
+        for &(j, v) in self {
+            f(j, v);
+        }
+    }
+}
+
 /// One row of the EMA: per column, the new term `tn(j, v)` and then the old one `to(j, b)`,
 /// added over the union of the columns of `new` and `old` and written through `out` in
-/// column order.
-fn ema_row<const WRAP: bool>(
+/// column order. An old term of 0 adds nothing (and alone is not kept).
+fn ema_row<const WRAP: bool, O: OldRow>(
     (col, val): (&[u16], &[I32F32]),
-    (bcol, bval): (&[u16], &[I32F32]),
+    old: O,
     tn: impl Fn(usize, I32F32) -> I32F32,
-    to: impl Fn(usize, I32F32) -> I32F32,
+    to: impl Fn(usize, O::V) -> I32F32,
     s: &mut RowScratch,
     out: &mut EmaOut<WRAP>,
 ) {
     let n = s.dense.len();
-    if col.len() + bcol.len() >= n / DENSE_ROW {
+    let bl = old.len();
+    if col.len() + bl >= n / DENSE_ROW {
         // A dense row: accumulate it over all n columns (new terms first, as the chain
         // does), then keep the positive values in column order, zeroing the buffer.
+        // The new terms are stored, not added: the buffer is zero and a row's columns are
+        // unique (the weights refuse duplicates), and `0 + t = t` saturating or not.
         let acc = &mut s.dense[..];
-        if col.len() + bcol.len() < n / MARKED_ROW {
+        if col.len() + bl < n / MARKED_ROW {
             let mut marks = Marks::new(&mut s.bits);
             for (&j, &v) in col.iter().zip(val) {
                 let ju = j as usize;
-                acc[ju] = add::<WRAP>(acc[ju], tn(ju, v));
+                acc[ju] = tn(ju, v);
                 marks.mark(ju);
             }
-            for (&j, &v) in bcol.iter().zip(bval) {
+            old.each(|j, v| {
                 let ju = j as usize;
                 acc[ju] = add::<WRAP>(acc[ju], to(ju, v));
                 marks.mark(ju);
-            }
+            });
             out.put_marked(acc, marks.finish());
             return;
         }
         for (&j, &v) in col.iter().zip(val) {
             let ju = j as usize;
-            acc[ju] = add::<WRAP>(acc[ju], tn(ju, v));
+            acc[ju] = tn(ju, v);
         }
-        for (&j, &v) in bcol.iter().zip(bval) {
+        old.each(|j, v| {
             let ju = j as usize;
             acc[ju] = add::<WRAP>(acc[ju], to(ju, v));
-        }
+        });
         out.put_dense(acc);
-    } else if ascending(col) && ascending(bcol) {
+    } else if ascending(col) && old.ascending() {
         // Both rows in column order: a merge gives the densified row's non-zeros directly.
-        let (b, bb) = (col.len(), bcol.len());
+        let b = col.len();
         let (mut p, mut q) = (0, 0);
-        while p < b && q < bb {
-            let (jp, jq) = (col[p], bcol[q]);
+        while p < b && q < bl {
+            let (jp, jq) = (col[p], old.col(q));
             let (j, v) = if jp < jq {
                 p += 1;
                 (jp, tn(jp as usize, val[p - 1]))
             } else if jq < jp {
                 q += 1;
-                (jq, to(jq as usize, bval[q - 1]))
+                (jq, to(jq as usize, old.val(q - 1)))
             } else {
                 p += 1;
                 q += 1;
                 let t = tn(jp as usize, val[p - 1]);
-                (jp, add::<WRAP>(t, to(jq as usize, bval[q - 1])))
+                (jp, add::<WRAP>(t, to(jq as usize, old.val(q - 1))))
             };
             out.put(j, v);
         }
         for (&j, &x) in col[p..].iter().zip(&val[p..]) {
             out.put(j, tn(j as usize, x));
         }
-        for (&j, &x) in bcol[q..].iter().zip(&bval[q..]) {
-            out.put(j, to(j as usize, x));
+        for k in q..bl {
+            let j = old.col(k);
+            out.put(j, to(j as usize, old.val(k)));
         }
     } else {
         let stamp = s.next_stamp();
         s.row_cols.clear();
-        let terms = col
-            .iter()
-            .zip(val)
-            .map(|(&j, &v)| (j, tn(j as usize, v)))
-            .chain(bcol.iter().zip(bval).map(|(&j, &v)| (j, to(j as usize, v))));
-        for (j, t) in terms {
+        let mut term = |j: u16, t: I32F32| {
             let ju = j as usize;
             if s.mark[ju] != stamp {
                 s.mark[ju] = stamp;
@@ -1649,7 +1781,11 @@ fn ema_row<const WRAP: bool>(
                 s.row_cols.push((j, 0));
             }
             s.acc[ju] = add::<WRAP>(s.acc[ju], t);
+        };
+        for (&j, &v) in col.iter().zip(val) {
+            term(j, tn(j as usize, v));
         }
+        old.each(|j, v| term(j, to(j as usize, v)));
         s.row_cols.sort_unstable_by_key(|e| e.0);
         for &(j, _) in s.row_cols.iter() {
             out.put(j, s.acc[j as usize]);
@@ -1803,13 +1939,13 @@ fn set_recips(sums: &[I32F32], out: &mut Vec<Recip>) {
     out.extend(sums.iter().map(|&s| Recip::new(s)));
 }
 
-/// One [`Recip`] per column sum for [`Recip::div_le`]: a zero sum (whose column's entries
-/// are all 0) as one bit, so that `div_le(0) = 0`.
-fn set_recips_le(sums: &[I32F32], out: &mut Vec<Recip>) {
+/// One [`Div32`] per column sum (at most 1): a zero sum (whose column's entries are all 0)
+/// as one bit, so that `quot(0) = 0`.
+fn set_divs(sums: &[I32F32], out: &mut Vec<Div32>) {
     out.clear();
     out.extend(
         sums.iter()
-            .map(|&s| Recip::new(if s.is_zero() { I32F32::from_bits(1) } else { s })),
+            .map(|&s| Div32::new(if s.is_zero() { I32F32::from_bits(1) } else { s })),
     );
 }
 
@@ -2054,7 +2190,7 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
         if ws.permit[i] {
             let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
             let (cols, vals) = (&ws.ema.col[a..b], &ws.ema.val[a..b]);
-            let r = &ws.recips;
+            let (r, dv) = (&ws.recips[..], &ws.divs[..]);
             if ws.bounded && input.yuma3_enabled {
                 row.extend(cols.iter().zip(vals).map(|(&j, &v)| (j, to_u16_le(v))));
             } else if ws.bounded {
@@ -2063,7 +2199,7 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
                 row.extend(
                     cols.iter()
                         .zip(vals)
-                        .map(|(&j, &v)| (j, to_u16_le(r[j as usize].div_le(v)))),
+                        .map(|(&j, &v)| (j, to_u16_le(dv[j as usize].quot(v)))),
                 );
             } else if input.yuma3_enabled {
                 row.extend(cols.iter().zip(vals).map(|(&j, &v)| (j, to_u16(v))));

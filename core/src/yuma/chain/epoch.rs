@@ -220,6 +220,8 @@ pub struct Workspace {
     use_stake: Vec<I32F32>,
     col_ptr: Vec<usize>,
     col_fill: Vec<usize>,
+    /// Per column of [`consensus`]: whether its keys are needed (not settled by its counts).
+    col_need: Vec<bool>,
     col_stat: Vec<ColStat>,
     col_keys: Vec<u64>,
     select_buf: Vec<u64>,
@@ -1115,36 +1117,51 @@ fn consensus(
 ) {
     let n = input.n;
     let stake_sum = I32F32::from_bits(stake_sum);
-    ws.col_ptr.clear();
-    ws.col_ptr.push(0);
-    let mut end = 0;
-    ws.col_ptr.extend(ws.col_stat.iter().map(|c| {
-        end += c.count;
-        end
-    }));
     if rowwise {
+        ws.col_ptr.clear();
+        ws.col_ptr.push(0);
+        let mut end = 0;
+        ws.col_ptr.extend(ws.col_stat.iter().map(|c| {
+            end += c.count;
+            end
+        }));
         consensus_by_rows(n, stake_sum.to_bits(), minority, k, ws);
         return;
     }
-    // Bucket the positive scores of participating rows by column.
-    let w = &ws.weights;
+    // Columns that the counts and listed stakes settle (too little stake lists them, or
+    // nothing does) are decided at once, and only the others' keys are gathered: a column
+    // gets slots for its keys when `need` is set.
+    grow(&mut ws.consensus, n, ZERO);
+    fit(&mut ws.col_need, n, false);
+    fit(&mut ws.col_ptr, n + 1, 0);
+    ws.col_ptr[0] = 0;
+    let (mut end, mut keys) = (0, 0);
+    for ((c, need), p) in ws.col_stat[..n]
+        .iter()
+        .zip(ws.col_need.iter_mut())
+        .zip(ws.col_ptr[1..].iter_mut())
+    {
+        // [`settle`]'s cases without keys: none, or too little listed stake.
+        let few = c.count < k && stake_sum.to_bits().wrapping_sub(c.listed) > minority;
+        *need = c.count > 0 && !few;
+        end += if *need { c.count } else { 0 };
+        keys += c.count;
+        *p = end;
+    }
+    // Bucket the positive scores of participating rows by column (with no test per key
+    // when every key is needed, the usual case).
     ws.col_fill.clear();
     ws.col_fill.extend_from_slice(&ws.col_ptr[..n]);
-    fit(&mut ws.col_keys, ws.col_ptr[n], 0);
-    for i in 0..n {
-        if ws.active_stake[i].pos() {
-            let (a, b) = (w.ptr[i], w.ptr[i + 1]);
-            for (&j, &v) in w.col[a..b].iter().zip(&w.val[a..b]) {
-                if v.pos() {
-                    let f = &mut ws.col_fill[j as usize];
-                    ws.col_keys[*f] = (v.to_bits() as u64) << 16 | i as u64;
-                    *f += 1;
-                }
-            }
-        }
+    fit(&mut ws.col_keys, end, 0);
+    if end == keys {
+        gather_keys::<true>(n, ws);
+    } else if end > 0 {
+        gather_keys::<false>(n, ws);
     }
-    ws.consensus.clear();
     for j in 0..n {
+        if !ws.col_need[j] {
+            continue;
+        }
         let (a, b) = (ws.col_ptr[j], ws.col_ptr[j + 1]);
         let col = &mut ws.col_keys[a..b];
         let listed = ws.col_stat[j].listed;
@@ -1153,16 +1170,32 @@ fn consensus(
             Ok(c) => c,
             Err(m) => select(col, &mut ws.select_buf, &ws.use_stake, m),
         };
-        ws.consensus.push(I32F32::from_bits(c));
+        ws.consensus[j] = I32F32::from_bits(c);
     }
 }
 
-/// What a column decides before any selection (§2.6, `weighted_median_sorted` with the
-/// unlisted zeros first), from its `count` keys of listed stake `listed`, `k` participating
-/// rows, and the consensus stake's sum and minority: `Ok(consensus)` when it is known (0 when
-/// the zeros' stake exceeds the minority or there is no key, the top score when the listed
-/// stake does not exceed the rest of the minority), else `Err(m)`, the stake the selection
-/// among the keys must exceed.
+/// The consensus keys `(score << 16 | row)` of the positive weights of participating rows,
+/// into their columns' slots (`col_fill`), for the columns with `col_need` set (`ALL`: every
+/// column).
+fn gather_keys<const ALL: bool>(n: usize, ws: &mut Workspace) {
+    let w = &ws.weights;
+    for i in 0..n {
+        if ws.active_stake[i].pos() {
+            let (a, b) = (w.ptr[i], w.ptr[i + 1]);
+            for (&j, &v) in w.col[a..b].iter().zip(&w.val[a..b]) {
+                if v.pos() && (ALL || ws.col_need[j as usize]) {
+                    let f = &mut ws.col_fill[j as usize];
+                    ws.col_keys[*f] = (v.to_bits() as u64) << 16 | i as u64;
+                    *f += 1;
+                }
+            }
+        }
+    }
+}
+
+/// A column's consensus from its key count, listed stake and the participating rows' total
+/// and minority alone where they decide it (`Ok`, calling `top` for the top score when every
+/// key's stake is needed), else `Err(m)`: the stake m to select among its keys.
 fn settle(
     count: usize,
     k: usize,

@@ -438,7 +438,7 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
                 let d = U16Div::new(su);
                 let part = ws.active_stake[i].pos();
                 let u = ws.use_stake[i].to_bits();
-                let stats = &mut ws.col_stat[..];
+                let stats = &mut ws.col_stat[..n];
                 let row = (row.as_slice(), &mut cols[..], &mut vals[..]);
                 k = if rowwise {
                     divide_row::<true>(row, k, d, (i, keep_diag), (part, u), stats)
@@ -603,13 +603,15 @@ pub fn epoch_with(input: &ChainInput, ws: &mut Workspace, out: &mut ChainOutput)
 /// Yuma3 dividends before normalisation: `(Σ_j colnorm(B')_ij · I_j) · A_i`, each entry of
 /// colnorm(B') through `div(recip of its column sum, entry)`.
 fn yuma3_dividends(n: usize, ws: &mut Workspace, div: impl Fn(&Recip, I32F32) -> I32F32) {
+    // Cut to n: one bounds test per column index serves both.
+    let (recips, incentive) = (&ws.recips[..n], &ws.incentive[..n]);
     for i in 0..n {
         let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
         let mut t = 0i64;
         for (&j, &v) in ws.ema.col[a..b].iter().zip(&ws.ema.val[a..b]) {
             let ju = j as usize;
-            let bn = div(&ws.recips[ju], v);
-            t = t.wrapping_add(bn.umul(ws.incentive[ju]).to_bits());
+            let bn = div(&recips[ju], v);
+            t = t.wrapping_add(bn.umul(incentive[ju]).to_bits());
         }
         // (substrate-fixed's `checked_mul` is a 128-bit product and range checks: skipped
         // for the rows without bonds.)
@@ -633,7 +635,8 @@ const CLIP_DELTA: u8 = 2;
 /// Steps 7–8 over every row ([`clip_row`]), with what `MODE` asks for besides (a constant, so
 /// that the per-entry work has no test of it).
 fn clip_rows<const MODE: u8>(n: usize, ws: &mut Workspace) {
-    let (w, c) = (&ws.weights, &ws.consensus);
+    // Per-column slices cut to n: one bounds test per column index serves them all.
+    let (w, c) = (&ws.weights, &ws.consensus[..n]);
     let wb = &mut ws.wb;
     // Only the row starts are reset: `col`/`val` are written by index below and keep at
     // least the weights' length, with spare slots past `ptr[n]` (not truncated: a slot left
@@ -652,7 +655,7 @@ fn clip_rows<const MODE: u8>(n: usize, ws: &mut Workspace) {
     }
     let mut kb = 0usize;
     let (bcol, bval) = (&mut wb.col[..], &mut wb.val[..]);
-    let (dsum, incentive) = (&mut ws.acc2[..], &mut ws.incentive[..]);
+    let (dsum, incentive) = (&mut ws.acc2[..n], &mut ws.incentive[..n]);
     for i in 0..n {
         let (a, b) = (w.ptr[i], w.ptr[i + 1]);
         let ai = ws.active_stake[i];
@@ -825,13 +828,24 @@ fn load_bonds(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
 /// EMA straight from the clip; the others go through [`ema_row`].
 fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
     let n = input.n;
-    let bar = &input.block_at_registration;
+    // Per column, all ones when its bonds are kept (registered before the last tempo).
+    ws.bond_keep.clear();
+    ws.bond_keep
+        .extend(
+            input
+                .block_at_registration
+                .iter()
+                .map(|&r| if last_tempo > r { u64::MAX } else { 0 }),
+        );
+    // Every per-column slice cut to n: one bounds test per column index serves them all.
+    let keep = &ws.bond_keep[..n];
     let alpha = ws.alpha;
     let one_minus = ONE.saturating_sub(alpha);
-    let (w, c) = (&ws.weights, &ws.consensus);
+    let (w, c) = (&ws.weights, &ws.consensus[..n]);
+    let incentive = &mut ws.incentive[..n];
     let cap = w.val.len() + input.bonds.iter().map(Vec::len).sum::<usize>();
     let mut ema = core::mem::take(&mut ws.ema);
-    let mut out = EmaOut::<true>::start(&mut ema, cap, &mut ws.sums);
+    let mut out = EmaOut::<true>::start(&mut ema, cap, &mut ws.sums, n);
     let s = &mut ws.row;
     // Row buffers of the sparse rows' Wb and B.
     let (wb, bonds) = (&mut ws.wb, &mut ws.bonds);
@@ -848,48 +862,49 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
         let t = if (b - a) + brow.len() >= n / DENSE_ROW {
             // Dense: the new terms straight into the zeroed accumulator (columns are unique
             // in a row, and a dropped entry's term is 0), then the old ones.
-            let acc = &mut s.dense[..];
+            let acc = &mut s.dense[..n];
             if (b - a) + brow.len() < n / MARKED_ROW {
                 // Mid-density: the touched columns marked, and only those put.
                 let mut marks = Marks::new(&mut s.bits);
-                let t = clip_row::<false>(row, c, ai, &mut ws.incentive, |j, v, _| {
+                let t = clip_row::<false>(row, c, ai, incentive, |j, v, _| {
                     acc[j as usize] = alpha.umul(v);
                     marks.mark(j as usize);
                 });
                 for &(j, bu) in brow {
                     let ju = j as usize;
-                    let x = one_minus.umul(u16_proportion(bu));
-                    acc[ju] = add::<true>(acc[ju], if last_tempo > bar[ju] { x } else { ZERO });
+                    let x = one_minus.umul(u16_proportion(bu)).to_bits() as u64 & keep[ju];
+                    acc[ju] = add::<true>(acc[ju], I32F32::from_bits(x as i64));
                     marks.mark(ju);
                 }
                 out.put_marked(acc, marks.finish());
                 t
             } else {
-                let t = clip_row::<false>(row, c, ai, &mut ws.incentive, |j, v, _| {
+                let t = clip_row::<false>(row, c, ai, incentive, |j, v, _| {
                     acc[j as usize] = alpha.umul(v);
                 });
                 for &(j, bu) in brow {
                     let ju = j as usize;
-                    let x = one_minus.umul(u16_proportion(bu));
-                    acc[ju] = add::<true>(acc[ju], if last_tempo > bar[ju] { x } else { ZERO });
+                    let x = one_minus.umul(u16_proportion(bu)).to_bits() as u64 & keep[ju];
+                    acc[ju] = add::<true>(acc[ju], I32F32::from_bits(x as i64));
                 }
                 out.put_dense(acc);
                 t
             }
         } else {
             wb.clear();
-            let t = clip_row::<false>(row, c, ai, &mut ws.incentive, |j, v, dropped| {
+            let t = clip_row::<false>(row, c, ai, incentive, |j, v, dropped| {
                 if !dropped {
                     wb.push(j, v);
                 }
             });
             bonds.clear();
             for &(j, bu) in brow {
-                if last_tempo > bar[j as usize] {
+                if keep[j as usize] != 0 {
                     bonds.push(j, u16_proportion(bu));
                 }
             }
             ema_row(
+                n,
                 (&wb.col, &wb.val),
                 (&bonds.col[..], &bonds.val[..]),
                 |_, x| alpha.umul(x),
@@ -977,24 +992,29 @@ fn classic_ema_terms(
     let n = input.n;
     if ws.bounded {
         let (alpha, one_minus) = (ws.alpha, ONE.saturating_sub(ws.alpha));
-        let dn = core::mem::take(&mut ws.divs);
-        let (rb, ud) = (
+        let dnv = core::mem::take(&mut ws.divs);
+        let (rb, udv) = (
             core::mem::take(&mut ws.recips_b),
             core::mem::take(&mut ws.u16_divs),
         );
+        // Cut to n, as the EMA's own per-column slices: one bounds test per column index.
+        let dn = &dnv[..n];
         let tn = |j: usize, x: I32F32| alpha.umul(dn[j].quot(x));
         if ws.bonds_direct {
+            let ud = &udv[..n];
             let to = |j: usize, b: u16| one_minus.umul(ud[j].div(b));
             let old = |i: usize| &input.bonds[i][..];
             ema_rows::<true, _>(n, m, (old, ws.bonds_total), ws, tn, to);
         } else if u16_sums {
+            let ud = &udv[..n];
             let to = |j: usize, x: I32F32| one_minus.umul(ud[j].div((x.to_bits() >> 32) as u16));
             ema_constant_with::<true>(n, m, ws, tn, to);
         } else {
+            let rb = &rb[..n];
             let to = |j: usize, x: I32F32| one_minus.umul(rb[j].div_nonzero(x));
             ema_constant_with::<true>(n, m, ws, tn, to);
         }
-        (ws.divs, ws.recips_b, ws.u16_divs) = (dn, rb, ud);
+        (ws.divs, ws.recips_b, ws.u16_divs) = (dnv, rb, udv);
     } else {
         ema_constant(n, m, ws, true);
     }
@@ -1010,9 +1030,10 @@ fn classic_dividends(n: usize, ws: &mut Workspace) {
         // `⌊(1 − α)·y⌋` over one of colnorm(B), each summing to at most 1. The maxima of B'
         // are at most 1 too.
         set_divs(&ws.sums, &mut ws.divs);
-        let dv = core::mem::take(&mut ws.divs);
+        let dvv = core::mem::take(&mut ws.divs);
+        let dv = &dvv[..n];
         classic_dividends_with(n, ws, |j, v| dv[j].quot(v), |x, y| x.umul(y), add::<true>);
-        ws.divs = dv;
+        ws.divs = dvv;
         set_divs(&ws.row.acc, &mut ws.divs);
     } else {
         set_recips(&ws.sums, &mut ws.recips);
@@ -1037,15 +1058,17 @@ fn classic_dividends_with(
     add: impl Fn(I32F32, I32F32) -> I32F32,
 ) {
     ws.row.acc.fill(ZERO);
+    // Cut to n: one bounds test per column index serves both.
+    let (incentive, max) = (&ws.incentive[..n], &mut ws.row.acc[..n]);
     for i in 0..n {
         let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
         let mut d = ZERO;
         for (&j, v) in ws.ema.col[a..b].iter().zip(&mut ws.ema.val[a..b]) {
             let ju = j as usize;
             *v = div(ju, *v);
-            d = add(d, mul(ws.incentive[ju], *v));
+            d = add(d, mul(incentive[ju], *v));
             // The column maximum without a branch (which would follow the data).
-            let m = &mut ws.row.acc[ju];
+            let m = &mut max[ju];
             *m = I32F32::from_bits(m.to_bits().max(v.to_bits()));
         }
         ws.dividends[i] = d;
@@ -1632,7 +1655,7 @@ fn ema_rows<const WRAP: bool, O: OldRow>(
     // spare slot takes the writes of entries that are not kept.
     let cap = val.len() + old_len;
     let mut ema = core::mem::take(&mut ws.ema);
-    let mut out = EmaOut::<WRAP>::start(&mut ema, cap, &mut ws.sums);
+    let mut out = EmaOut::<WRAP>::start(&mut ema, cap, &mut ws.sums, n);
     let s = &mut ws.row;
     for i in 0..n {
         let (a, b) = (ptr[i], ptr[i + 1]);
@@ -1641,7 +1664,7 @@ fn ema_rows<const WRAP: bool, O: OldRow>(
             out.end_row();
             continue;
         }
-        ema_row((&col[a..b], &val[a..b]), o, &tn, &to, s, &mut out);
+        ema_row(n, (&col[a..b], &val[a..b]), o, &tn, &to, s, &mut out);
         out.end_row();
     }
     // `col`/`val` keep their spare slots past `ptr[n]` (no refill next epoch).
@@ -1737,6 +1760,7 @@ impl OldRow for &[(u16, u16)] {
 /// added over the union of the columns of `new` and `old` and written through `out` in
 /// column order. An old term of 0 adds nothing (and alone is not kept).
 fn ema_row<const WRAP: bool, O: OldRow>(
+    n: usize,
     (col, val): (&[u16], &[I32F32]),
     old: O,
     tn: impl Fn(usize, I32F32) -> I32F32,
@@ -1744,14 +1768,13 @@ fn ema_row<const WRAP: bool, O: OldRow>(
     s: &mut RowScratch,
     out: &mut EmaOut<WRAP>,
 ) {
-    let n = s.dense.len();
     let bl = old.len();
     if col.len() + bl >= n / DENSE_ROW {
         // A dense row: accumulate it over all n columns (new terms first, as the chain
         // does), then keep the positive values in column order, zeroing the buffer.
         // The new terms are stored, not added: the buffer is zero and a row's columns are
         // unique (the weights refuse duplicates), and `0 + t = t` saturating or not.
-        let acc = &mut s.dense[..];
+        let acc = &mut s.dense[..n];
         if col.len() + bl < n / MARKED_ROW {
             let mut marks = Marks::new(&mut s.bits);
             for (&j, &v) in col.iter().zip(val) {
@@ -1848,8 +1871,10 @@ struct EmaOut<'a, const WRAP: bool> {
 }
 
 impl<'a, const WRAP: bool> EmaOut<'a, WRAP> {
-    /// Starts writing `ema` for at most `cap` entries, zeroing `sums`.
-    fn start(ema: &'a mut Csr, cap: usize, sums: &'a mut [I32F32]) -> Self {
+    /// Starts writing `ema` for at most `cap` entries, zeroing `sums` (cut to `n`, as the
+    /// other per-column slices: one bounds test per column index serves them all).
+    fn start(ema: &'a mut Csr, cap: usize, sums: &'a mut [I32F32], n: usize) -> Self {
+        let sums = &mut sums[..n];
         ema.ptr.clear();
         ema.ptr.push(0);
         if ema.col.len() <= cap {
@@ -2223,7 +2248,7 @@ fn write_output(input: &ChainInput, ws: &Workspace, out: &mut ChainOutput) {
         if ws.permit[i] {
             let (a, b) = (ws.ema.ptr[i], ws.ema.ptr[i + 1]);
             let (cols, vals) = (&ws.ema.col[a..b], &ws.ema.val[a..b]);
-            let (r, dv) = (&ws.recips[..], &ws.divs[..]);
+            let (r, dv) = (&ws.recips[..], &ws.divs[..n.min(ws.divs.len())]);
             if ws.bounded && input.yuma3_enabled {
                 row.extend(cols.iter().zip(vals).map(|(&j, &v)| (j, to_u16_le(v))));
             } else if ws.bounded {

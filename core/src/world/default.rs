@@ -1,8 +1,8 @@
 //! The built-in default scenario: 64 subnets like today's network, with the real subnet-15
 //! metagraph (block 4 769 998) as netuid 15.
 //!
-//! The SN15 snapshot is embedded in a compact form (`core/data/sn15-block4769998.txt`, made
-//! by `core/data/make_sn15.py`): stake in rao = the snapshot's TAO value read as an exact
+//! The SN15 snapshot is embedded in a compact binary form (`core/data/sn15-block4769998.bin`,
+//! made by `core/data/make_sn15.py`, which describes the layout): stake in rao = the snapshot's TAO value read as an exact
 //! decimal × 10^9 (the snapshot predates dTAO, so its TAO stake becomes alpha stake one for
 //! one), and each weight row max-upscaled to u16 as the chain stores weights.
 
@@ -15,7 +15,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-const SN15: &str = include_str!("../../data/sn15-block4769998.txt");
+const SN15: &[u8] = include_bytes!("../../data/sn15-block4769998.bin");
 
 /// The SN15 snapshot: stake (rao) per uid and u16 weight rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,49 +26,78 @@ pub struct Sn15 {
     pub rows: Vec<(u16, Vec<(u16, u16)>)>,
 }
 
+/// A reader of the snapshot's bytes (layout in `make_sn15.py`).
+struct Bytes<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl Bytes<'_> {
+    fn bad(&self) -> Error {
+        Error::parse(format!("sn15 data: malformed at byte {}", self.at))
+    }
+    /// An unsigned LEB128 varint.
+    fn varint(&mut self) -> Result<u64> {
+        let mut x = 0u64;
+        for shift in (0..64).step_by(7) {
+            let c = *self.b.get(self.at).ok_or_else(|| self.bad())?;
+            self.at += 1;
+            x |= ((c & 0x7F) as u64) << shift;
+            if c < 0x80 {
+                return Ok(x);
+            }
+        }
+        Err(self.bad())
+    }
+    /// A varint below `max`.
+    fn below(&mut self, max: u64) -> Result<u64> {
+        let x = self.varint()?;
+        if x < max {
+            Ok(x)
+        } else {
+            Err(self.bad())
+        }
+    }
+    fn u16(&mut self) -> Result<u16> {
+        let b = self.b.get(self.at..self.at + 2).ok_or_else(|| self.bad())?;
+        self.at += 2;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
+    }
+}
+
 /// Parses the embedded SN15 snapshot.
 pub fn sn15() -> Result<Sn15> {
-    let bad = |l: usize| Error::parse(format!("sn15 data line {}", l + 1));
-    let mut stake = Vec::new();
-    let mut rows = Vec::new();
-    for (l, line) in SN15.lines().enumerate() {
-        let mut it = line.split_whitespace();
-        match it.next() {
-            Some("n") => {
-                let n: usize = it
-                    .next()
-                    .and_then(|x| x.parse().ok())
-                    .ok_or_else(|| bad(l))?;
-                stake = alloc::vec![0u64; n];
+    let mut r = Bytes { b: SN15, at: 0 };
+    let n = r.below(1 << 16)?;
+    let mut stake = alloc::vec![0u64; n as usize];
+    let mut uid = 0u64;
+    for k in 0..r.below(n + 1)? {
+        uid += r.below(n)? + (k > 0) as u64;
+        *stake.get_mut(uid as usize).ok_or_else(|| r.bad())? = r.varint()?;
+    }
+    let heads = (0..r.below(n + 1)?)
+        .map(|_| Ok((r.below(n)? as u16, r.below(n + 1)? as usize)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut rows = Vec::with_capacity(heads.len());
+    for &(u, len) in &heads {
+        let mut row = Vec::with_capacity(len);
+        let mut j = 0u64;
+        for k in 0..len {
+            j += r.below(n)? + (k > 0) as u64;
+            if j >= n {
+                return Err(r.bad());
             }
-            Some("s") => {
-                let u: usize = it
-                    .next()
-                    .and_then(|x| x.parse().ok())
-                    .ok_or_else(|| bad(l))?;
-                let r: u64 = it
-                    .next()
-                    .and_then(|x| x.parse().ok())
-                    .ok_or_else(|| bad(l))?;
-                *stake.get_mut(u).ok_or_else(|| bad(l))? = r;
-            }
-            Some("w") => {
-                let u: u16 = it
-                    .next()
-                    .and_then(|x| x.parse().ok())
-                    .ok_or_else(|| bad(l))?;
-                let mut row = Vec::new();
-                for e in it {
-                    let (j, w) = e.split_once(':').ok_or_else(|| bad(l))?;
-                    row.push((
-                        j.parse().map_err(|_| bad(l))?,
-                        w.parse().map_err(|_| bad(l))?,
-                    ));
-                }
-                rows.push((u, row));
-            }
-            _ => {}
+            row.push((j as u16, 0));
         }
+        rows.push((u, row));
+    }
+    for (_, row) in rows.iter_mut() {
+        for e in row.iter_mut() {
+            e.1 = r.u16()?;
+        }
+    }
+    if r.at != SN15.len() {
+        return Err(r.bad());
     }
     Ok(Sn15 { stake, rows })
 }
@@ -183,4 +212,41 @@ pub fn sn15_rows(s: &Sn15) -> Vec<WeightRowSpec> {
             targets: r.iter().map(|&(j, w)| (j, w as f64)).collect(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sn15_snapshot_decodes_to_its_known_contents() {
+        // Figures of the text form the binary replaced (`make_sn15.py` wrote both from the
+        // same JSON): 167 staked uids, 20 weight rows of 1 687 entries.
+        let s = sn15().unwrap();
+        assert_eq!(s.stake.len(), 256);
+        assert_eq!(s.stake.iter().filter(|&&x| x > 0).count(), 167);
+        assert_eq!(s.stake.iter().sum::<u64>(), 5_443_579_650_458_077);
+        assert_eq!(
+            (s.stake[0], s.stake[2]),
+            (423_150_100_000_000, 1_894_367_100_000_000)
+        );
+        assert_eq!(s.rows.len(), 20);
+        assert_eq!(s.rows.iter().map(|r| r.1.len()).sum::<usize>(), 1687);
+        assert_eq!(
+            (s.rows[0].0, &s.rows[0].1[..3]),
+            (0, &[(9, 14), (23, 1), (33, 4143)][..])
+        );
+        let last = s.rows.last().unwrap();
+        assert_eq!(
+            (last.0, &last.1[last.1.len() - 2..]),
+            (253, &[(235, 24), (244, 24877)][..])
+        );
+        let weighted: u64 = s
+            .rows
+            .iter()
+            .flat_map(|r| r.1.iter())
+            .map(|&(j, v)| v as u64 * (j as u64 + 1))
+            .sum();
+        assert_eq!(weighted, 7_964_603_489);
+    }
 }

@@ -930,23 +930,15 @@ fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
 fn classic_ema(input: &ChainInput, wb: &Csr, ws: &mut Workspace, delta: bool) {
     let n = input.n;
     let bounded = ws.bounded;
-    // colnorm(B): the recips (or u16 reciprocals) of the sums taken with the bonds, applied
-    // inside the EMA (already set by [`load_bonds`] when it reads the input's rows).
-    let direct = ws.bonds_direct;
-    let u16_sums = direct || bounded && ws.sums.iter().all(|s| s.to_bits() < 1 << 62);
-    if u16_sums && !direct {
-        ws.u16_divs.clear();
-        ws.u16_divs.extend(
-            ws.sums
-                .iter()
-                .map(|s| U16Div::new(((s.to_bits() >> 32) as u64).max(1))),
-        );
-    } else if !u16_sums {
+    // colnorm(B): u16 reciprocals set by [`load_bonds`] when the EMA reads the input's rows
+    // (α ∈ [0, 1] and every u16 column sum below 2³⁰), else the recips of the sums taken with
+    // the bonds; applied inside the EMA.
+    if !ws.bonds_direct {
         set_recips(&ws.sums, &mut ws.recips_b);
     }
     if delta {
         set_divs(&ws.acc2, &mut ws.divs);
-        classic_ema_terms(input, (&wb.ptr, &wb.col, &wb.val), ws, u16_sums);
+        classic_ema_terms(input, (&wb.ptr, &wb.col, &wb.val), ws);
         return;
     }
     // ΔB = Wb ⊙ A, column-normalised inside the EMA.
@@ -975,20 +967,14 @@ fn classic_ema(input: &ChainInput, wb: &Csr, ws: &mut Workspace, delta: bool) {
         set_recips(&ws.sums, &mut ws.recips);
     }
     let delta = core::mem::take(&mut ws.delta);
-    classic_ema_terms(input, (&wb.ptr, &wb.col, &delta), ws, u16_sums);
+    classic_ema_terms(input, (&wb.ptr, &wb.col, &delta), ws);
     ws.delta = delta;
 }
 
 /// The classic EMA of ΔB `m` (column-normalised through `ws.divs`, or `ws.recips` when not
-/// bounded) and the bonds
-/// (through `ws.u16_divs` when `u16_sums`, else `ws.recips_b`; from the input's rows when
-/// `ws.bonds_direct`).
-fn classic_ema_terms(
-    input: &ChainInput,
-    m: (&[usize], &[u16], &[I32F32]),
-    ws: &mut Workspace,
-    u16_sums: bool,
-) {
+/// bounded) and the bonds (from the input's rows through `ws.u16_divs` when
+/// `ws.bonds_direct`, else from `ws.bonds` through `ws.recips_b`).
+fn classic_ema_terms(input: &ChainInput, m: (&[usize], &[u16], &[I32F32]), ws: &mut Workspace) {
     let n = input.n;
     if ws.bounded {
         let (alpha, one_minus) = (ws.alpha, ONE.saturating_sub(ws.alpha));
@@ -1005,10 +991,6 @@ fn classic_ema_terms(
             let to = |j: usize, b: u16| one_minus.umul(ud[j].div(b));
             let old = |i: usize| &input.bonds[i][..];
             ema_rows::<true, _>(n, m, (old, ws.bonds_total), ws, tn, to);
-        } else if u16_sums {
-            let ud = &udv[..n];
-            let to = |j: usize, x: I32F32| one_minus.umul(ud[j].div((x.to_bits() >> 32) as u16));
-            ema_constant_with::<true>(n, m, ws, tn, to);
         } else {
             let rb = &rb[..n];
             let to = |j: usize, x: I32F32| one_minus.umul(rb[j].div_nonzero(x));

@@ -735,20 +735,23 @@ fn u16_proportion(b: u16) -> I32F32 {
     I32F32::from_bits(65537 * b as i64 + (b == u16::MAX) as i64)
 }
 
+/// Per column, all ones when its bonds are kept (registered before the last tempo), else 0.
+fn set_bond_keep(input: &ChainInput, last_tempo: u64, keep: &mut Vec<u64>) {
+    keep.clear();
+    keep.extend(
+        input
+            .block_at_registration
+            .iter()
+            .map(|&r| if last_tempo > r { u64::MAX } else { 0 }),
+    );
+}
+
 /// The input bonds into `ws.bonds`: an entry kept when its column's registration is older
 /// than the last tempo; Yuma3 reads u16 proportions, classic bonds u16 integers with their
 /// column sums into `ws.sums` — unless the classic EMA reads the input's rows directly
 /// (`ws.bonds_direct`, with the column dividers in `ws.u16_divs`).
 fn load_bonds(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
-    // Per column, all ones when its bonds are kept (registered before the last tempo).
-    ws.bond_keep.clear();
-    ws.bond_keep
-        .extend(
-            input
-                .block_at_registration
-                .iter()
-                .map(|&r| if last_tempo > r { u64::MAX } else { 0 }),
-        );
+    set_bond_keep(input, last_tempo, &mut ws.bond_keep);
     let keep = &ws.bond_keep[..];
     let total: usize = input.bonds.iter().map(Vec::len).sum();
     ws.bonds_total = total;
@@ -828,15 +831,7 @@ fn load_bonds(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
 /// EMA straight from the clip; the others go through [`ema_row`].
 fn yuma3_fused(input: &ChainInput, ws: &mut Workspace, last_tempo: u64) {
     let n = input.n;
-    // Per column, all ones when its bonds are kept (registered before the last tempo).
-    ws.bond_keep.clear();
-    ws.bond_keep
-        .extend(
-            input
-                .block_at_registration
-                .iter()
-                .map(|&r| if last_tempo > r { u64::MAX } else { 0 }),
-        );
+    set_bond_keep(input, last_tempo, &mut ws.bond_keep);
     // Every per-column slice cut to n: one bounds test per column index serves them all.
     let keep = &ws.bond_keep[..n];
     let alpha = ws.alpha;

@@ -1141,9 +1141,7 @@ fn consensus(
         .zip(ws.col_need.iter_mut())
         .zip(ws.col_ptr[1..].iter_mut())
     {
-        // [`settle`]'s cases without keys: none, or too little listed stake.
-        let few = c.count < k && stake_sum.to_bits().wrapping_sub(c.listed) > minority;
-        *need = c.count > 0 && !few;
+        *need = !zero_without_keys(c.count, k, c.listed, (stake_sum.to_bits(), minority));
         end += if *need { c.count } else { 0 };
         keys += c.count;
         *p = end;
@@ -1193,9 +1191,24 @@ fn gather_keys<const ALL: bool>(n: usize, ws: &mut Workspace) {
     }
 }
 
-/// A column's consensus from its key count, listed stake and the participating rows' total
-/// and minority alone where they decide it (`Ok`, calling `top` for the top score when every
-/// key's stake is needed), else `Err(m)`: the stake m to select among its keys.
+/// Whether a column's consensus is 0 from its counts alone ([`settle`]'s cases that need no
+/// key): no key, or unlisted zeros whose stake exceeds the minority.
+#[inline(always)]
+fn zero_without_keys(
+    count: usize,
+    k: usize,
+    listed: i64,
+    (stake_sum, minority): (i64, i64),
+) -> bool {
+    count == 0 || count < k && stake_sum.wrapping_sub(listed) > minority
+}
+
+/// What a column decides before any selection (§2.6, `weighted_median_sorted` with the
+/// unlisted zeros first), from its `count` keys of listed stake `listed`, `k` participating
+/// rows, and the consensus stake's sum and minority: `Ok(consensus)` when it is known (0 when
+/// the zeros' stake exceeds the minority or there is no key, the top score when the listed
+/// stake does not exceed the rest of the minority), else `Err(m)`, the stake the selection
+/// among the keys must exceed.
 fn settle(
     count: usize,
     k: usize,
@@ -1203,17 +1216,14 @@ fn settle(
     (stake_sum, minority): (i64, i64),
     top: impl FnOnce() -> i64,
 ) -> core::result::Result<i64, i64> {
+    if zero_without_keys(count, k, listed, (stake_sum, minority)) {
+        return Ok(0);
+    }
     let mut m = minority;
     if count < k {
-        let base = stake_sum.wrapping_sub(listed);
-        if base > minority {
-            return Ok(0);
-        }
-        m = minority - base;
+        m = minority - stake_sum.wrapping_sub(listed);
     }
-    if count == 0 {
-        Ok(0)
-    } else if listed > m {
+    if listed > m {
         Err(m)
     } else {
         Ok(top())

@@ -1,7 +1,7 @@
 //! Real metagraph snapshots (`{netuid, block, n, hotkeys, S, W}` as the bittensor SDK dumps
 //! them) and their conversion into a multi-epoch [`Case`].
 
-use crate::error::{check_non_negative, Error, Result};
+use crate::error::{check_all_non_negative, Error, Result};
 use crate::limits;
 use crate::yuma::{Case, CaseEpoch, Params};
 use alloc::format;
@@ -82,9 +82,7 @@ impl Metagraph {
                 self.n
             )));
         }
-        for (i, &s) in self.stake.iter().enumerate() {
-            check_non_negative(|| format!("S[{i}]"), s)?;
-        }
+        check_all_non_negative(|i| format!("S[{i}]"), &self.stake)?;
         for (i, row) in self.weights.iter().enumerate() {
             if row.len() != self.n {
                 return Err(Error::shape(format!(
@@ -93,9 +91,7 @@ impl Metagraph {
                     self.n
                 )));
             }
-            for (j, &w) in row.iter().enumerate() {
-                check_non_negative(|| format!("W[{i}][{j}]"), w)?;
-            }
+            check_all_non_negative(|j| format!("W[{i}][{j}]"), row)?;
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Multi-epoch cases: the `taolab run` input and output (DESIGN.md, "Interface contracts").
 
 use super::params::{Params, Variant};
-use crate::error::{check_non_negative, Error, Result};
+use crate::error::{check_all_non_negative, Error, Result};
 use crate::limits;
 use crate::math::Dense;
 use alloc::format;
@@ -246,19 +246,14 @@ pub(crate) fn check_matrix(
                 r.len()
             )));
         }
-        for (j, &x) in r.iter().enumerate() {
-            check_non_negative(|| format!("{field}[{i}][{j}]"), x)?;
-        }
+        check_all_non_negative(|j| format!("{field}[{i}][{j}]"), r)?;
     }
     Ok(())
 }
 
 /// Checks every value of a vector is finite and non-negative. Errors name `field[i]`.
 pub(crate) fn check_vector(field: &str, xs: &[f64]) -> Result<()> {
-    for (i, &x) in xs.iter().enumerate() {
-        check_non_negative(|| format!("{field}[{i}]"), x)?;
-    }
-    Ok(())
+    check_all_non_negative(|i| format!("{field}[{i}]"), xs)
 }
 
 /// The EMA weight reported for an epoch: one number, or one per (validator, server).

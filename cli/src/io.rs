@@ -20,19 +20,47 @@ impl From<taolab::Error> for CliError {
     }
 }
 
+impl CliError {
+    /// The reader of the output went away (`taolab … | head`): not a failure of the command.
+    /// It has an empty message; `main` exits quietly with success on it.
+    pub fn broken_pipe() -> CliError {
+        CliError(String::new())
+    }
+
+    /// Whether this is [`CliError::broken_pipe`].
+    pub fn is_broken_pipe(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return CliError::broken_pipe();
+        }
         CliError(format!("i/o: {e}"))
     }
 }
 
 impl From<serde_json::Error> for CliError {
     fn from(e: serde_json::Error) -> Self {
+        if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {
+            return CliError::broken_pipe();
+        }
         CliError(format!("json: {e}"))
     }
 }
 
 pub type CliResult<T = ()> = Result<T, CliError>;
+
+/// `println!` that returns a failed write as the command's error instead of panicking (a
+/// closed pipe then ends the command quietly: [`CliError::broken_pipe`]).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err($crate::io::CliError::from)?
+    }};
+}
 
 /// Reads a whole input (`-` = stdin), refusing anything over [`MAX_INPUT_BYTES`] before it
 /// is held in memory.

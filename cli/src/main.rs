@@ -4,8 +4,9 @@
 //! stdout. Bad input prints one line on stderr naming the field and index, and exits with
 //! status 2.
 
-mod commands;
+#[macro_use]
 mod io;
+mod commands;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)

@@ -181,9 +181,43 @@ fn bad_inputs_get_one_clear_line_and_exit_2() {
         Some(&base("[]", "[]")),
         "epochs[0].weights is empty",
     );
-    rejects(&["run"], Some(&base("[[1e400]]", "[1]")), "invalid input");
+    // Values that do not decode are named by their path too.
+    rejects(
+        &["run"],
+        Some(&base("[[1e400]]", "[1]")),
+        "invalid input: epochs[0].weights[0][0]: number out of range",
+    );
+    rejects(
+        &["run"],
+        Some(&base("[[1,0],[0,1]]", r#"[1,"x"]"#)),
+        r#"invalid input: epochs[0].stakes[1]: invalid type: string "x", expected f64"#,
+    );
+    rejects(
+        &["run"],
+        Some(r#"{"params":{"kapa":1},"epochs":[{"weights":[[1]],"stakes":[1]}]}"#),
+        "invalid input: params: unknown field `kapa`",
+    );
+    let chain = |extra: &str| {
+        format!(
+            r#"{{"n":2,"block":10,"lastUpdate":[9,9],"blockAtRegistration":[0,0],"raoEmission":1000000000,{extra}}}"#
+        )
+    };
+    rejects(
+        &["epoch", "--variant", "chain"],
+        Some(&chain(r#""stake":[1,0],"kappa":70000"#)),
+        "invalid input: kappa: invalid value: integer `70000`, expected u16",
+    );
+    rejects(
+        &["epoch", "--variant", "chain"],
+        Some(&chain(r#""stake":[1,-5]"#)),
+        "invalid input: stake[1]: invalid value: integer `-5`, expected u64",
+    );
     rejects(&["run"], Some(r#"{"epochs":[]}"#), "epochs is empty");
-    rejects(&["run"], Some(r#"{"epochz":[]}"#), "unknown field `epochz`");
+    rejects(
+        &["run"],
+        Some(r#"{"epochz":[]}"#),
+        "invalid input: unknown field `epochz`",
+    );
     rejects(&["run"], Some("{"), "invalid input");
     rejects(
         &["run", "--variant", "yuma9", "--case", "1"],
@@ -343,4 +377,37 @@ fn world_threads_do_not_change_the_series() {
         "series differ between 1 and 2 threads"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A reader that goes away (`taolab … | head`) ends the command quietly with success: no
+/// panic from a print, no "Broken pipe" error line. The pipe is closed before the command
+/// writes anything, so every write fails.
+#[test]
+fn a_closed_output_pipe_ends_the_command_quietly() {
+    for args in [
+        &["schedule"][..],
+        &["cases"],
+        &["run", "--case", "1", "--variant", "yuma2"],
+        &[
+            "run",
+            "--case",
+            "1",
+            "--variant",
+            "yuma2",
+            "--format",
+            "csv",
+        ],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_taolab"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn taolab");
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("wait");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(o.stderr.is_empty(), "{args:?}: {}", stderr(&o));
+    }
 }

@@ -119,18 +119,134 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+/// Decodes JSON after the input size limit. A value that does not decode is named by its
+/// path, so that the one-line message says where it is:
+/// `epochs[0].stakes[1]: invalid type: string "x", expected f64 at line 1 column 69`.
+///
+/// The path is read back from the text up to the error's position ([`json_path_at`]), so it
+/// costs nothing per input type (a path-tracking deserializer added 32 KB of gzipped wasm).
+#[cfg(feature = "serde")]
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    check_input_size(text)?;
+    serde_json::from_str(text).map_err(|e| json_error(text, e))
+}
+
+/// The document size limit, checked before a decoder allocates anything.
+#[cfg(feature = "serde")]
+fn check_input_size(text: &str) -> Result<()> {
+    let limit = crate::limits::MAX_INPUT_BYTES;
+    if text.len() > limit {
+        Err(Error::too_large("input", text.len(), limit))
+    } else {
+        Ok(())
+    }
+}
+
+/// [`from_json`]'s error for `text`: the path of the value, then serde_json's message. Not
+/// generic, so that it is compiled once for every input type.
+#[cfg(feature = "serde")]
+#[inline(never)]
+fn json_error(text: &str, e: serde_json::Error) -> Error {
+    if e.is_eof() || e.line() == 0 {
+        return Error::from(e);
+    }
+    let message = alloc::format!("{e}");
+    // A value error points at the value's last character (the `}` of an object missing a
+    // field), a syntax error at the character that does not fit: that one is not read.
+    let column = if e.is_data() {
+        e.column()
+    } else {
+        e.column().saturating_sub(1)
+    };
+    // An unknown field is named by the message: the path ends at its object.
+    let unknown = message.starts_with("unknown field");
+    match json_path_at(text, e.line(), column, unknown) {
+        Some(path) => Error::parse(alloc::format!("{path}: {message}")),
+        None => Error::parse(message),
+    }
+}
+
+/// The path (`epochs[0].weights[1][2]`, as the validation messages write it) of the value
+/// being read at 1-based `line` and `column` of a JSON text, found by scanning the text up
+/// to there (`column` characters of that line); without the last key if `drop_key`. `None`
+/// at the top level.
+#[cfg(feature = "serde")]
+fn json_path_at(
+    text: &str,
+    line: usize,
+    column: usize,
+    drop_key: bool,
+) -> Option<alloc::string::String> {
+    use alloc::vec::Vec;
+    /// An open object (the key being read or last read) or array (the index).
+    enum Frame<'a> {
+        Object(Option<&'a str>),
+        Array(usize),
+    }
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for _ in 1..line {
+        start += bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+    }
+    let end = text.len().min(start + column);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'"' => {
+                let from = i + 1;
+                i = from;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object(key @ None)) = stack.last_mut() {
+                    *key = text.get(from..i.min(text.len()));
+                }
+            }
+            b'{' => stack.push(Frame::Object(None)),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(index)) => *index += 1,
+                Some(Frame::Object(key)) => *key = None,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    if drop_key {
+        if let Some(Frame::Object(key)) = stack.last_mut() {
+            *key = None;
+        }
+    }
+    let mut path = alloc::string::String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Array(index) => path += &alloc::format!("[{index}]"),
+            Frame::Object(Some(key)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object(None) => break,
+        }
+    }
+    (!path.is_empty()).then_some(path)
+}
+
 /// Decodes TOML (after the input size limit), with a decoding error on one line:
 /// `line L, column C: message` (`toml`'s own display spreads over several lines with an
 /// excerpt of the source).
 #[cfg(feature = "toml")]
 pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    if text.len() > crate::limits::MAX_INPUT_BYTES {
-        return Err(Error::too_large(
-            "input",
-            text.len(),
-            crate::limits::MAX_INPUT_BYTES,
-        ));
-    }
+    check_input_size(text)?;
     toml::from_str(text).map_err(|e| {
         let msg = e.message().trim().replace('\n', " ");
         match e.span().and_then(|sp| text.get(..sp.start)) {
@@ -149,10 +265,22 @@ pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T>
 /// value passes, is one branch-free (vectorised) pass; the values are looked at one by one
 /// only to name the one that fails.
 pub fn check_all_non_negative(field: impl Fn(usize) -> String, xs: &[f64]) -> Result<()> {
+    if !all_non_negative(xs) {
+        for (i, &x) in xs.iter().enumerate() {
+            check_non_negative(|| field(i), x)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether every value is finite and not negative (−0.0 passes). Not generic: one copy
+/// serves every caller.
+#[inline(never)]
+fn all_non_negative(xs: &[f64]) -> bool {
     // `x·0` is ±0 for a finite x and NaN for NaN or ±∞, so the OR of its bits has an exponent
     // bit set exactly when some value is not finite; the smallest value (a NaN is passed over)
-    // is negative exactly when some value is. Both reductions vectorise.
-    // Eight lanes each, so that no lane waits on the one before.
+    // is negative exactly when some value is. Eight lanes each, so that no lane waits on the
+    // one before, and both reductions vectorise.
     let (mut lo, mut bits) = ([0.0f64; 8], [0u64; 8]);
     let mut chunks = xs.chunks_exact(8);
     for c in &mut chunks {
@@ -167,12 +295,7 @@ pub fn check_all_non_negative(field: impl Fn(usize) -> String, xs: &[f64]) -> Re
     }
     let negative = lo.iter().any(|&l| l < 0.0);
     let not_finite = bits.iter().fold(0, |a, &b| a | b) & 0x7FF0_0000_0000_0000 != 0;
-    if negative || not_finite {
-        for (i, &x) in xs.iter().enumerate() {
-            check_non_negative(|| field(i), x)?;
-        }
-    }
-    Ok(())
+    !negative && !not_finite
 }
 
 /// Checks that a float is finite and not negative; names `field` otherwise.
@@ -192,8 +315,68 @@ pub fn check_non_negative(field: impl FnOnce() -> String, x: f64) -> Result<()> 
 mod tests {
     use super::*;
     use alloc::format;
-    use alloc::string::ToString;
+    use alloc::string::{String, ToString};
     use alloc::vec::Vec;
+
+    #[cfg(feature = "serde")]
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        a: Vec<f64>,
+        b: Inner,
+        #[serde(default)]
+        m: alloc::collections::BTreeMap<String, Vec<f64>>,
+    }
+
+    #[cfg(feature = "serde")]
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        c: Vec<Vec<u16>>,
+    }
+
+    /// Decoding errors name the path of the value, read back from the text at the error's
+    /// position: through nested objects and arrays, across lines, past strings holding `,`,
+    /// `]` and escaped quotes; an unknown field by its object; none at the top or at the end.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn json_errors_name_the_path() {
+        let err = |t: &str| from_json::<Doc>(t).unwrap_err().to_string();
+        let cases = [
+            (
+                r#"{"a":[1,"x"],"b":{"c":[]}}"#,
+                r#"a[1]: invalid type: string "x""#,
+            ),
+            (
+                r#"{"a":[],"b":{"c":[[1],[1,70000]]}}"#,
+                "b.c[1][1]: invalid value: integer `70000`, expected u16",
+            ),
+            (r#"{"a":[],"b":{"c":[],"e":1}}"#, "b: unknown field `e`"),
+            (r#"{"a":[],"b":{}}"#, "b: missing field `c`"),
+            (r#"{"a":[],"b":{"c":[]},"z":1}"#, "unknown field `z`"),
+            (
+                r#"{"a":[],"b":{"c":[]},"m":{"k,]}\"":[1,2,"x"]}}"#,
+                r#"m.k,]}\"[2]: invalid type"#,
+            ),
+            (
+                "{\n \"a\": [1,\n  2, \"x\"],\n \"b\": {\"c\": []}\n}",
+                "a[2]: invalid type",
+            ),
+            (r#"{"a":[1,],"b":{"c":[]}}"#, "a[1]: trailing comma"),
+            (r#"{"a":[1,}"#, "a[1]: expected value"),
+            (r#"{"a":[1,"#, "EOF while parsing a value"),
+        ];
+        for (text, want) in cases {
+            let got = err(text);
+            assert!(
+                got.starts_with(&format!("invalid input: {want}")),
+                "{text}: {got}"
+            );
+            assert!(!got.contains('\n'), "{got}");
+        }
+    }
 
     fn check(xs: &[f64]) -> Option<alloc::string::String> {
         check_all_non_negative(|i| format!("w[{i}]"), xs)

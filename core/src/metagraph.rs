@@ -41,14 +41,7 @@ impl Metagraph {
     /// Parses and validates a metagraph JSON document.
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Metagraph> {
-        if text.len() > limits::MAX_INPUT_BYTES {
-            return Err(Error::too_large(
-                "input",
-                text.len(),
-                limits::MAX_INPUT_BYTES,
-            ));
-        }
-        let m: Metagraph = serde_json::from_str(text)?;
+        let m: Metagraph = crate::error::from_json(text)?;
         m.validate()?;
         Ok(m)
     }

@@ -92,7 +92,7 @@ fn errors_carry_the_cli_messages() {
     assert!(bad(r#"{"epochs":[],"bogus":1}"#).starts_with("invalid input: unknown field `bogus`"));
     let text =
         run_case_json(JsValue::from_str("{\"epochs\": [}"), None, false, None).expect_err("syntax");
-    assert!(message(text).starts_with("invalid input: expected value at line 1"));
+    assert!(message(text).starts_with("invalid input: epochs[0]: expected value at line 1"));
     let v = run_case_json(case1(), Some("yuma9".into()), false, None).expect_err("variant");
     assert_eq!(
         message(v),

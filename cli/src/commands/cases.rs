@@ -24,9 +24,12 @@ pub fn run(args: Args) -> CliResult {
         }
         None => {
             for info in cases::list() {
-                println!(
+                out!(
                     "{:>2}  {} servers  {}  (base: {})",
-                    info.number, info.servers, info.name, info.base_validator
+                    info.number,
+                    info.servers,
+                    info.name,
+                    info.base_validator
                 );
             }
             Ok(())

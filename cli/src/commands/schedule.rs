@@ -69,11 +69,9 @@ pub fn run(args: Args) -> CliResult {
     match args.format.as_str() {
         "json" => print_json(&rows),
         "csv" => {
-            println!(
-                "halving,issuanceThresholdTao,block,date,emissionPerBlockTao,emissionPerDayTao"
-            );
+            out!("halving,issuanceThresholdTao,block,date,emissionPerBlockTao,emissionPerDayTao");
             for r in &rows {
-                println!(
+                out!(
                     "{},{},{},{},{},{}",
                     r.halving,
                     tao(r.issuance_threshold),
@@ -86,14 +84,14 @@ pub fn run(args: Args) -> CliResult {
             Ok(())
         }
         "table" => {
-            println!(
+            out!(
                 "reference: block {} on {} with {} TAO issued; {} TAO recycled per day; 12-s blocks",
                 start.block,
                 taolab::emission::schedule::date_string(start.unix_seconds),
                 tao(start.issuance),
                 args.recycled
             );
-            println!(
+            out!(
                 "{:>7}  {:>22}  {:>10}  {:>10}  {:>14}  {:>12}",
                 "halving",
                 "issuance threshold TAO",
@@ -108,7 +106,7 @@ pub fn run(args: Args) -> CliResult {
                     (Some(b), _) => (b.to_string(), r.date.clone().unwrap_or_default()),
                     (None, _) => ("never".to_string(), String::new()),
                 };
-                println!(
+                out!(
                     "{:>7}  {:>22}  {:>10}  {:>10}  {:>14}  {:>12}",
                     r.halving,
                     tao(r.issuance_threshold),

@@ -40,15 +40,13 @@ pub fn run(args: Args) -> CliResult {
         (None, Some(name)) => scenarios::by_name(name)?,
         (None, None) => {
             for n in scenarios::NAMES {
-                println!("{n}");
+                out!("{n}");
             }
             return Ok(());
         }
     };
     if let Some(v) = &args.variant {
-        sc.variant = v
-            .parse()
-            .map_err(|e: taolab::Error| CliError(format!("--variant: {e}")))?;
+        sc.variant = v.parse().map_err(CliError::from)?;
     }
     if let Some(s) = args.seed {
         sc.seed = s;
@@ -60,7 +58,7 @@ pub fn run(args: Args) -> CliResult {
         sc.commit_reveal = (d > 0).then_some(d);
     }
     if args.dump {
-        println!("{}", serde_json::to_string_pretty(&sc)?);
+        out!("{}", serde_json::to_string_pretty(&sc)?);
         return Ok(());
     }
     let run = simulate(&sc)?;

@@ -101,7 +101,7 @@ impl AgentScenario {
     /// Parses a scenario (JSON).
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<AgentScenario> {
-        let s: AgentScenario = serde_json::from_str(text)?;
+        let s: AgentScenario = crate::error::from_json(text)?;
         s.validate()?;
         Ok(s)
     }

@@ -195,14 +195,7 @@ impl SweepSpec {
     /// Parses a spec (JSON).
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<SweepSpec> {
-        if text.len() > crate::limits::MAX_INPUT_BYTES {
-            return Err(Error::too_large(
-                "input",
-                text.len(),
-                crate::limits::MAX_INPUT_BYTES,
-            ));
-        }
-        let s: SweepSpec = serde_json::from_str(text)?;
+        let s: SweepSpec = crate::error::from_json(text)?;
         s.validate()?;
         Ok(s)
     }

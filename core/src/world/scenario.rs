@@ -461,14 +461,7 @@ impl Scenario {
     /// Parses a JSON scenario and validates it.
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Scenario> {
-        if text.len() > limits::MAX_INPUT_BYTES {
-            return Err(Error::too_large(
-                "input",
-                text.len(),
-                limits::MAX_INPUT_BYTES,
-            ));
-        }
-        let s: Scenario = serde_json::from_str(text)?;
+        let s: Scenario = crate::error::from_json(text)?;
         s.validate()?;
         Ok(s)
     }

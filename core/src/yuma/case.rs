@@ -78,14 +78,7 @@ impl Case {
     /// Parses a case from JSON (the `run` input).
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Case> {
-        if text.len() > limits::MAX_INPUT_BYTES {
-            return Err(Error::too_large(
-                "input",
-                text.len(),
-                limits::MAX_INPUT_BYTES,
-            ));
-        }
-        let case: Case = serde_json::from_str(text)?;
+        let case: Case = crate::error::from_json(text)?;
         case.validate()?;
         Ok(case)
     }

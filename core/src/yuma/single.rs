@@ -66,14 +66,7 @@ impl EpochInput {
     /// Parses and validates the JSON form.
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<EpochInput> {
-        if text.len() > limits::MAX_INPUT_BYTES {
-            return Err(Error::too_large(
-                "input",
-                text.len(),
-                limits::MAX_INPUT_BYTES,
-            ));
-        }
-        let input: EpochInput = serde_json::from_str(text)?;
+        let input: EpochInput = crate::error::from_json(text)?;
         input.validate()?;
         Ok(input)
     }

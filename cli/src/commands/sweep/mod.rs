@@ -121,10 +121,7 @@ fn backend(name: &str, float: bool) -> CliResult<Option<Box<dyn BatchScorer>>> {
 }
 
 fn run_map(m: MapArgs) -> CliResult {
-    let variant: Variant = m
-        .variant
-        .parse()
-        .map_err(|e: taolab::Error| CliError(format!("--variant: {e}")))?;
+    let variant: Variant = m.variant.parse().map_err(CliError::from)?;
     let mut cfg = ConsensusMapConfig {
         variant,
         sigma_w: m.sigma_w,

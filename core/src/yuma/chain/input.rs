@@ -202,14 +202,7 @@ impl ChainInput {
     /// through f64); the document size is checked before parsing, shapes and uids after.
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<ChainInput> {
-        if text.len() > limits::MAX_INPUT_BYTES {
-            return Err(Error::too_large(
-                "input",
-                text.len(),
-                limits::MAX_INPUT_BYTES,
-            ));
-        }
-        let mut input: ChainInput = serde_json::from_str(text)?;
+        let mut input: ChainInput = crate::error::from_json(text)?;
         input.fill_defaults();
         input.validate()?;
         Ok(input)

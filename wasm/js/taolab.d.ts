@@ -1,3 +1,5 @@
+/// <reference lib="esnext.disposable" />
+// (`[Symbol.dispose]` below needs that library: TypeScript 5.2 or later.)
 // Type definitions for taolab, hand-written to match the JSON contract of the CLI
 // (DESIGN.md, "Interface contracts"). Field names are camelCase in every face.
 //
@@ -43,6 +45,8 @@ export interface Params {
   capacityAlpha?: number;
   /** Incentive goes to the top server only [false]. */
   winnerTakesAll?: boolean;
+  /** Chain variant only: Yuma 3 bonds (the chain's default) when true, classic EMA bonds when false [true]. */
+  yuma3Enabled?: boolean;
 }
 
 /** A dense matrix as rows: `m[i][j]`. */
@@ -565,7 +569,7 @@ export interface ConsensusMapConfig {
   neurons?: number;
   /** Validators among them [64]. */
   validators?: number;
-  /** Honest-stake levels S_H [0.5, 0.55, …, 1]. */
+  /** Honest-stake levels S_H [0.51, 0.55, 0.60, …, 0.95, 0.99]. */
   stakeLevels?: number[];
   /** Levels of W_H and W_C, from 1 down to 0 [51]. */
   weightLevels?: number;

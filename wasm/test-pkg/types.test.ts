@@ -39,7 +39,9 @@ export async function typed(bytes: Uint8Array): Promise<void> {
   });
   const text: string = runCaseJson('{"epochs":[{"weights":[[1]],"stakes":[1]}]}');
   const own: Case = { epochs: [{ weights: [[1, 0]], stakes: [1], resetBondsColumn: null }], params: { kappa: 0.6 } };
+  const classic: Case = { ...own, variant: "chain", params: { yuma3Enabled: false } };
   runCase(own);
+  runCase(classic);
 
   const e: EpochOutput = runEpoch({ weights: [[1]], stakes: [1] }, "yuma2b");
   const alpha: number | number[][] | null = e.alpha;

@@ -411,3 +411,26 @@ fn a_closed_output_pipe_ends_the_command_quietly() {
         assert!(o.stderr.is_empty(), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// Bad arguments get one line too (clap's report is several); help still prints in full.
+#[test]
+fn bad_arguments_get_one_line_and_exit_2() {
+    rejects(
+        &["run", "--bogus"],
+        None,
+        "error: unexpected argument '--bogus'",
+    );
+    rejects(
+        &["sweep", "consensus-map"],
+        None,
+        "error: the following required arguments were not provided",
+    );
+    rejects(
+        &["frobnicate"],
+        None,
+        "error: unrecognized subcommand 'frobnicate'",
+    );
+    let o = taolab(&["run", "--help"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Usage: taolab run"), "{}", stdout(&o));
+}

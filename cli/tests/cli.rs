@@ -212,6 +212,13 @@ fn bad_inputs_get_one_clear_line_and_exit_2() {
         Some(&chain(r#""stake":[1,-5]"#)),
         "invalid input: stake[1]: invalid value: integer `-5`, expected u64",
     );
+    // A matrix over a size limit is refused while it is read, at the row that passes it.
+    let wide = format!(r#"{{"weights":[[{}0]],"stakes":[1]}}"#, "0,".repeat(65_536));
+    rejects(
+        &["epoch"],
+        Some(&wide),
+        "invalid input: weights[0]: over the limit of 65536 entries in a row",
+    );
     rejects(&["run"], Some(r#"{"epochs":[]}"#), "epochs is empty");
     rejects(
         &["run"],

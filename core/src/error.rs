@@ -151,16 +151,19 @@ fn json_error(text: &str, e: serde_json::Error) -> Error {
         return Error::from(e);
     }
     let message = alloc::format!("{e}");
+    // A row or a matrix over a size limit (`crate::limits`) is named without the entry that
+    // passed it, an unknown field by its object (the message names the field).
+    let over_limit = message.starts_with("over the limit");
+    let drop_last = over_limit || message.starts_with("unknown field");
     // A value error points at the value's last character (the `}` of an object missing a
-    // field), a syntax error at the character that does not fit: that one is not read.
-    let column = if e.is_data() {
+    // field), a syntax error at the character that does not fit, a size limit at the one
+    // after the entry: those are not read.
+    let column = if e.is_data() && !over_limit {
         e.column()
     } else {
         e.column().saturating_sub(1)
     };
-    // An unknown field is named by the message: the path ends at its object.
-    let unknown = message.starts_with("unknown field");
-    match json_path_at(text, e.line(), column, unknown) {
+    match json_path_at(text, e.line(), column, drop_last) {
         Some(path) => Error::parse(alloc::format!("{path}: {message}")),
         None => Error::parse(message),
     }
@@ -168,14 +171,15 @@ fn json_error(text: &str, e: serde_json::Error) -> Error {
 
 /// The path (`epochs[0].weights[1][2]`, as the validation messages write it) of the value
 /// being read at 1-based `line` and `column` of a JSON text, found by scanning the text up
-/// to there (`column` characters of that line); without the last key if `drop_key`. `None`
+/// to there (`column` characters of that line); without the last key or index if
+/// `drop_last`. `None`
 /// at the top level.
 #[cfg(feature = "serde")]
 fn json_path_at(
     text: &str,
     line: usize,
     column: usize,
-    drop_key: bool,
+    drop_last: bool,
 ) -> Option<alloc::string::String> {
     use alloc::vec::Vec;
     /// An open object (the key being read or last read) or array (the index).
@@ -220,9 +224,13 @@ fn json_path_at(
         }
         i += 1;
     }
-    if drop_key {
-        if let Some(Frame::Object(key)) = stack.last_mut() {
-            *key = None;
+    if drop_last {
+        match stack.last_mut() {
+            Some(Frame::Object(key)) => *key = None,
+            Some(Frame::Array(_)) => {
+                stack.pop();
+            }
+            None => {}
         }
     }
     let mut path = alloc::string::String::new();

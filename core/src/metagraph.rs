@@ -33,7 +33,10 @@ pub struct Metagraph {
     #[cfg_attr(feature = "serde", serde(rename = "S"))]
     pub stake: Vec<f64>,
     /// Weight matrix, row = setter UID (`metagraph.W`).
-    #[cfg_attr(feature = "serde", serde(rename = "W"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "W", deserialize_with = "crate::limits::bounded::matrix")
+    )]
     pub weights: Vec<Vec<f64>>,
 }
 

@@ -17,6 +17,10 @@ use alloc::vec::Vec;
 )]
 pub struct CaseEpoch {
     /// `weights[i][j]`: validator i's raw weight on server j.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::limits::bounded::matrix")
+    )]
     pub weights: Vec<Vec<f64>>,
     /// `stakes[i]`: validator i's raw stake.
     pub stakes: Vec<f64>,

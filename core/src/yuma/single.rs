@@ -28,6 +28,10 @@ pub struct EpochInput {
     #[cfg_attr(feature = "serde", serde(default))]
     pub params: Params,
     /// `weights[i][j]`: validator i's raw weight on server j.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::limits::bounded::matrix")
+    )]
     pub weights: Vec<Vec<f64>>,
     /// `stakes[i]`: validator i's raw stake.
     pub stakes: Vec<f64>,
@@ -48,12 +52,19 @@ pub struct EpochInput {
 )]
 pub struct PreviousEpoch {
     /// Bond state (V × N) after the previous epoch.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::limits::bounded::matrix")
+    )]
     pub bonds: Vec<Vec<f64>>,
     /// Previous consensus (N); needed by liquid alpha. Zeros when absent.
     #[cfg_attr(feature = "serde", serde(default))]
     pub consensus: Option<Vec<f64>>,
     /// Previous row-normalised weights (V × N); Yuma 2B clips these. Defaults to this epoch's.
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, deserialize_with = "crate::limits::bounded::optional_matrix")
+    )]
     pub weights: Option<Vec<Vec<f64>>>,
 }
 

@@ -171,9 +171,8 @@ fn json_error(text: &str, e: serde_json::Error) -> Error {
 
 /// The path (`epochs[0].weights[1][2]`, as the validation messages write it) of the value
 /// being read at 1-based `line` and `column` of a JSON text, found by scanning the text up
-/// to there (`column` characters of that line); without the last key or index if
-/// `drop_last`. `None`
-/// at the top level.
+/// to there (`column` bytes of that line, as serde_json counts them); without the last key
+/// or index if `drop_last`. `None` at the top level.
 #[cfg(feature = "serde")]
 fn json_path_at(
     text: &str,

@@ -5,7 +5,8 @@
 //!
 //! Rows:
 //! * `cpu parallel` — `consensus_map_cpu` (rayon over batches under `parallel`, f64);
-//! * `cpu (f64)` — the same batches through the [`CpuScorer`] on one thread;
+//! * `cpu (f64)` — the same batches scored by the [`CpuScorer`] on one thread (the batches
+//!   themselves are filled on rayon's threads, as for the GPU);
 //! * `gpu (…)` — the same batches through the [`GpuScorer`] (f32), with the largest
 //!   |E_H gpu − cpu| over the grid;
 //! * `… scoring only` — one prepared batch of the grid's shape, scored on each backend

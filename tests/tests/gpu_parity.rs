@@ -275,3 +275,31 @@ fn chain_is_rejected_by_name_and_the_fallback_is_the_cpu() {
     bad.stakes.pop();
     assert!(gpu.score(&bad).is_err());
 }
+
+#[test]
+fn bad_values_are_refused_by_name_on_both_backends() {
+    let mut rng = SplitMix(5);
+    let good = random_batch(&mut rng, 3, 4, 5, Variant::Yuma2);
+    let mut cases = Vec::new();
+    let mut b = good.clone();
+    b.weights[2 * 12 + 4 + 3] = f64::NAN; // 3 × 4 epochs: epoch 2, row 1, column 3
+    cases.push((b, "batch weights[2][1][3] is NaN"));
+    let mut b = good.clone();
+    b.weights[19] = f64::INFINITY;
+    cases.push((b, "batch weights[1][1][3] is infinite"));
+    let mut b = good.clone();
+    b.stakes[7] = -1.0;
+    cases.push((b, "batch stakes[2][1] is negative (-1)"));
+    let mut scorers: Vec<Box<dyn BatchScorer>> = vec![Box::new(CpuScorer::default())];
+    if let Some(gpu) = gpu() {
+        scorers.push(Box::new(gpu));
+    }
+    for scorer in &mut scorers {
+        for (batch, want) in &cases {
+            let err = scorer.score(batch).unwrap_err().to_string();
+            assert!(err.ends_with(want), "{}: {err}", scorer.name());
+        }
+        // Nothing was left behind: the good batch still scores.
+        scorer.score(&good).unwrap();
+    }
+}

@@ -33,7 +33,6 @@ pub struct GpuContext {
     pipelines: Vec<wgpu::ComputePipeline>,
     max_binding: u64,
     buffers: Option<Buffers>,
-    weights: Vec<u8>,
     stakes: Vec<u8>,
 }
 
@@ -44,6 +43,7 @@ struct Buffers {
     chunk: usize,
     uniform: wgpu::Buffer,
     w: wgpu::Buffer,
+    upload: wgpu::Buffer,
     stakes: wgpu::Buffer,
     _cols: wgpu::Buffer,
     out: wgpu::Buffer,
@@ -144,7 +144,6 @@ impl GpuContext {
             pipelines,
             max_binding,
             buffers: None,
-            weights: Vec::new(),
             stakes: Vec::new(),
         })
     }
@@ -189,6 +188,10 @@ impl GpuContext {
         use wgpu::BufferUsages as U;
         let uniform = make("shape", 12, U::UNIFORM | U::COPY_DST);
         let w = make("weights", chunk * v * n, U::STORAGE | U::COPY_DST);
+        // The weights are packed straight into this mapped buffer and copied to `w` on the
+        // device. It lives as long as the shape does: `queue.write_buffer` would stage each
+        // chunk in fresh memory, and first touches of 100+ MB took longer than the kernels.
+        let upload = make("weights upload", chunk * v * n, U::MAP_WRITE | U::COPY_SRC);
         let stakes = make("stakes", 2 * chunk * v + chunk, U::STORAGE | U::COPY_DST);
         let cols = make("columns", 2 * chunk * n, U::STORAGE);
         let out_words = chunk * (2 * n + v);
@@ -217,6 +220,7 @@ impl GpuContext {
             chunk,
             uniform,
             w,
+            upload,
             stakes,
             _cols: cols,
             out,
@@ -235,16 +239,25 @@ impl GpuContext {
         while start < batch.count {
             let end = (start + chunk).min(batch.count);
             let c = end - start;
-            pack::pack_weights(batch, start..end, &mut self.weights);
             pack::pack_stakes(batch, start..end, &mut self.stakes);
             let shape = pack::shape_bytes(batch, c)?;
             let b = self.buffers.as_ref().expect("buffers were just made");
+            let w_bytes = (4 * c * v * n) as u64;
+            let upload = b.upload.slice(..w_bytes);
+            map(&self.device, upload, wgpu::MapMode::Write).await?;
+            {
+                let mut view = upload
+                    .get_mapped_range_mut()
+                    .map_err(|e| Error::invalid("gpu", format!("{e}")))?;
+                pack::pack_weights(batch, start..end, view.slice(..));
+            }
+            b.upload.unmap();
             self.queue.write_buffer(&b.uniform, 0, &shape);
-            self.queue.write_buffer(&b.w, 0, &self.weights);
             self.queue.write_buffer(&b.stakes, 0, &self.stakes);
             let mut enc = self
                 .device
                 .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+            enc.copy_buffer_to_buffer(&b.upload, 0, &b.w, 0, w_bytes);
             {
                 let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
                     label: Some("epochs"),
@@ -266,16 +279,8 @@ impl GpuContext {
             let out_bytes = (4 * c * (2 * n + v)) as u64;
             enc.copy_buffer_to_buffer(&b.out, 0, &b.staging, 0, out_bytes);
             self.queue.submit([enc.finish()]);
-            let mapped = Mapped::default();
             let slice = b.staging.slice(..out_bytes);
-            slice.map_async(wgpu::MapMode::Read, mapped.callback());
-            #[cfg(not(target_arch = "wasm32"))]
-            self.device
-                .poll(wgpu::PollType::wait_indefinitely())
-                .map_err(|e| Error::invalid("gpu", format!("device lost: {e}")))?;
-            if !mapped.await {
-                return Err(Error::invalid("gpu", "reading the results back failed"));
-            }
+            map(&self.device, slice, wgpu::MapMode::Read).await?;
             {
                 let view = slice
                     .get_mapped_range()
@@ -292,6 +297,28 @@ impl GpuContext {
             start = end;
         }
         Ok(())
+    }
+}
+
+/// Maps `slice` and waits for it: natively by polling the device, in the browser by awaiting
+/// the callback, which the event loop runs.
+async fn map(
+    device: &wgpu::Device,
+    slice: wgpu::BufferSlice<'_>,
+    mode: wgpu::MapMode,
+) -> Result<()> {
+    let mapped = Mapped::default();
+    slice.map_async(mode, mapped.callback());
+    #[cfg(not(target_arch = "wasm32"))]
+    device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| Error::invalid("gpu", format!("device lost: {e}")))?;
+    #[cfg(target_arch = "wasm32")]
+    let _ = device;
+    if mapped.await {
+        Ok(())
+    } else {
+        Err(Error::invalid("gpu", "mapping a buffer failed"))
     }
 }
 

@@ -17,6 +17,12 @@
 //!
 //! Bonds are never written out: each entry is formed where the dividends read it.
 //!
+//! **Transfers.** The weights are converted to f32 straight into a mapped upload buffer that
+//! lives as long as the batch shape (on rayon's threads under `parallel`), then copied on the
+//! device. Staging each chunk afresh with `Queue::write_buffer` cost more than the kernels: on
+//! an H200, scoring 1024 epochs of 64 × 448 went from 77 ms to 11–14 ms, of which the
+//! kernels and the copies are about 4 ms.
+//!
 //! **Tolerance.** The kernels compute in f32 and the CPU path in f64. Consensus is quantised
 //! to u16 steps with a truncation, so an f32 rounding can move a column's consensus by one
 //! step (1/65535) where the exact value lies within ~1e-7 of a step. The parity tests hold

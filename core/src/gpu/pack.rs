@@ -12,6 +12,7 @@ use crate::yuma::research::BOND_CAPACITY;
 use crate::yuma::Variant;
 use core::ops::Range;
 use std::vec::Vec;
+use wgpu::WriteOnly;
 
 /// One unit of stake in the consensus kernel: 2³⁰ shares.
 pub const SHARE_ONE: f64 = 1_073_741_824.0;
@@ -57,14 +58,49 @@ pub fn shape_bytes(batch: &EpochBatch, count: usize) -> Result<[u8; 48]> {
     Ok(bytes)
 }
 
-/// Raw weights of the epochs `range` as f32 (little-endian bytes).
-pub fn pack_weights(batch: &EpochBatch, range: Range<usize>, out: &mut Vec<u8>) {
+/// Raw weights of the epochs `range` as f32 (little-endian bytes), into `out`, 4 bytes per
+/// weight: the mapped upload buffer, which is write-only (it may be write-combined memory).
+/// Under `parallel` (native), runs of [`RUN`] weights go to rayon's threads.
+pub fn pack_weights(batch: &EpochBatch, range: Range<usize>, out: WriteOnly<'_, [u8]>) {
     let len = batch.validators * batch.servers;
     let src = &batch.weights[range.start * len..range.end * len];
-    out.clear();
-    out.resize(4 * src.len(), 0);
-    for (dst, &x) in out.chunks_exact_mut(4).zip(src) {
-        dst.copy_from_slice(&(x as f32).to_le_bytes());
+    assert_eq!(
+        out.len(),
+        4 * src.len(),
+        "upload view and weights differ in length"
+    );
+    #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+    {
+        use rayon::prelude::*;
+        // Whole runs as arrays (a write-only array is `Send`; a write-only slice is not).
+        let (runs, tail) = out.into_chunks::<{ 4 * RUN }>();
+        let (whole, rest) = src.split_at(runs.len() * RUN);
+        let runs: Vec<_> = runs.into_iter().zip(whole.chunks_exact(RUN)).collect();
+        runs.into_par_iter()
+            .for_each(|(dst, src)| to_f32_bytes(src, dst.into()));
+        to_f32_bytes(rest, tail);
+    }
+    #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
+    to_f32_bytes(src, out);
+}
+
+/// Weights per parallel task in [`pack_weights`].
+#[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+const RUN: usize = 65_536;
+
+/// `src` as f32 bytes into `out`, through a small buffer (whole-buffer copies suit
+/// write-combined memory).
+fn to_f32_bytes(src: &[f64], mut out: WriteOnly<'_, [u8]>) {
+    const STEP: usize = 1024;
+    let mut buf = [0u8; 4 * STEP];
+    for s in src.chunks(STEP) {
+        let b = &mut buf[..4 * s.len()];
+        for (d, &x) in b.chunks_exact_mut(4).zip(s) {
+            d.copy_from_slice(&(x as f32).to_le_bytes());
+        }
+        let (mut head, tail) = out.split_at(b.len());
+        head.copy_from_slice(b);
+        out = tail;
     }
 }
 

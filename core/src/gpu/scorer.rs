@@ -41,9 +41,13 @@ impl GpuScorer {
         GpuScorer { backend }
     }
 
-    /// [`GpuScorer::new`], waiting on this thread.
+    /// [`GpuScorer::new`], waiting on this thread. Scorers are opened one at a time in a
+    /// process: with several threads opening devices at once, NVIDIA's Vulkan driver (H200,
+    /// driver 580) now and then never returned.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn new_blocking() -> GpuScorer {
+        static OPENING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one_at_a_time = OPENING.lock().unwrap_or_else(|e| e.into_inner());
         super::block_on::block_on(GpuScorer::new())
     }
 

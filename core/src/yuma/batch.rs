@@ -9,7 +9,7 @@
 use super::case::EpochOutput;
 use super::params::{Params, Variant};
 use super::research::{self, Workspace};
-use crate::error::{Error, Result};
+use crate::error::{check_all_non_negative, Error, Result};
 use crate::math::Dense;
 use alloc::format;
 use alloc::string::String;
@@ -36,7 +36,10 @@ pub struct EpochBatch {
 }
 
 impl EpochBatch {
-    /// Checks the buffer sizes.
+    /// Checks the buffer sizes, that every weight and stake is finite and not negative (the
+    /// error names the first that is not, as `batch weights[epoch][row][column]` or
+    /// `batch stakes[epoch][row]`), and the parameters. Every backend calls it first: the GPU
+    /// kernels would carry a NaN through instead of refusing it.
     pub fn validate(&self) -> Result<()> {
         let (v, n, c) = (self.validators, self.servers, self.count);
         if self.weights.len() != c * v * n {
@@ -51,6 +54,15 @@ impl EpochBatch {
                 self.stakes.len()
             )));
         }
+        let len = v * n;
+        check_all_non_negative(
+            |i| format!("batch weights[{}][{}][{}]", i / len, i % len / n, i % n),
+            &self.weights,
+        )?;
+        check_all_non_negative(
+            |i| format!("batch stakes[{}][{}]", i / v, i % v),
+            &self.stakes,
+        )?;
         self.params.validate()
     }
 

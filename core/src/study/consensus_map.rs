@@ -647,7 +647,8 @@ pub(crate) fn fill_float_batch(
     let (v, s) = (cfg.validators, cfg.servers());
     let batch = &mut sc.batch;
     batch.count = range.len();
-    batch.weights.clear();
+    // Every weight is written below: resizing without clearing leaves the reused buffer as it
+    // is (clearing first zeroed all of a 234 MB batch on one thread before each fill).
     batch.weights.resize(range.len() * v * s, 0.0);
     batch.stakes.clear();
     // One point's weights, and their deviation.

@@ -271,10 +271,10 @@ pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T>
 /// would one by one, naming the first that is not as `field(i)`. The usual case, where every
 /// value passes, is one branch-free (vectorised) pass; the values are looked at one by one
 /// only to name the one that fails.
-pub fn check_all_non_negative(field: impl Fn(usize) -> String, xs: &[f64]) -> Result<()> {
+pub fn check_all_non_negative(field: &dyn Fn(usize) -> String, xs: &[f64]) -> Result<()> {
     if !all_non_negative_par(xs) {
         for (i, &x) in xs.iter().enumerate() {
-            check_non_negative(|| field(i), x)?;
+            check_non_negative(&|| field(i), x)?;
         }
     }
     Ok(())
@@ -318,7 +318,7 @@ fn all_non_negative(xs: &[f64]) -> bool {
 }
 
 /// Checks that a float is finite and not negative; names `field` otherwise.
-pub fn check_non_negative(field: impl FnOnce() -> String, x: f64) -> Result<()> {
+pub fn check_non_negative(field: &dyn Fn() -> String, x: f64) -> Result<()> {
     if x.is_nan() {
         Err(Error::invalid(field(), "is NaN"))
     } else if x.is_infinite() {
@@ -398,7 +398,7 @@ mod tests {
     }
 
     fn check(xs: &[f64]) -> Option<alloc::string::String> {
-        check_all_non_negative(|i| format!("w[{i}]"), xs)
+        check_all_non_negative(&|i| format!("w[{i}]"), xs)
             .err()
             .map(|e| e.to_string())
     }
@@ -428,7 +428,7 @@ mod tests {
                     if at + 1 < len {
                         xs[len - 1] = -2.0;
                     }
-                    let want = check_non_negative(|| format!("w[{at}]"), b)
+                    let want = check_non_negative(&|| format!("w[{at}]"), b)
                         .unwrap_err()
                         .to_string();
                     assert_eq!(check(&xs), Some(want), "len {len}, at {at}, {b}");

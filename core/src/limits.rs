@@ -21,6 +21,10 @@ pub const MAX_WORLD_SUBNETS: usize = 1_024;
 pub const MAX_WORLD_UIDS: usize = 4_096;
 /// Most blocks one `World::step` call may advance.
 pub const MAX_WORLD_BLOCKS: u64 = 100_000_000;
+/// The last block number a world reaches (2⁵³ − 1, the largest integer a JavaScript number
+/// holds exactly): `startBlock` and every step stay at or below it, so block arithmetic never
+/// wraps.
+pub const MAX_BLOCK: u64 = (1 << 53) - 1;
 /// Most scripted events (flows, registrations, weight steps) in a scenario.
 pub const MAX_SCENARIO_EVENTS: usize = 1_000_000;
 /// Highest rate of random events (`randomFlows.perDay`, `registrationsPerDay`): 1 000 a block

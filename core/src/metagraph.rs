@@ -78,7 +78,7 @@ impl Metagraph {
                 self.n
             )));
         }
-        check_all_non_negative(|i| format!("S[{i}]"), &self.stake)?;
+        check_all_non_negative(&|i| format!("S[{i}]"), &self.stake)?;
         for (i, row) in self.weights.iter().enumerate() {
             if row.len() != self.n {
                 return Err(Error::shape(format!(
@@ -87,7 +87,7 @@ impl Metagraph {
                     self.n
                 )));
             }
-            check_all_non_negative(|j| format!("W[{i}][{j}]"), row)?;
+            check_all_non_negative(&|j| format!("W[{i}][{j}]"), row)?;
         }
         Ok(())
     }

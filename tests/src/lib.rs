@@ -82,10 +82,10 @@ pub fn assert_conserved(w: &taolab::world::World) {
     );
     // The pools hold what the ledger says they received.
     let pool_tao: u128 = w.subnets().iter().map(|s| s.pool.tao as u128).sum();
-    let user_in = l.tao_external_in - l.tao_user_fees;
+    // (User fees are on both sides: a sale's fee is not part of what came in.)
     assert_eq!(
-        pool_tao + l.tao_external_out,
-        w.initial_pool_tao() + l.tao_injected + l.tao_chain_bought + user_in,
+        pool_tao + l.tao_external_out + l.tao_user_fees,
+        w.initial_pool_tao() + l.tao_injected + l.tao_chain_bought + l.tao_external_in,
         "pool TAO"
     );
     // Dust is rounding only: at most a few rao per subnet-block.

@@ -157,6 +157,35 @@ fn scenario_errors_name_the_field() {
     assert!(w.step(u64::MAX).is_err());
 }
 
+/// Block numbers stop at 2⁵³ − 1: a start past it, or a step that would pass it, is refused
+/// by name instead of wrapping the block counter (a fuzzed start near 2⁶⁴ used to).
+#[test]
+fn the_last_block_is_a_limit_not_a_wrap() {
+    let last = taolab::limits::MAX_BLOCK;
+    let mut sc = default_scenario();
+    sc.start_block = last + 1;
+    let e = World::new(&sc, 0).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!("startBlock is {}, over the last block {last}", last + 1)
+    );
+    sc.start_block = last - 3;
+    let mut w = World::new(&sc, 0).unwrap();
+    w.step(2).unwrap();
+    let e = w.step(2).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "blocks is 2: from block {} that passes the last block {last}",
+            last - 1
+        )
+    );
+    w.step(1).unwrap();
+    assert_eq!(w.block(), last);
+    assert!(w.step(1).is_err());
+    assert_conserved(&w);
+}
+
 #[test]
 fn examples_parse_and_run() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");

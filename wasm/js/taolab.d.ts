@@ -349,6 +349,7 @@ export interface Scenario {
   /** "chain" (exact) or "float". */
   arithmetic?: "chain" | "float";
   seed?: U64;
+  /** The block before the first simulated one; at most 2^53 − 1, the last block a world reaches. */
   startBlock?: U64;
   /** `TotalIssuance` at the start, TAO. */
   issuance?: number;

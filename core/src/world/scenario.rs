@@ -562,6 +562,16 @@ impl Scenario {
     /// Checks every value; errors name the field path.
     pub fn validate(&self) -> Result<()> {
         let rules = self.rules()?;
+        if self.start_block > limits::MAX_BLOCK {
+            return Err(Error::invalid(
+                "startBlock",
+                format!(
+                    "is {}, over the last block {}",
+                    self.start_block,
+                    limits::MAX_BLOCK
+                ),
+            ));
+        }
         if self.subnets.len() > limits::MAX_WORLD_SUBNETS {
             return Err(Error::too_large(
                 "subnets",
@@ -641,7 +651,7 @@ impl Scenario {
                 return Err(Error::invalid(f("poolAlpha"), "is 0 while poolTao is not"));
             }
             if let Some(p) = s.moving_price {
-                crate::error::check_non_negative(|| f("movingPrice"), p)?;
+                crate::error::check_non_negative(&|| f("movingPrice"), p)?;
             }
             to_rao(|| f("burn"), s.burn)?;
             if s.max_uids == 0 || s.max_uids as usize > limits::MAX_WORLD_UIDS {
@@ -690,7 +700,7 @@ impl Scenario {
                             ));
                         }
                         crate::error::check_non_negative(
-                            || format!("{path}[{r}].targets[{t}]"),
+                            &|| format!("{path}[{r}].targets[{t}]"),
                             w,
                         )?;
                     }
@@ -716,7 +726,7 @@ impl Scenario {
                         }
                     }
                     if let Some(WeightsSpec::Quality { noise, .. }) = &s.weights {
-                        crate::error::check_non_negative(|| f("weights.noise"), *noise)?;
+                        crate::error::check_non_negative(&|| f("weights.noise"), *noise)?;
                     }
                 }
                 None => {}
@@ -727,7 +737,7 @@ impl Scenario {
             to_rao(|| format!("flows[{k}].alpha"), fl.alpha)?;
         }
         if let Some(r) = &self.random_flows {
-            crate::error::check_non_negative(|| String::from("randomFlows.perDay"), r.per_day)?;
+            crate::error::check_non_negative(&|| String::from("randomFlows.perDay"), r.per_day)?;
             check_rate("randomFlows.perDay", r.per_day)?;
             to_rao(|| String::from("randomFlows.meanTao"), r.mean_tao)?;
             if !(0.0..=1.0).contains(&r.buy_probability) {
@@ -738,7 +748,7 @@ impl Scenario {
             }
         }
         crate::error::check_non_negative(
-            || String::from("registrationsPerDay"),
+            &|| String::from("registrationsPerDay"),
             self.registrations_per_day,
         )?;
         check_rate("registrationsPerDay", self.registrations_per_day)?;

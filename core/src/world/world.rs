@@ -510,6 +510,16 @@ impl World {
                 ),
             ));
         }
+        if blocks > limits::MAX_BLOCK - self.block {
+            return Err(Error::invalid(
+                "blocks",
+                format!(
+                    "is {blocks}: from block {} that passes the last block {}",
+                    self.block,
+                    limits::MAX_BLOCK
+                ),
+            ));
+        }
         #[cfg(all(feature = "std", not(target_family = "wasm")))]
         if self.threads > 1 && blocks >= 2 * LEAD && self.arithmetic == Arithmetic::Chain {
             self.step_ahead(blocks, progress);

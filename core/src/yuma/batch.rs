@@ -56,11 +56,11 @@ impl EpochBatch {
         }
         let len = v * n;
         check_all_non_negative(
-            |i| format!("batch weights[{}][{}][{}]", i / len, i % len / n, i % n),
+            &|i| format!("batch weights[{}][{}][{}]", i / len, i % len / n, i % n),
             &self.weights,
         )?;
         check_all_non_negative(
-            |i| format!("batch stakes[{}][{}]", i / v, i % v),
+            &|i| format!("batch stakes[{}][{}]", i / v, i % v),
             &self.stakes,
         )?;
         self.params.validate()

@@ -243,14 +243,14 @@ pub(crate) fn check_matrix(
                 r.len()
             )));
         }
-        check_all_non_negative(|j| format!("{field}[{i}][{j}]"), r)?;
+        check_all_non_negative(&|j| format!("{field}[{i}][{j}]"), r)?;
     }
     Ok(())
 }
 
 /// Checks every value of a vector is finite and non-negative. Errors name `field[i]`.
 pub(crate) fn check_vector(field: &str, xs: &[f64]) -> Result<()> {
-    check_all_non_negative(|i| format!("{field}[{i}]"), xs)
+    check_all_non_negative(&|i| format!("{field}[{i}]"), xs)
 }
 
 /// The EMA weight reported for an epoch: one number, or one per (validator, server).

@@ -250,7 +250,18 @@ mod tests {
             i64::MAX - 1,
             i64::MAX,
         ] {
-            for x in [0, 1, s / 3, s / 2, s - 1, s, s + 1, -1, i64::MAX] {
+            // s + 1 wraps at the top (to the most negative value): an edge of its own.
+            for x in [
+                0,
+                1,
+                s / 3,
+                s / 2,
+                s - 1,
+                s,
+                s.wrapping_add(1),
+                -1,
+                i64::MAX,
+            ] {
                 check(x, s);
             }
         }
@@ -296,7 +307,17 @@ mod tests {
             1 << 126,
             i128::MAX,
         ] {
-            for x in [0, 1, s / 3, s / 2, s - 1, s, s + 1, -1, i128::MAX] {
+            for x in [
+                0,
+                1,
+                s / 3,
+                s / 2,
+                s - 1,
+                s,
+                s.wrapping_add(1),
+                -1,
+                i128::MAX,
+            ] {
                 check64(x, s);
             }
         }

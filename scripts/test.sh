@@ -17,7 +17,8 @@ step "Rust tests (core, cli, conformance suites, GPU parity on whatever adapter 
 # Mesa's software Vulkan wants a runtime dir; CI has none.
 if [ -z "${XDG_RUNTIME_DIR:-}" ]; then export XDG_RUNTIME_DIR="$(mktemp -d)"; fi
 # One build for everything: the GPU parity suite joins the workspace run, so wgpu compiles once.
-cargo test --workspace --release --features taolab-tests/gpu
+# Profile `checked`: release speed, with overflow checks (Cargo.toml).
+cargo test --workspace --profile checked --features taolab-tests/gpu
 
 for s in npm site; do
   if [ -x "scripts/$s.sh" ]; then

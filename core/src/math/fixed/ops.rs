@@ -235,6 +235,15 @@ mod tests {
         }
     }
 
+    /// Dividends around divisor `s`: 0, 1, s/3, s/2, s − 1, s, s + 1 (wrapping at the top to
+    /// the most negative value, an edge of its own), −1 and the largest value.
+    macro_rules! around {
+        ($s:expr, $max:expr) => {{
+            let s = $s;
+            [0, 1, s / 3, s / 2, s - 1, s, s.wrapping_add(1), -1, $max]
+        }};
+    }
+
     #[test]
     fn recip_edges() {
         for s in [
@@ -250,18 +259,7 @@ mod tests {
             i64::MAX - 1,
             i64::MAX,
         ] {
-            // s + 1 wraps at the top (to the most negative value): an edge of its own.
-            for x in [
-                0,
-                1,
-                s / 3,
-                s / 2,
-                s - 1,
-                s,
-                s.wrapping_add(1),
-                -1,
-                i64::MAX,
-            ] {
+            for x in around!(s, i64::MAX) {
                 check(x, s);
             }
         }
@@ -307,17 +305,7 @@ mod tests {
             1 << 126,
             i128::MAX,
         ] {
-            for x in [
-                0,
-                1,
-                s / 3,
-                s / 2,
-                s - 1,
-                s,
-                s.wrapping_add(1),
-                -1,
-                i128::MAX,
-            ] {
+            for x in around!(s, i128::MAX) {
                 check64(x, s);
             }
         }

@@ -303,3 +303,46 @@ fn bad_values_are_refused_by_name_on_both_backends() {
         scorer.score(&good).unwrap();
     }
 }
+
+/// `fill(k, w)` that copies epoch `k` of a stored batch, and the batch without its weights.
+fn unfilled(batch: &EpochBatch) -> (EpochBatch, impl Fn(usize, &mut [f64]) + Sync + '_) {
+    let fill = move |k: usize, w: &mut [f64]| w.copy_from_slice(batch.epoch_weights(k));
+    let shell = EpochBatch {
+        weights: Vec::new(),
+        ..batch.clone()
+    };
+    (shell, fill)
+}
+
+#[test]
+fn filled_batches_score_as_stored_ones_on_both_backends() {
+    let mut rng = SplitMix(11);
+    // The last batch holds 210,000 weights, so the GPU packer's runs of 65,536 start and end
+    // inside epochs, and a task's runs share epochs.
+    let batches = [
+        random_batch(&mut rng, 3, 4, 5, Variant::Yuma2),
+        random_batch(&mut rng, 16, 33, 9, Variant::Yuma3),
+        random_batch(&mut rng, 7, 1000, 30, Variant::Yuma1),
+    ];
+    let mut scorers: Vec<Box<dyn BatchScorer>> = vec![Box::new(CpuScorer::default())];
+    if let Some(gpu) = gpu() {
+        scorers.push(Box::new(gpu));
+    }
+    for scorer in &mut scorers {
+        for batch in &batches {
+            let want = scorer.score(batch).unwrap();
+            let (mut shell, fill) = unfilled(batch);
+            let got = scorer.score_filled(&mut shell, &fill).unwrap();
+            assert_eq!(got, want, "{}", scorer.name());
+        }
+        // A bad weight is named by its epoch, row and column, and leaves nothing behind.
+        let mut bad = batches[2].clone();
+        bad.weights[17 * 7000 + 3 * 1000 + 999] = -2.5;
+        let (mut shell, fill) = unfilled(&bad);
+        let err = scorer.score_filled(&mut shell, &fill).unwrap_err();
+        let want = "batch weights[17][3][999] is negative (-2.5)";
+        assert!(err.to_string().ends_with(want), "{}: {err}", scorer.name());
+        let (mut shell, fill) = unfilled(&batches[1]);
+        scorer.score_filled(&mut shell, &fill).unwrap();
+    }
+}

@@ -1,7 +1,7 @@
 //! The device, the four compute pipelines of `epoch.wgsl`, and the buffers of one chunk.
 
 use super::mapped::Mapped;
-use super::pack;
+use super::pack::{self, Weights};
 use crate::error::{Error, Result};
 use crate::yuma::batch::{BatchOutput, EpochBatch};
 use std::borrow::Cow;
@@ -229,9 +229,14 @@ impl GpuContext {
         });
     }
 
-    /// Scores every epoch of `batch` (validated, a supported variant, V, N ≥ 1), chunk by
-    /// chunk, into `res`.
-    pub async fn score(&mut self, batch: &EpochBatch, res: &mut BatchOutput) -> Result<()> {
+    /// Scores every epoch of `batch` (validated, a supported variant, V, N ≥ 1), its weights
+    /// from `weights`, chunk by chunk, into `res`.
+    pub async fn score(
+        &mut self,
+        batch: &EpochBatch,
+        weights: Weights<'_>,
+        res: &mut BatchOutput,
+    ) -> Result<()> {
         let (v, n) = (batch.validators, batch.servers);
         let chunk = self.chunk_len(batch)?;
         self.ensure_buffers(batch, chunk);
@@ -245,13 +250,12 @@ impl GpuContext {
             let w_bytes = (4 * c * v * n) as u64;
             let upload = b.upload.slice(..w_bytes);
             map(&self.device, upload, wgpu::MapMode::Write).await?;
-            {
-                let mut view = upload
-                    .get_mapped_range_mut()
-                    .map_err(|e| Error::invalid("gpu", format!("{e}")))?;
-                pack::pack_weights(batch, start..end, view.slice(..));
-            }
+            let packed = match upload.get_mapped_range_mut() {
+                Ok(mut view) => pack::pack_weights(batch, weights, start..end, view.slice(..)),
+                Err(e) => Err(Error::invalid("gpu", format!("{e}"))),
+            };
             b.upload.unmap();
+            packed?;
             self.queue.write_buffer(&b.uniform, 0, &shape);
             self.queue.write_buffer(&b.stakes, 0, &self.stakes);
             let mut enc = self

@@ -6,11 +6,12 @@
 //! stake as exact integers (the CPU uses 2⁻⁶²; the two differ only when a stake sum lands
 //! within 2⁻³⁰·V of κ).
 
-use crate::error::{Error, Result};
-use crate::yuma::batch::EpochBatch;
+use crate::error::{check_all_non_negative, Error, Result};
+use crate::yuma::batch::{EpochBatch, Fill};
 use crate::yuma::research::BOND_CAPACITY;
 use crate::yuma::Variant;
 use core::ops::Range;
+use std::format;
 use std::vec::Vec;
 use wgpu::WriteOnly;
 
@@ -58,35 +59,108 @@ pub fn shape_bytes(batch: &EpochBatch, count: usize) -> Result<[u8; 48]> {
     Ok(bytes)
 }
 
+/// Where a batch's weights come from.
+#[derive(Clone, Copy)]
+pub enum Weights<'a> {
+    /// Stored in the batch (`EpochBatch::weights`, already checked).
+    Stored(&'a [f64]),
+    /// Made epoch by epoch, and checked as they are made.
+    Filled(Fill<'a>),
+}
+
 /// Raw weights of the epochs `range` as f32 (little-endian bytes), into `out`, 4 bytes per
 /// weight: the mapped upload buffer, which is write-only (it may be write-combined memory).
-/// Under `parallel` (native), runs of [`RUN`] weights go to rayon's threads.
-pub fn pack_weights(batch: &EpochBatch, range: Range<usize>, out: WriteOnly<'_, [u8]>) {
+/// Under `parallel` (native), runs of [`RUN`] weights go to rayon's threads. Errors name a
+/// made weight that is NaN, infinite or negative.
+pub fn pack_weights(
+    batch: &EpochBatch,
+    weights: Weights<'_>,
+    range: Range<usize>,
+    out: WriteOnly<'_, [u8]>,
+) -> Result<()> {
     let len = batch.validators * batch.servers;
-    let src = &batch.weights[range.start * len..range.end * len];
     assert_eq!(
         out.len(),
-        4 * src.len(),
+        4 * range.len() * len,
         "upload view and weights differ in length"
     );
+    let src = Source {
+        weights,
+        len,
+        servers: batch.servers,
+        first: range.start,
+    };
     #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
     {
         use rayon::prelude::*;
         // Whole runs as arrays (a write-only array is `Send`; a write-only slice is not).
         let (runs, tail) = out.into_chunks::<{ 4 * RUN }>();
-        let (whole, rest) = src.split_at(runs.len() * RUN);
-        let runs: Vec<_> = runs.into_iter().zip(whole.chunks_exact(RUN)).collect();
+        let whole = runs.len() * RUN;
+        let runs: Vec<_> = runs.into_iter().enumerate().collect();
         runs.into_par_iter()
-            .for_each(|(dst, src)| to_f32_bytes(src, dst.into()));
-        to_f32_bytes(rest, tail);
+            .try_for_each_init(Made::default, |made, (r, dst)| {
+                src.convert(made, r * RUN, dst.into())
+            })?;
+        src.convert(&mut Made::default(), whole, tail)
     }
     #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
-    to_f32_bytes(src, out);
+    src.convert(&mut Made::default(), 0, out)
 }
 
 /// Weights per parallel task in [`pack_weights`].
 #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
 const RUN: usize = 65_536;
+
+/// The weights of one chunk: epoch `e` of the chunk is epoch `first + e` of the batch.
+struct Source<'a> {
+    weights: Weights<'a>,
+    len: usize,
+    servers: usize,
+    first: usize,
+}
+
+/// The last epoch a task made (its runs are consecutive, so most of them start inside it).
+#[derive(Default)]
+struct Made {
+    epoch: Option<usize>,
+    w: Vec<f64>,
+}
+
+impl Source<'_> {
+    /// Converts the chunk's weights from index `at` on into `out` (`out.len() / 4` of them).
+    fn convert(&self, made: &mut Made, at: usize, mut out: WriteOnly<'_, [u8]>) -> Result<()> {
+        let (mut pos, end) = (at, at + out.len() / 4);
+        while pos < end {
+            let (k, off) = (self.first + pos / self.len, pos % self.len);
+            let take = (self.len - off).min(end - pos);
+            let src = match self.weights {
+                Weights::Stored(all) => &all[k * self.len + off..][..take],
+                Weights::Filled(fill) => &self.make(made, k, fill)?[off..off + take],
+            };
+            let (head, tail) = out.split_at(4 * take);
+            to_f32_bytes(src, head);
+            out = tail;
+            pos += take;
+        }
+        Ok(())
+    }
+
+    /// Epoch `k`'s weights, made (and checked) unless `made` holds them already.
+    fn make<'m>(&self, made: &'m mut Made, k: usize, fill: Fill<'_>) -> Result<&'m [f64]> {
+        if made.epoch != Some(k) {
+            made.epoch = None;
+            made.w.resize(self.len, 0.0);
+            fill(k, &mut made.w);
+            let n = self.servers;
+            check_all_non_negative(
+                &|i| format!("batch weights[{k}][{}][{}]", i / n, i % n),
+                &made.w,
+            )?;
+            made.epoch = Some(k);
+        }
+        Ok(&made.w)
+    }
+}
 
 /// `src` as f32 bytes into `out`, through a small buffer (whole-buffer copies suit
 /// write-combined memory).

@@ -2,8 +2,9 @@
 
 use super::context::GpuContext;
 use super::pack;
+use super::pack::Weights;
 use crate::error::{Error, Result};
-use crate::yuma::batch::{BatchOutput, BatchScorer, CpuScorer, EpochBatch};
+use crate::yuma::batch::{BatchOutput, BatchScorer, CpuScorer, EpochBatch, Fill};
 use std::boxed::Box;
 use std::format;
 use std::string::String;
@@ -97,21 +98,66 @@ impl GpuScorer {
             Backend::Cpu { cpu, .. } => return cpu.score(batch),
             Backend::Gpu(ctx) => ctx,
         };
-        pack::variant_code(batch.variant)?;
-        if batch.count == 0 || batch.validators == 0 || batch.servers == 0 {
-            // Nothing for a kernel to do; the CPU gives the shapes (and zeros) at no cost.
-            return CpuScorer::default().score(batch);
+        if let Some(early) = nothing_to_dispatch(batch, |b| CpuScorer::default().score(b))? {
+            return Ok(early);
         }
-        check_index_range(batch)?;
-        let (v, n, c) = (batch.validators, batch.servers, batch.count);
-        let mut res = BatchOutput {
-            incentive: Vec::with_capacity(c * n),
-            dividends: Vec::with_capacity(c * v),
-            consensus: Vec::with_capacity(c * n),
-        };
-        ctx.score(batch, &mut res).await?;
-        Ok(res)
+        score_on(ctx, batch, Weights::Stored(&batch.weights)).await
     }
+
+    /// Scores `batch`, whose weights `fill` makes ([`BatchScorer::score_filled`]): on a GPU,
+    /// each epoch is made on the host in a small buffer, checked (a NaN, infinite or negative
+    /// weight is refused as `batch weights[e][i][j]`), and converted to f32 straight into the
+    /// upload buffer, so a batch is never held in f64 (under `parallel`, on rayon's threads).
+    /// On the CPU fallback, the batch is filled and scored as usual.
+    pub async fn score_filled_async(
+        &mut self,
+        batch: &mut EpochBatch,
+        fill: Fill<'_>,
+    ) -> Result<BatchOutput> {
+        batch.validate_unfilled()?;
+        let ctx = match &mut self.backend {
+            Backend::Cpu { cpu, .. } => return cpu.score_filled(batch, fill),
+            Backend::Gpu(ctx) => ctx,
+        };
+        let early = |b: &EpochBatch| {
+            let mut b = b.clone();
+            CpuScorer::default().score_filled(&mut b, fill)
+        };
+        if let Some(early) = nothing_to_dispatch(batch, early)? {
+            return Ok(early);
+        }
+        score_on(ctx, batch, Weights::Filled(fill)).await
+    }
+}
+
+/// For a batch with nothing for a kernel to do (no epochs, validators or servers), the CPU's
+/// result (the shapes, and zeros) at no cost; `None` for a batch the kernels take.
+fn nothing_to_dispatch(
+    batch: &EpochBatch,
+    cpu: impl FnOnce(&EpochBatch) -> Result<BatchOutput>,
+) -> Result<Option<BatchOutput>> {
+    pack::variant_code(batch.variant)?;
+    if batch.count == 0 || batch.validators == 0 || batch.servers == 0 {
+        return cpu(batch).map(Some);
+    }
+    check_index_range(batch)?;
+    Ok(None)
+}
+
+/// Scores a validated batch with at least one epoch, validator and server on the device.
+async fn score_on(
+    ctx: &mut GpuContext,
+    batch: &EpochBatch,
+    weights: Weights<'_>,
+) -> Result<BatchOutput> {
+    let (v, n, c) = (batch.validators, batch.servers, batch.count);
+    let mut res = BatchOutput {
+        incentive: Vec::with_capacity(c * n),
+        dividends: Vec::with_capacity(c * v),
+        consensus: Vec::with_capacity(c * n),
+    };
+    ctx.score(batch, weights, &mut res).await?;
+    Ok(res)
 }
 
 /// The kernels index with u32 and the uniform holds V and N as u32.
@@ -147,6 +193,11 @@ impl BatchScorer for GpuScorer {
     #[cfg(not(target_arch = "wasm32"))]
     fn score(&mut self, batch: &EpochBatch) -> Result<BatchOutput> {
         super::block_on::block_on(self.score_async(batch))
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn score_filled(&mut self, batch: &mut EpochBatch, fill: Fill<'_>) -> Result<BatchOutput> {
+        super::block_on::block_on(self.score_filled_async(batch, fill))
     }
 
     /// On the web a GPU result can only be awaited: call [`GpuScorer::score_async`].

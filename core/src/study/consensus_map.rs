@@ -323,6 +323,10 @@ pub(crate) struct Level {
     samples: Vec<f64>,
 }
 
+/// `f(stake, honest scale, cabal scale, honest samples, cabal samples)`, for
+/// [`Level::each_staked`].
+type StakedRow<'a> = dyn FnMut(f64, f64, f64, &[f64], &[f64]) + 'a;
+
 fn team(ratio: f64, total: usize) -> usize {
     let k = libm::floor(ratio * total as f64 + 1e-9) as usize;
     k.clamp(1, total - 1)
@@ -357,6 +361,15 @@ impl Level {
         }
     }
 
+    /// The factors of validator `i`'s honest and cabal samples at the point `(W_H, W_C)`.
+    fn scales(&self, i: usize, wh: f64, wc: f64) -> (f64, f64) {
+        if i < self.hv {
+            (wh, 1.0 - wh)
+        } else {
+            (1.0 - wc, wc)
+        }
+    }
+
     /// Fills `w` (V × S, rows summing to 1) for the point `(W_H, W_C)`.
     fn weights_into(&self, wh: f64, wc: f64, s: usize, w: &mut [f64]) {
         for (i, (row, src)) in w
@@ -364,11 +377,7 @@ impl Level {
             .zip(self.samples.chunks_exact(s))
             .enumerate()
         {
-            let (to_honest, to_cabal) = if i < self.hv {
-                (wh, 1.0 - wh)
-            } else {
-                (1.0 - wc, wc)
-            };
+            let (to_honest, to_cabal) = self.scales(i, wh, wc);
             let (rh, rc) = row.split_at_mut(self.hs);
             let (sh, sc) = src.split_at(self.hs);
             rh.iter_mut().zip(sh).for_each(|(o, x)| *o = to_honest * x);
@@ -376,22 +385,34 @@ impl Level {
         }
     }
 
-    /// The stake-weighted absolute weight deviation of `w` (rows and stake sum to 1).
-    fn weight_dev(&self, w: &[f64], s: usize, mean: &mut Vec<f64>) -> f64 {
+    /// Calls `f(stake, honest scale, cabal scale, honest samples, cabal samples)` for each
+    /// validator with stake, in order.
+    fn each_staked(&self, wh: f64, wc: f64, s: usize, f: &mut StakedRow<'_>) {
+        for (i, &st) in self.stake.iter().enumerate() {
+            if st > 0.0 {
+                let src = &self.samples[i * s..(i + 1) * s];
+                let ((th, tc), (sh, sc)) = (self.scales(i, wh, wc), src.split_at(self.hs));
+                f(st, th, tc, sh, sc);
+            }
+        }
+    }
+
+    /// The stake-weighted absolute weight deviation of the point `(W_H, W_C)` (rows and stake
+    /// sum to 1), from the samples: each weight is formed as [`Level::weights_into`] forms
+    /// it, so the result is the same as from the filled matrix, which is never needed.
+    fn weight_dev(&self, wh: f64, wc: f64, s: usize, mean: &mut Vec<f64>) -> f64 {
         mean.clear();
         mean.resize(s, 0.0);
-        for (row, &st) in w.chunks_exact(s).zip(&self.stake) {
-            if st > 0.0 {
-                mean.iter_mut().zip(row).for_each(|(m, x)| *m += st * x);
-            }
-        }
+        let (mh, mc) = mean.split_at_mut(self.hs);
+        self.each_staked(wh, wc, s, &mut |st, th, tc, sh, sc| {
+            add_weighted(mh, st, th, sh);
+            add_weighted(mc, st, tc, sc);
+        });
+        let (mh, mc) = mean.split_at(self.hs);
         let mut dev = 0.0;
-        for (row, &st) in w.chunks_exact(s).zip(&self.stake) {
-            if st > 0.0 {
-                let d: f64 = mean.iter().zip(row).map(|(m, x)| libm::fabs(m - x)).sum();
-                dev += st * d;
-            }
-        }
+        self.each_staked(wh, wc, s, &mut |st, th, tc, sh, sc| {
+            dev += st * abs_dev(abs_dev(0.0, mh, th, sh), mc, tc, sc);
+        });
         let total: f64 = mean.iter().sum();
         if total > 0.0 {
             dev / total
@@ -399,6 +420,18 @@ impl Level {
             0.0
         }
     }
+}
+
+/// `mean += st · (t · x)`, entry by entry: the weights `t · x` formed as
+/// [`Level::weights_into`] forms them.
+fn add_weighted(mean: &mut [f64], st: f64, t: f64, x: &[f64]) {
+    mean.iter_mut().zip(x).for_each(|(m, x)| *m += st * (t * x));
+}
+
+/// `acc + Σ |m − t · x|`, added in order.
+fn abs_dev(acc: f64, mean: &[f64], t: f64, x: &[f64]) -> f64 {
+    let terms = mean.iter().zip(x).map(|(m, x)| libm::fabs(m - t * x));
+    terms.fold(acc, |a, d| a + d)
 }
 
 /// Per-task scratch: the weights of a point and the chain epoch's buffers.
@@ -615,7 +648,7 @@ fn run_range(
             let level = &levels[l];
             let (wh, wc) = (cfg.weight_value(a), cfg.weight_value(b));
             level.weights_into(wh, wc, s, &mut sc.w);
-            let weight_dev = level.weight_dev(&sc.w, s, &mut sc.mean);
+            let weight_dev = level.weight_dev(wh, wc, s, &mut sc.mean);
             let major_ratio = chain_point(cfg, levels, (l, a, b), &sc.w, cs, shared);
             rows.push(ConsensusRow {
                 major_stake: level.s_h,
@@ -629,51 +662,42 @@ fn run_range(
     }
     // Float: one batch for the range.
     let start = rows.len();
-    fill_float_batch(cfg, levels, range.clone(), sc, rows);
-    let out = sc.cpu.score(&sc.batch)?;
+    prepare_float_batch(cfg, levels, range.clone(), sc, rows);
+    let fill = point_weights(cfg, levels, range.start);
+    let out = sc.cpu.score_filled(&mut sc.batch, &fill)?;
     finish_float_rows(cfg, levels, range, &out, &mut rows[start..]);
     Ok(())
 }
 
-/// Fills `sc.batch` with the float points `range` and pushes their rows, E_H still 0 (set by
-/// [`finish_float_rows`] once the batch is scored).
-pub(crate) fn fill_float_batch(
+/// Sets up `sc.batch` for the float points `range` (their count and stakes; the weights are
+/// made by [`point_weights`] as the scorer asks for them) and pushes their rows, E_H still 0
+/// (set by [`finish_float_rows`] once the batch is scored).
+pub(crate) fn prepare_float_batch(
     cfg: &ConsensusMapConfig,
     levels: &[Level],
     range: Range<usize>,
     sc: &mut Scratch,
     rows: &mut Vec<ConsensusRow>,
 ) {
-    let (v, s) = (cfg.validators, cfg.servers());
+    let s = cfg.servers();
     let batch = &mut sc.batch;
     batch.count = range.len();
-    // Every weight is written below: resizing without clearing leaves the reused buffer as it
-    // is (clearing first zeroed all of a 234 MB batch on one thread before each fill).
-    batch.weights.resize(range.len() * v * s, 0.0);
     batch.stakes.clear();
-    // One point's weights, and their deviation.
-    let point = |w: &mut [f64], k: usize, mean: &mut Vec<f64>| {
+    // One point's weight deviation.
+    let dev = |k: usize, mean: &mut Vec<f64>| {
         let (l, a, b) = cfg.split(k);
-        let level = &levels[l];
-        level.weights_into(cfg.weight_value(a), cfg.weight_value(b), s, w);
-        level.weight_dev(w, s, mean)
+        levels[l].weight_dev(cfg.weight_value(a), cfg.weight_value(b), s, mean)
     };
-    // Natively under `parallel`, a point per task: the GPU backend's batches are filled here
-    // on the calling thread, and at 64 × 448 a point is ~60 µs of work.
+    // Natively under `parallel`, a point per task: the GPU backend's batches are prepared
+    // here on the calling thread, and at 64 × 448 a point is ~30 µs of work.
     #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
     let devs: Vec<f64> = {
         use rayon::prelude::*;
-        let epochs = batch.weights.par_chunks_exact_mut(v * s);
-        epochs
-            .zip(range.clone().into_par_iter())
-            .map_init(Vec::new, |mean, (w, k)| point(w, k, mean))
-            .collect()
+        let points = range.clone().into_par_iter();
+        points.map_init(Vec::new, |mean, k| dev(k, mean)).collect()
     };
     #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
-    let devs: Vec<f64> = {
-        let epochs = batch.weights.chunks_exact_mut(v * s).zip(range.clone());
-        epochs.map(|(w, k)| point(w, k, &mut sc.mean)).collect()
-    };
+    let devs: Vec<f64> = range.clone().map(|k| dev(k, &mut sc.mean)).collect();
     for (k, weight_dev) in range.zip(devs) {
         let (l, a, b) = cfg.split(k);
         let level = &levels[l];
@@ -688,7 +712,20 @@ pub(crate) fn fill_float_batch(
     }
 }
 
-/// Sets E_H of `rows` (the points `range`, as [`fill_float_batch`] pushed them) from the
+/// The weights of the batch of points from `first` on: epoch `e` is point `first + e`.
+pub(crate) fn point_weights<'a>(
+    cfg: &'a ConsensusMapConfig,
+    levels: &'a [Level],
+    first: usize,
+) -> impl Fn(usize, &mut [f64]) + Sync + 'a {
+    move |e, w| {
+        let (l, a, b) = cfg.split(first + e);
+        let (wh, wc) = (cfg.weight_value(a), cfg.weight_value(b));
+        levels[l].weights_into(wh, wc, cfg.servers(), w);
+    }
+}
+
+/// Sets E_H of `rows` (the points `range`, as [`prepare_float_batch`] pushed them) from the
 /// scored batch.
 pub(crate) fn finish_float_rows(
     cfg: &ConsensusMapConfig,

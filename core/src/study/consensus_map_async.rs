@@ -15,11 +15,11 @@
 //! `progress`.
 
 use super::consensus_map::{
-    cancelled, consensus_map_cpu, fill_float_batch, finish_float_rows, levels, ConsensusMap,
-    ConsensusMapConfig, Scratch,
+    cancelled, consensus_map_cpu, finish_float_rows, levels, point_weights, prepare_float_batch,
+    ConsensusMap, ConsensusMapConfig, Scratch,
 };
 use crate::error::Result;
-use crate::yuma::batch::{BatchOutput, BatchScorer, EpochBatch};
+use crate::yuma::batch::{BatchOutput, BatchScorer, EpochBatch, Fill};
 use crate::yuma::Variant;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -37,6 +37,18 @@ pub trait AsyncBatchScorer {
         &'a mut self,
         batch: &'a EpochBatch,
     ) -> impl Future<Output = Result<BatchOutput>> + 'a;
+    /// Scores `batch`, whose weights `fill` makes; the async twin of
+    /// [`BatchScorer::score_filled`]. The default fills `batch.weights`, then scores.
+    fn score_filled_batch<'a>(
+        &'a mut self,
+        batch: &'a mut EpochBatch,
+        fill: Fill<'a>,
+    ) -> impl Future<Output = Result<BatchOutput>> + 'a {
+        async move {
+            batch.fill_weights(fill);
+            self.score_batch(batch).await
+        }
+    }
 }
 
 /// A synchronous [`BatchScorer`] (the [`CpuScorer`](crate::yuma::batch::CpuScorer), say) as
@@ -53,6 +65,14 @@ impl AsyncBatchScorer for Ready<'_> {
         batch: &'a EpochBatch,
     ) -> impl Future<Output = Result<BatchOutput>> + 'a {
         core::future::ready(self.0.score(batch))
+    }
+
+    fn score_filled_batch<'a>(
+        &'a mut self,
+        batch: &'a mut EpochBatch,
+        fill: Fill<'a>,
+    ) -> impl Future<Output = Result<BatchOutput>> + 'a {
+        core::future::ready(self.0.score_filled(batch, fill))
     }
 }
 
@@ -77,6 +97,14 @@ impl AsyncBatchScorer for crate::gpu::GpuScorer {
     ) -> impl Future<Output = Result<BatchOutput>> + 'a {
         self.score_async(batch)
     }
+
+    fn score_filled_batch<'a>(
+        &'a mut self,
+        batch: &'a mut EpochBatch,
+        fill: Fill<'a>,
+    ) -> impl Future<Output = Result<BatchOutput>> + 'a {
+        self.score_filled_async(batch, fill)
+    }
 }
 
 /// Runs the map, awaiting each batch of float points from `scorer` (the chain variant runs
@@ -99,8 +127,9 @@ pub async fn consensus_map_async<S: AsyncBatchScorer + ?Sized>(
     while k < total {
         let end = (k + cfg.batch).min(total);
         let start = rows.len();
-        fill_float_batch(cfg, &levels, k..end, &mut sc, &mut rows);
-        let out = scorer.score_batch(&sc.batch).await?;
+        prepare_float_batch(cfg, &levels, k..end, &mut sc, &mut rows);
+        let fill = point_weights(cfg, &levels, k);
+        let out = scorer.score_filled_batch(&mut sc.batch, &fill).await?;
         finish_float_rows(cfg, &levels, k..end, &out, &mut rows[start..]);
         k = end;
         if !progress(k, total) {

@@ -15,6 +15,11 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+/// Weights made on demand: `fill(k, w)` writes every raw weight of epoch `k` of a batch into
+/// `w` (`validators × servers`, row-major). It may run on several threads and more than once
+/// for the same epoch, and must give the same values each time.
+pub type Fill<'a> = &'a (dyn Fn(usize, &mut [f64]) + Sync);
+
 /// `count` independent epochs of one shape.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EpochBatch {
@@ -41,8 +46,18 @@ impl EpochBatch {
     /// `batch stakes[epoch][row]`), and the parameters. Every backend calls it first: the GPU
     /// kernels would carry a NaN through instead of refusing it.
     pub fn validate(&self) -> Result<()> {
+        self.check(true)
+    }
+
+    /// [`EpochBatch::validate`] without the weights, for a batch whose weights a [`Fill`]
+    /// makes: their values are checked as each epoch is made.
+    pub fn validate_unfilled(&self) -> Result<()> {
+        self.check(false)
+    }
+
+    fn check(&self, weights: bool) -> Result<()> {
         let (v, n, c) = (self.validators, self.servers, self.count);
-        if self.weights.len() != c * v * n {
+        if weights && self.weights.len() != c * v * n {
             return Err(Error::shape(format!(
                 "batch weights has {} values, expected {c}×{v}×{n}",
                 self.weights.len()
@@ -54,16 +69,39 @@ impl EpochBatch {
                 self.stakes.len()
             )));
         }
-        let len = v * n;
-        check_all_non_negative(
-            &|i| format!("batch weights[{}][{}][{}]", i / len, i % len / n, i % n),
-            &self.weights,
-        )?;
+        if weights {
+            let len = v * n;
+            check_all_non_negative(
+                &|i| format!("batch weights[{}][{}][{}]", i / len, i % len / n, i % n),
+                &self.weights,
+            )?;
+        }
         check_all_non_negative(
             &|i| format!("batch stakes[{}][{}]", i / v, i % v),
             &self.stakes,
         )?;
         self.params.validate()
+    }
+
+    /// Makes every epoch's weights with `fill` into [`EpochBatch::weights`] (on rayon's
+    /// threads natively under `parallel`).
+    pub fn fill_weights(&mut self, fill: Fill<'_>) {
+        let len = self.validators * self.servers;
+        // `fill` writes every weight, so the reused buffer is resized without clearing.
+        self.weights.resize(self.count * len, 0.0);
+        if len == 0 {
+            return;
+        }
+        #[cfg(all(feature = "parallel", not(target_arch = "wasm32")))]
+        {
+            use rayon::prelude::*;
+            let epochs = self.weights.par_chunks_exact_mut(len).enumerate();
+            epochs.for_each(|(k, w)| fill(k, w));
+        }
+        #[cfg(not(all(feature = "parallel", not(target_arch = "wasm32"))))]
+        for (k, w) in self.weights.chunks_exact_mut(len).enumerate() {
+            fill(k, w);
+        }
     }
 
     /// Weights of epoch `k` as a row-major slice.
@@ -95,6 +133,14 @@ pub trait BatchScorer {
     fn name(&self) -> String;
     /// Scores every epoch of the batch.
     fn score(&mut self, batch: &EpochBatch) -> Result<BatchOutput>;
+
+    /// Scores `batch`, whose weights `fill` makes (`batch.weights` is the backend's to use).
+    /// The default fills `batch.weights` and calls [`BatchScorer::score`]; the GPU scorer
+    /// converts each epoch as it is made, so a large batch never exists in f64.
+    fn score_filled(&mut self, batch: &mut EpochBatch, fill: Fill<'_>) -> Result<BatchOutput> {
+        batch.fill_weights(fill);
+        self.score(batch)
+    }
 }
 
 /// The CPU float backend: [`research::epoch`] per epoch, buffers reused.

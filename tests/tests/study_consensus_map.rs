@@ -4,7 +4,8 @@
 //! "about 0.7" at S_H = 0.6 and "W_H > 0.75" at S_H = 0.7.
 
 use taolab::study::{
-    consensus_map, consensus_map_cpu, ConsensusMap, ConsensusMapConfig, ConsensusRow,
+    consensus_map, consensus_map_cpu, retention_threshold, ConsensusMap, ConsensusMapConfig,
+    ConsensusRow,
 };
 use taolab::yuma::batch::CpuScorer;
 use taolab::yuma::Variant;
@@ -169,4 +170,29 @@ fn full_chain_map_golden_digest() {
         format!("{:x}", Sha256::digest(csv.as_bytes())),
         "e2d87f7f661a39fbf773330cc620407d4b1f9dd276788cce319e11e20e3598de"
     );
+}
+
+#[test]
+fn the_retention_threshold_ignores_the_rows_order() {
+    let row = |wh: f64, e: f64| ConsensusRow {
+        major_stake: 0.6,
+        major_weight: wh,
+        minor_weight: 0.5,
+        weight_dev: 0.0,
+        major_ratio: e,
+    };
+    // Two rows share W_H = 0.5 (a map never has that); the crossing is found with the lower E_H.
+    let rows = [
+        row(1.0, 0.9),
+        row(0.75, 0.8),
+        row(0.5, 0.7),
+        row(0.5, 0.5),
+        row(0.25, 0.1),
+    ];
+    let want = retention_threshold(&rows).unwrap();
+    assert!((want - (0.75 - 0.25 * 0.2 / 0.3)).abs() < 1e-12, "{want}");
+    let mut reversed = rows;
+    reversed.reverse();
+    assert_eq!(retention_threshold(&reversed), Some(want));
+    assert_eq!(retention_threshold(&[row(1.0, 0.5)]), None);
 }

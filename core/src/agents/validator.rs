@@ -109,7 +109,7 @@ pub fn apply_policy(policy: Policy, row: &mut [f64]) {
         return;
     }
     let mut order: Vec<usize> = (0..row.len()).collect();
-    order.sort_by(|&a, &b| row[b].total_cmp(&row[a]).then(a.cmp(&b)));
+    order.sort_unstable_by(|&a, &b| row[b].total_cmp(&row[a]).then(a.cmp(&b)));
     let keep = &order[..k];
     for (j, w) in row.iter_mut().enumerate() {
         *w = if keep.contains(&j) { 1.0 } else { 0.0 };

@@ -289,7 +289,11 @@ impl ConsensusMap {
 /// largest W_H does not retain.
 pub fn retention_threshold(rows: &[ConsensusRow]) -> Option<f64> {
     let mut sorted: Vec<ConsensusRow> = rows.to_vec();
-    sorted.sort_by(|a, b| b.major_weight.total_cmp(&a.major_weight));
+    // Equal W_H (not in a map) are ordered by E_H, so that the input's order never matters.
+    sorted.sort_unstable_by(|a, b| {
+        let by_e = a.major_ratio.total_cmp(&b.major_ratio);
+        b.major_weight.total_cmp(&a.major_weight).then(by_e)
+    });
     let first = sorted.first()?;
     if !first.retains() {
         return None;

@@ -106,7 +106,7 @@ pub fn initial_chain_state(
     let k = max_validators as usize;
     if n >= k {
         let mut idx: Vec<usize> = (0..n).collect();
-        idx.sort_by_key(|&i| stake[i]);
+        idx.sort_unstable_by_key(|&i| (stake[i], i));
         for &i in idx.iter().take(n - k) {
             permit[i] = false;
         }

@@ -139,6 +139,14 @@ impl core::fmt::Debug for AheadSlot {
     }
 }
 
+/// The indices `0..n` ordered by `key`, equal keys in index order (what a stable sort by
+/// `key` gives, with the unstable sort that the rest of the crate already uses).
+fn in_order(n: usize, key: impl Fn(usize) -> u64) -> impl Iterator<Item = usize> {
+    let mut order: Vec<(u64, usize)> = (0..n).map(|k| (key(k), k)).collect();
+    order.sort_unstable();
+    order.into_iter().map(|(_, k)| k)
+}
+
 /// What a chain epoch of `s` reads besides its storage.
 #[cfg(all(feature = "std", not(target_family = "wasm")))]
 fn chain_subnet(s: &Subnet) -> ChainSubnet<'_> {
@@ -230,7 +238,8 @@ fn build_subnet(
                 set_at: 0,
             });
         }
-        out.sort_by_key(|r| r.uid);
+        // One row per UID (a later row replaced an earlier one above).
+        out.sort_unstable_by_key(|r| r.uid);
         out
     };
     if spec.metagraph.is_some() {
@@ -255,10 +264,10 @@ fn build_subnet(
         Some(WeightsSpec::Fixed { rows: r }) => rows = mk_rows(r),
         Some(WeightsSpec::Scripted { rows: r, steps: s }) => {
             rows = mk_rows(r);
-            for st in s {
-                steps.push((st.from_block, mk_rows(&st.rows)));
+            // By block; steps of the same block in the scenario's order.
+            for k in in_order(s.len(), |k| s[k].from_block) {
+                steps.push((s[k].from_block, mk_rows(&s[k].rows)));
             }
-            steps.sort_by_key(|s| s.0);
         }
         Some(WeightsSpec::Uniform { validators }) => {
             behaviour = Behaviour::Uniform(validators.clone())
@@ -276,7 +285,7 @@ fn build_subnet(
         }
         None if spec.metagraph.is_none() => {
             let mut by: Vec<usize> = (0..n).collect();
-            by.sort_by(|&a, &b| neurons.stake[b].cmp(&neurons.stake[a]).then(a.cmp(&b)));
+            by.sort_unstable_by(|&a, &b| neurons.stake[b].cmp(&neurons.stake[a]).then(a.cmp(&b)));
             by.truncate(16.min(n));
             behaviour = Behaviour::Uniform(by.into_iter().map(|u| u as u16).collect());
         }
@@ -356,7 +365,8 @@ impl World {
         for (i, s) in scenario.subnets.iter().enumerate() {
             subnets.push(build_subnet(s, &rules, start, i)?);
         }
-        subnets.sort_by_key(|s| s.netuid);
+        // Netuids are distinct (the scenario was validated).
+        subnets.sort_unstable_by_key(|s| s.netuid);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         for s in subnets.iter_mut() {
             init_quality(s, &mut rng, start);
@@ -371,13 +381,15 @@ impl World {
                 to_rao(|| format!("flows[{k}].alpha"), fl.alpha)?,
             ));
         }
-        flows.sort_by_key(|f| f.0);
-        let mut regs: Vec<(u64, u16, u32)> = scenario
-            .registrations
-            .iter()
+        // Flows and registrations by block; those of one block in the scenario's order.
+        let flows = in_order(flows.len(), |k| flows[k].0)
+            .map(|k| flows[k])
+            .collect();
+        let registrations = &scenario.registrations;
+        let regs = in_order(registrations.len(), |k| registrations[k].block)
+            .map(|k| &registrations[k])
             .map(|r| (r.block, r.netuid, r.count))
             .collect();
-        regs.sort_by_key(|r| r.0);
         let mut subnet_regs = scenario.subnet_registrations.clone();
         subnet_regs.sort_unstable();
         Ok(World {
@@ -948,7 +960,7 @@ impl World {
                 s.rows.retain(|x| x.uid != r.uid);
                 s.rows.push(r);
             }
-            s.rows.sort_by_key(|r| r.uid);
+            s.rows.sort_unstable_by_key(|r| r.uid);
         }
         if let Some(rows) = uniform_rows(s, b) {
             s.rows = rows;
@@ -1607,6 +1619,16 @@ fn init_quality(s: &mut Subnet, rng: &mut ChaCha8Rng, start: u64) {
 mod tests {
     use super::*;
     use crate::emission::moving_price::update_moving_price;
+
+    #[test]
+    fn in_order_is_a_stable_sort_by_key() {
+        let keys = [5u64, 1, 5, 0, 1, 5];
+        let got: Vec<usize> = in_order(keys.len(), |k| keys[k]).collect();
+        assert_eq!(got, [3, 1, 4, 0, 2, 5]);
+        let mut stable: Vec<usize> = (0..keys.len()).collect();
+        stable.sort_by_key(|&k| keys[k]);
+        assert_eq!(got, stable);
+    }
 
     #[test]
     fn split_moving_price_is_update_moving_price() {

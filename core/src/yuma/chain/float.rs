@@ -116,7 +116,7 @@ pub fn epoch_f64(input: &ChainInput) -> FloatOutput {
         .collect();
     normalize(&mut stake);
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| stake[a].total_cmp(&stake[b]));
+    order.sort_unstable_by(|&a, &b| stake[a].total_cmp(&stake[b]).then(a.cmp(&b)));
     let mut permit: Vec<bool> = stake.iter().map(|&s| s != 0.0).collect();
     let k = input.max_allowed_validators as usize;
     if n >= k {
@@ -177,12 +177,13 @@ pub fn epoch_f64(input: &ChainInput) -> FloatOutput {
     normalize(&mut use_stake);
     let total: f64 = use_stake.iter().sum();
     let minority = total - kappa;
-    let mut cols: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
+    // (score, row, stake): the row orders equal scores, so the stake adds up in row order.
+    let mut cols: Vec<Vec<(f64, usize, f64)>> = vec![Vec::new(); n];
     for i in 0..n {
         if active[i] > 0.0 {
             for &(j, v) in &w[i] {
                 if v > 0.0 {
-                    cols[j as usize].push((v, use_stake[i]));
+                    cols[j as usize].push((v, i, use_stake[i]));
                 }
             }
         }
@@ -191,8 +192,8 @@ pub fn epoch_f64(input: &ChainInput) -> FloatOutput {
     let consensus: Vec<f64> = cols
         .iter_mut()
         .map(|c| {
-            c.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let mut cum = total - c.iter().map(|e| e.1).sum::<f64>();
+            c.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let mut cum = total - c.iter().map(|e| e.2).sum::<f64>();
             if c.len() < voters && cum > minority {
                 return 0.0;
             }
@@ -203,7 +204,7 @@ pub fn epoch_f64(input: &ChainInput) -> FloatOutput {
             while k < c.len() {
                 let v = c[k].0;
                 while k < c.len() && c[k].0 == v {
-                    cum += c[k].1;
+                    cum += c[k].2;
                     k += 1;
                 }
                 if cum > minority {
@@ -259,7 +260,8 @@ pub fn epoch_f64(input: &ChainInput) -> FloatOutput {
                     .map(|(&(j, a), &(_, b))| (j, a + beta * (b.unwrap_or(0.0) - a)))
                     .filter(|e| e.1 > 0.0)
                     .collect();
-                e.sort_by_key(|e| e.0);
+                // A row's columns are distinct.
+                e.sort_unstable_by_key(|e| e.0);
                 e
             })
             .collect()

@@ -29,43 +29,63 @@ function u64(value, field) {
   );
 }
 
+/** Whether JSON text would not carry `x` as the object does (see `plain`). */
+const inexact = (x) => x > Number.MAX_SAFE_INTEGER || x < -Number.MAX_SAFE_INTEGER;
+
 /**
- * An input as the wasm reads it: a JSON string passes as is; an object is copied with typed
- * arrays turned into plain arrays (a BigUint64Array gives bigints, read exactly). A NaN or
- * infinite number is reported with its path, in the core's words (`epochs[0].weights[1][2]
- * is NaN`), since JSON, and so the core, cannot hold one.
+ * An input checked and copied for the wasm: typed arrays become plain arrays (a
+ * BigUint64Array gives bigints). A NaN or infinite number is reported with its path, in the
+ * core's words (`epochs[0].weights[1][2] is NaN`), since JSON, and so the core, cannot hold
+ * one. `state.exact` is set by a number beyond 2^53, which JSON text would not carry as the
+ * object does: read from text it could pass as a u64 amount, which the object road refuses
+ * as not a safe integer.
  */
-function plain(value, path = "") {
+function plain(value, path, state) {
   if (typeof value === "number") {
     if (Number.isNaN(value)) throw new Error(`${path || "input"} is NaN`);
     if (!Number.isFinite(value)) throw new Error(`${path || "input"} is infinite`);
+    if (inexact(value)) state.exact = true;
     return value;
   }
   if (value === null || typeof value !== "object") return value;
   if (ArrayBuffer.isView(value)) {
     if (value instanceof DataView) return value;
-    return plain(Array.from(value), path);
+    return plain(Array.from(value), path, state);
   }
   if (Array.isArray(value)) {
     let nested = false;
     for (let i = 0; i < value.length; i++) {
       const x = value[i];
       if (typeof x === "number") {
-        if (!Number.isFinite(x)) plain(x, `${path}[${i}]`);
+        if (!Number.isFinite(x) || inexact(x)) plain(x, `${path}[${i}]`, state);
       } else if (x !== null && typeof x === "object") {
         nested = true;
       }
     }
-    return nested ? value.map((x, i) => plain(x, `${path}[${i}]`)) : value;
+    return nested ? value.map((x, i) => plain(x, `${path}[${i}]`, state)) : value;
   }
   const out = {};
-  for (const [k, x] of Object.entries(value)) out[k] = plain(x, path ? `${path}.${k}` : k);
+  for (const [k, x] of Object.entries(value)) out[k] = plain(x, path ? `${path}.${k}` : k, state);
   return out;
 }
 
-/** A string stays a string (the CLI's parser); anything else goes through `plain`. */
+/**
+ * An input as the wasm reads it. A string passes as is, to the CLI's parser. An object is
+ * checked by `plain` and passed as its JSON text, which is faster than reading it value by
+ * value (`JSON.stringify` is native code; a property that is `undefined` counts as left
+ * out). An object holding a bigint or a number beyond 2^53, which the text would not carry
+ * as the object does, passes as the object: the wasm reads it value by value.
+ */
 function input(value) {
-  return typeof value === "string" ? value : plain(value);
+  if (typeof value === "string") return value;
+  const state = { exact: false };
+  const checked = plain(value, "", state);
+  if (state.exact || checked === null || typeof checked !== "object") return checked;
+  try {
+    return JSON.stringify(checked);
+  } catch {
+    return checked; // a bigint
+  }
 }
 
 function variantOf(options) {

@@ -75,6 +75,20 @@ test("errors are Errors with the CLI's message", () => {
   assert.throws(() => runEpoch({ weights: [[1]], stakes: [1] }, "yuma7"), /variant: unknown value 'yuma7'/);
 });
 
+test("an object reads as its JSON text, except numbers the text cannot carry", () => {
+  // A property that is undefined is left out, so it takes its default.
+  const base = cases()[0];
+  assert.ok(bitEqual(runCase({ ...base, params: { ...base.params, kappa: undefined } }, "yuma3"),
+    runCase({ ...base, params: Object.fromEntries(Object.entries(base.params).filter(([k]) => k !== "kappa")) }, "yuma3")));
+  // A number beyond 2^53 is not a u64 amount, with or without a bigint elsewhere.
+  const chain = {
+    n: 2, block: 5000, lastUpdate: [4999, 4999], blockAtRegistration: [0, 0], stake: [1e12, 0],
+    validatorPermit: [true, false], weights: [[[1, 65535]], []], raoEmission: 2 ** 60,
+  };
+  assert.throws(() => runEpoch(chain, "chain"), /raoEmission.*expected u64|expected u64/);
+  assert.equal(runEpoch({ ...chain, raoEmission: 1e9 }, "chain").emission.length, 2);
+});
+
 test("chain epoch: stakes near 1e18 stay exact (BigInt in, BigUint64Array out)", () => {
   const stake = new BigUint64Array([999_999_999_999_999_999n, 1_000_000_000_000_000_001n, 3n]);
   const input = {

@@ -1,5 +1,7 @@
 //! Reading inputs: a JSON string through the core's own `from_json`, or a JS object read by
 //! serde-wasm-bindgen as a JSON tree, written out as text and given to the same `from_json`.
+//! (The JS wrapper sends an object as its JSON text unless it holds a bigint or a number
+//! beyond 2^53, so the object road serves those, and callers of the raw bindings.)
 
 use taolab::Error;
 use wasm_bindgen::{JsError, JsValue};

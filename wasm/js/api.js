@@ -29,16 +29,15 @@ function u64(value, field) {
   );
 }
 
-/** Whether JSON text would not carry `x` as the object does (see `plain`). */
+/** Whether `JSON.stringify` would not carry `x` as the object does (see `plain`). */
 const inexact = (x) => x > Number.MAX_SAFE_INTEGER || x < -Number.MAX_SAFE_INTEGER;
 
 /**
  * An input checked and copied for the wasm: typed arrays become plain arrays (a
  * BigUint64Array gives bigints). A NaN or infinite number is reported with its path, in the
  * core's words (`epochs[0].weights[1][2] is NaN`), since JSON, and so the core, cannot hold
- * one. `state.exact` is set by a number beyond 2^53, which JSON text would not carry as the
- * object does: read from text it could pass as a u64 amount, which the object road refuses
- * as not a safe integer.
+ * one. `state.exact` is set by a number beyond 2^53: `JSON.stringify` writes its digits,
+ * which a u64 field would take as an amount the number does not hold exactly.
  */
 function plain(value, path, state) {
   if (typeof value === "number") {
@@ -69,23 +68,45 @@ function plain(value, path, state) {
   return out;
 }
 
+/** Left out of JSON text, as `JSON.stringify` leaves them out (`null` in an array). */
+const skipped = (x) => x === undefined || typeof x === "function" || typeof x === "symbol";
+
 /**
- * An input as the wasm reads it. A string passes as is, to the CLI's parser. An object is
- * checked by `plain` and passed as its JSON text, which is faster than reading it value by
- * value (`JSON.stringify` is native code; a property that is `undefined` counts as left
- * out). An object holding a bigint or a number beyond 2^53, which the text would not carry
- * as the object does, passes as the object: the wasm reads it value by value.
+ * The JSON text of a checked input (`plain`) that holds a bigint or a number beyond 2^53,
+ * which `JSON.stringify` cannot write as the wasm must read them. A bigint is written as its
+ * digits, so the core reads a u64 exactly. Such a number is written in exponent form (the
+ * same double, to the bit): an f64 field reads it unchanged, and a u64 field refuses it
+ * (`expected u64`) rather than take an amount the number only approximates.
+ */
+function text(x) {
+  if (typeof x === "bigint") return x.toString();
+  if (typeof x === "number") return inexact(x) ? x.toExponential() : JSON.stringify(x);
+  if (x === null || typeof x !== "object") return JSON.stringify(x);
+  if (Array.isArray(x)) return `[${x.map((y) => (skipped(y) ? "null" : text(y))).join(",")}]`;
+  const parts = [];
+  for (const [k, y] of Object.entries(x)) if (!skipped(y)) parts.push(`${JSON.stringify(k)}:${text(y)}`);
+  return `{${parts.join(",")}}`;
+}
+
+/**
+ * An input as the wasm reads it: JSON text, parsed there by the CLI's parser. A string passes
+ * as is. An object is checked by `plain` and written by `JSON.stringify` (native code; a
+ * property that is `undefined` counts as left out), or by `text` when it holds a bigint or a
+ * number beyond 2^53.
  */
 function input(value) {
   if (typeof value === "string") return value;
   const state = { exact: false };
   const checked = plain(value, "", state);
-  if (state.exact || checked === null || typeof checked !== "object") return checked;
-  try {
-    return JSON.stringify(checked);
-  } catch {
-    return checked; // a bigint
+  if (checked === null || typeof checked !== "object") return checked;
+  if (!state.exact) {
+    try {
+      return JSON.stringify(checked);
+    } catch {
+      // a bigint: written below
+    }
   }
+  return text(checked);
 }
 
 function variantOf(options) {

@@ -1,7 +1,8 @@
-//! Reading inputs: a JSON string through the core's own `from_json`, or a JS object read by
-//! serde-wasm-bindgen as a JSON tree, written out as text and given to the same `from_json`.
-//! (The JS wrapper sends an object as its JSON text unless it holds a bigint or a number
-//! beyond 2^53, so the object road serves those, and callers of the raw bindings.)
+//! Reading inputs: JSON text through the core's own `from_json` (the CLI's parser, checks and
+//! messages). The JS wrapper (`wasm/js/api.js`) always sends text: `JSON.stringify`, or its own
+//! writer when the input holds a bigint (written as its digits, so a u64 is read exactly) or a
+//! number beyond 2^53 (written in exponent form, so a u64 field refuses it). A raw caller may
+//! pass an object; it is read as its `JSON.stringify` text.
 
 use taolab::Error;
 use wasm_bindgen::{JsError, JsValue};
@@ -12,7 +13,7 @@ pub fn js_error(e: Error) -> JsError {
 }
 
 /// Reads `value` as `T` through `from_json` (the CLI's parser, checks and messages): a string
-/// as it is, an object as the JSON text of its tree.
+/// as it is, an object as its `JSON.stringify` text.
 pub fn read<T>(
     value: JsValue,
     field: &str,
@@ -30,17 +31,17 @@ pub fn read<T>(
             "must be a JSON string or an object",
         )));
     }
-    // serde-wasm-bindgen reads the object as a JSON tree (u64 from BigInt exactly), and the
-    // tree goes to `from_json` as text: one parser per input type, the CLI's, so an object and
-    // its `JSON.stringify` give the same result. (A second, tree-based decoder per type cost
-    // about 30 KB of gzipped wasm.)
-    let tree: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| {
-        let msg = format!("{e}");
-        js_error(Error::parse(
-            msg.strip_prefix("Error: ").unwrap_or(&msg).to_string(),
-        ))
-    })?;
-    let text = serde_json::to_string(&tree).map_err(|e| js_error(e.into()))?;
+    // JSON.stringify is native code, so this costs no wasm. It throws on a bigint, which only
+    // the JS wrapper's writer carries exactly.
+    let text = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| {
+            js_error(Error::invalid(
+                field,
+                "holds a value JSON.stringify cannot write (a bigint?); pass JSON text",
+            ))
+        })?;
     from_json(&text).map_err(js_error)
 }
 

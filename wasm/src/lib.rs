@@ -8,12 +8,12 @@
 //! in `wasm/js/taolab.d.ts`.
 //!
 //! Conventions:
-//! * Inputs are either a JSON **string** (parsed by the same `from_json` as the CLI, so the
-//!   error messages are the CLI's) or a JS **object** (read with serde-wasm-bindgen, then
-//!   validated by the same core checks; floats are read exactly, u64 amounts from `BigInt`
-//!   or safe-integer numbers). The JS wrapper (`wasm/js/api.js`) sends most objects as their
-//!   `JSON.stringify` text, which is faster; only those holding a bigint or a number beyond
-//!   2^53 arrive here as objects.
+//! * Inputs are JSON **text**, parsed by the same `from_json` as the CLI, so the checks and
+//!   error messages are the CLI's. The JS wrapper (`wasm/js/api.js`) writes every input object
+//!   as text: `JSON.stringify` (native code), or its own writer when the object holds a bigint
+//!   (written as its digits, so a u64 amount is read exactly) or a number beyond 2^53 (written
+//!   in exponent form, so a u64 field refuses it rather than take a rounded amount). A raw
+//!   caller may pass an object, which is read as its `JSON.stringify` text.
 //! * JSON-shaped results leave as serde_json text and are parsed by `JSON.parse` in the
 //!   wrapper: serde_json writes the shortest decimal that round-trips (ryu) and `JSON.parse`
 //!   rounds correctly, so every f64 arrives bit-identical to the CLI's.

@@ -62,13 +62,13 @@ pub fn block_emission_f64(issuance_tao: f64) -> f64 {
         return 0.0;
     }
     let x = 1.0 / (1.0 - issuance_tao / supply);
-    let k = libm::floor(libm::log2(x));
+    let k = crate::math::exact::floor(libm::log2(x));
     if k < 0.0 {
         return 1.0;
     }
     let e = 1.0 / libm::pow(2.0, k);
     // The chain floors to whole rao.
-    libm::floor(e * RAO_PER_TAO as f64) / RAO_PER_TAO as f64
+    crate::math::exact::floor(e * RAO_PER_TAO as f64) / RAO_PER_TAO as f64
 }
 
 /// One era of constant block emission: from `start` rao of issuance (inclusive) the chain

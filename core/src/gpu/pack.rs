@@ -222,7 +222,7 @@ pub fn stake_shares(sn: &[f64], kappa: f64, out: &mut [u32]) -> u32 {
     } else if k >= 2.0 * SHARE_ONE {
         u32::MAX
     } else {
-        libm::ceil(k) as u32
+        crate::math::exact::ceil(k) as u32
     }
 }
 

@@ -20,7 +20,7 @@ pub fn normalize_quantize_u16(c: &mut [f64]) {
     let sum: f64 = c.iter().sum();
     if sum > 0.0 && sum.is_finite() {
         for x in c.iter_mut() {
-            *x = libm::trunc(*x / sum * 65535.0) / 65535.0;
+            *x = crate::math::exact::trunc(*x / sum * 65535.0) / 65535.0;
         }
     } else {
         c.fill(0.0);

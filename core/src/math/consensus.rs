@@ -511,7 +511,7 @@ pub fn fixed_stakes(s: &[f64], kappa: f64, out: &mut Vec<u64>) -> u64 {
     } else if k >= 2.0 * ONE {
         u64::MAX
     } else {
-        libm::ceil(k) as u64
+        crate::math::exact::ceil(k) as u64
     }
 }
 

@@ -8,6 +8,7 @@ pub mod consensus;
 pub mod csr;
 pub mod dense;
 pub mod ema;
+pub mod exact;
 pub mod fixed;
 pub mod normalize;
 

@@ -332,7 +332,7 @@ pub(crate) struct Level {
 type StakedRow<'a> = dyn FnMut(f64, f64, f64, &[f64], &[f64]) + 'a;
 
 fn team(ratio: f64, total: usize) -> usize {
-    let k = libm::floor(ratio * total as f64 + 1e-9) as usize;
+    let k = crate::math::exact::floor(ratio * total as f64 + 1e-9) as usize;
     k.clamp(1, total - 1)
 }
 
@@ -523,7 +523,7 @@ fn load_rows(
     let v = level.stake.len();
     let stake = cs.input.stake.get_or_insert_with(Vec::new);
     for (dst, &x) in stake.iter_mut().zip(&level.stake) {
-        *dst = libm::floor(x * TOTAL_STAKE_RAO) as u64;
+        *dst = crate::math::exact::floor(x * TOTAL_STAKE_RAO) as u64;
     }
     if cs.cached_level != l {
         cs.rows.iter_mut().for_each(Vec::clear);
@@ -540,10 +540,9 @@ fn load_rows(
         if cached.is_empty() {
             // fixed_proportion_to_u16, then set_weights' max-upscale.
             cs.fixed.clear();
-            cs.fixed.extend(
-                row.iter()
-                    .map(|&x| u16_to_fixed(libm::floor(x * 65535.0).clamp(0.0, 65535.0) as u16)),
-            );
+            cs.fixed.extend(row.iter().map(|&x| {
+                u16_to_fixed(crate::math::exact::floor(x * 65535.0).clamp(0.0, 65535.0) as u16)
+            }));
             vec_max_upscale_to_u16_into(&cs.fixed, &mut cs.up);
             cached.extend(cs.up.iter().enumerate().map(|(j, &q)| ((v + j) as u16, q)));
         }

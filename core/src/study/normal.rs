@@ -27,7 +27,8 @@ impl Normal {
     pub fn standard(&mut self) -> f64 {
         let u1 = self.uniform();
         let u2 = self.uniform();
-        libm::sqrt(-2.0 * libm::log(1.0 - u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
+        crate::math::exact::sqrt(-2.0 * libm::log(1.0 - u1))
+            * libm::cos(2.0 * core::f64::consts::PI * u2)
     }
 
     /// `max(0, 1 + σ z)`: the clamped positive draw the consensus study uses.

@@ -64,7 +64,7 @@ fn count(rng: &mut ChaCha8Rng, rate: f64) -> u32 {
     if rate <= 0.0 {
         return 0;
     }
-    let whole = libm::floor(rate);
+    let whole = crate::math::exact::floor(rate);
     whole as u32 + u32::from(uniform(rng) < rate - whole)
 }
 

@@ -1160,7 +1160,7 @@ impl World {
         if rate <= 0.0 {
             return 0;
         }
-        let whole = libm::floor(rate);
+        let whole = crate::math::exact::floor(rate);
         let frac = rate - whole;
         whole as u32 + u32::from(self.uniform() < frac)
     }

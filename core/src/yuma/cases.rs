@@ -375,7 +375,7 @@ pub fn case(n: usize) -> Option<Case> {
 fn normal(rng: &mut ChaCha8Rng) -> f64 {
     let u1 = ((rng.next_u64() >> 11) as f64 + 1.0) / 9_007_199_254_740_993.0; // (0, 1]
     let u2 = (rng.next_u64() >> 11) as f64 / 9_007_199_254_740_992.0; // [0, 1)
-    libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
+    crate::math::exact::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
 }
 
 /// Noisy proportional scores of the WTA cases: `perf_j + N(0, sd_i²)`, clamped to [0, 1],

@@ -87,6 +87,10 @@ test("an object reads as its JSON text, except numbers the text cannot carry", (
   };
   assert.throws(() => runEpoch(chain, "chain"), /raoEmission.*expected u64|expected u64/);
   assert.equal(runEpoch({ ...chain, raoEmission: 1e9 }, "chain").emission.length, 2);
+  // In an f64 field such a number is the same double, written in exponent form.
+  const float = { weights: [[1, 0.5], [0, 1]], stakes: [2 ** 60 + 2 ** 9, 3e20], params: { kappa: 0.5 } };
+  assert.ok(bitEqual(runEpoch(float, "yuma3"), JSON.parse(runEpochJson(JSON.stringify(float), "yuma3"))));
+  assert.equal(runEpoch(float, "yuma3").stake[0], (2 ** 60 + 2 ** 9) / (2 ** 60 + 2 ** 9 + 3e20));
 });
 
 test("chain epoch: stakes near 1e18 stay exact (BigInt in, BigUint64Array out)", () => {

@@ -91,7 +91,7 @@ pub fn run_case_epochs(
         stake.clear();
         stake.extend(ep.stakes.iter().map(|&x| {
             if ssum > 0.0 {
-                libm::floor(x / ssum * CASE_TOTAL_STAKE_RAO) as u64
+                crate::math::exact::floor(x / ssum * CASE_TOTAL_STAKE_RAO) as u64
             } else {
                 0
             }

@@ -18,6 +18,11 @@ ROOT=$PWD
 export CARGO_TARGET_DIR="$ROOT/target/npm"
 # Keep the target_features section for wasm-bindgen and wasm-opt; wasm-opt strips afterwards.
 export CARGO_PROFILE_WASM_RELEASE_STRIP=false
+# Built for size (opt-level "z"), LLVM inlines almost nothing: small generic helpers (slice
+# indexing, Vec::resize, fixed-point compares) stay calls in the hot loops. A higher inline
+# threshold buys back most of the speed for a little size: on `scripts/npm.sh bench` the
+# world steps about 20 % faster and the 22 cases 15-25 %, for 6.6 KB gzipped.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:--C llvm-args=-inline-threshold=30}"
 OUT=dist/npm
 PKG=$OUT/pkg
 TOOLS=$ROOT/tools/node_modules/.bin

@@ -148,7 +148,7 @@ impl Pool {
             return amount;
         }
         let q = r * 0x0001_0001_0001_0001;
-        ((q as u128 * amount as u128) >> 64) as u64
+        (crate::math::fixed::wide::mul_64(q, amount) >> 64) as u64
     }
 
     /// $\lfloor r\,(1 - (b/(b+d))^{k}) \rfloor$: the output of adding $d$ to reserve $b$,

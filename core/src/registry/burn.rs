@@ -10,7 +10,7 @@ const Q32_ONE: u64 = 1 << 32;
 
 /// `(v·f) >> 32`, saturating at `u64::MAX`.
 pub fn mul_q32(v: u64, f: u64) -> u64 {
-    let p = (v as u128 * f as u128) >> 32;
+    let p = crate::math::fixed::wide::mul_64(v, f) >> 32;
     if p > u64::MAX as u128 {
         u64::MAX
     } else {

@@ -53,6 +53,9 @@ pub struct Workspace {
     col_max: Vec<f64>,
     col: Vec<f64>,
     quot: Vec<f64>,
+    /// A block of row chunks (`BLOCK × CHUNK`), written before it is read: sized once and
+    /// never cleared (zeroing it every epoch was a tenth of a small case's time in wasm).
+    chunks: Vec<f64>,
     bonds_old: Vec<f64>,
     consensus_for_alpha: Vec<f64>,
     /// Within [`epoch_lean`].
@@ -201,7 +204,9 @@ fn accumulate(rows: &[&[f64]], x: Option<&[f64]>, acc: &mut [f64]) {
     if rn == 0 {
         return;
     }
-    let block: [&[f64]; BLOCK] = core::array::from_fn(|r| rows[if r < rn { r } else { 0 }]);
+    // (Plain loops rather than `array::from_fn`, which the wasm's size build leaves a call.)
+    let mut block = [rows[0]; BLOCK];
+    block[..rn].copy_from_slice(&rows[..rn]);
     let mut a = [0.0; BLOCK];
     a[..rn].copy_from_slice(&acc[..rn]);
     match x {
@@ -214,7 +219,7 @@ fn accumulate(rows: &[&[f64]], x: Option<&[f64]>, acc: &mut [f64]) {
 #[inline(never)]
 fn sum_block(rows: &[&[f64]; BLOCK], acc: &mut [f64]) {
     let len = rows[0].len();
-    let rows: [&[f64]; BLOCK] = core::array::from_fn(|r| &rows[r][..len]);
+    let rows = trimmed(rows, len);
     let mut a = [0.0; BLOCK];
     a.copy_from_slice(&acc[..BLOCK]);
     for j in 0..len {
@@ -229,7 +234,7 @@ fn sum_block(rows: &[&[f64]; BLOCK], acc: &mut [f64]) {
 fn dot_block(rows: &[&[f64]; BLOCK], x: &[f64], acc: &mut [f64]) {
     let len = rows[0].len();
     let x = &x[..len];
-    let rows: [&[f64]; BLOCK] = core::array::from_fn(|r| &rows[r][..len]);
+    let rows = trimmed(rows, len);
     let mut a = [0.0; BLOCK];
     a.copy_from_slice(&acc[..BLOCK]);
     for j in 0..len {
@@ -244,13 +249,23 @@ fn dot_block(rows: &[&[f64]; BLOCK], x: &[f64], acc: &mut [f64]) {
 /// rest of the array is empty).
 #[inline(always)]
 fn rows_at(m: &[f64], n: usize, i0: usize, rn: usize, j0: usize, len: usize) -> [&[f64]; BLOCK] {
-    core::array::from_fn(|r| {
-        if r < rn {
-            &m[(i0 + r) * n + j0..(i0 + r) * n + j0 + len]
-        } else {
-            &[][..]
-        }
-    })
+    let mut rows: [&[f64]; BLOCK] = [&[]; BLOCK];
+    for (r, row) in rows.iter_mut().enumerate().take(rn) {
+        let o = (i0 + r) * n + j0;
+        *row = &m[o..o + len];
+    }
+    rows
+}
+
+/// Each of a block's rows cut to its first `len` entries (so the loops over them need no
+/// bounds checks).
+#[inline(always)]
+fn trimmed<'a>(rows: &[&'a [f64]; BLOCK], len: usize) -> [&'a [f64]; BLOCK] {
+    let mut out = *rows;
+    for row in out.iter_mut() {
+        *row = &row[..len];
+    }
+    out
 }
 
 /// Row sums `Σ_j W_ij` in column order (as `Iterator::sum`, from −0.0) and
@@ -582,6 +597,14 @@ fn clip_outputs(out: &mut EpochOutput, col: &mut Vec<f64>, m_is_bonds: bool, lea
     col.resize(n, 0.0);
 }
 
+/// Makes `buf` hold at least a block of row chunks (`BLOCK × CHUNK`); what it holds is left
+/// as it is (each chunk is written before it is read).
+fn grow_chunks(buf: &mut Vec<f64>) {
+    if buf.len() < BLOCK * CHUNK {
+        buf.resize(BLOCK * CHUNK, 0.0);
+    }
+}
+
 /// Dividends `D_i = Σ_j q_ij·I_j` in column order (from −0.0), with `q_ij = map(m_ij, d_j)`
 /// (vectorised), four rows at a time; `q` replaces `m` when `store`.
 #[allow(clippy::too_many_arguments)]
@@ -597,7 +620,7 @@ fn dividends_pass(
     map: impl Fn(f64, f64) -> f64,
 ) {
     out.clear();
-    tmp.resize(BLOCK * CHUNK, 0.0);
+    grow_chunks(tmp);
     for i0 in (0..v).step_by(BLOCK) {
         let rn = BLOCK.min(v - i0);
         let mut acc = [-0.0; BLOCK];
@@ -668,8 +691,7 @@ fn stake_weighted_bonds(
         _ => &out.weights.data,
     };
     let (beta, keep) = (params.bond_penalty, 1.0 - params.bond_penalty);
-    ws.quot.clear();
-    ws.quot.resize(BLOCK * CHUNK, 0.0);
+    grow_chunks(&mut ws.chunks);
     ClipPass {
         n,
         src,
@@ -681,7 +703,7 @@ fn stake_weighted_bonds(
         lean,
     }
     .run(
-        &mut ws.quot,
+        &mut ws.chunks,
         &mut [],
         &mut out.rank,
         &mut ws.col,
@@ -756,7 +778,7 @@ fn stake_weighted_bonds(
             &d2,
             &out.incentive,
             true,
-            &mut ws.col,
+            &mut ws.chunks,
             &mut out.dividends_raw,
             div_or_zero,
         );
@@ -991,7 +1013,7 @@ fn held_bonds(
         &ws.col,
         &out.incentive,
         false,
-        &mut ws.quot,
+        &mut ws.chunks,
         &mut out.dividends_raw,
         |b, c| b / c,
     );

@@ -167,7 +167,7 @@ impl Div32 {
     #[inline(always)]
     pub fn quot(self, x: I32F32) -> I32F32 {
         let xs = (x.to_bits() as u64) << self.shift;
-        let hi = ((xs as u128 * self.m as u128) >> 64) as u64;
+        let hi = (super::wide::mul_64(xs, self.m) >> 64) as u64;
         I32F32::from_bits((xs + hi) as i64)
     }
 }

@@ -21,7 +21,7 @@ export CARGO_PROFILE_WASM_RELEASE_STRIP=false
 # Built for size (opt-level "z"), LLVM inlines almost nothing: small generic helpers (slice
 # indexing, Vec::resize, fixed-point compares) stay calls in the hot loops. A higher inline
 # threshold buys back most of the speed for a little size: on `scripts/npm.sh bench` the
-# world steps about 20 % faster and the 22 cases 15-25 %, for 6.6 KB gzipped.
+# world steps about 20 % faster and the 22 cases 15-25 %, for 6.9 KB gzipped.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:--C llvm-args=-inline-threshold=30}"
 OUT=dist/npm
 PKG=$OUT/pkg

@@ -94,7 +94,7 @@ fn mul_halves(a: u64, b: u64) -> u128 {
 /// `(⌊n / d⌋, n mod d)` for a u128 by a nonzero u64. Native targets take the library's
 /// division (on x86-64 one 128/64 `div` per half). wasm has no wide division: there the
 /// library's generic u128 routine calls 128-bit multiplies and shifts, and this runs
-/// [`div_digits`] on 64-bit integers instead (same results; about a sixth of the world
+/// `div_digits` on 64-bit integers instead (same results; about a sixth of the world
 /// bench's time in wasm went to the library's routine).
 #[inline]
 pub fn div_rem_by_u64(n: u128, d: u64) -> (u128, u64) {

@@ -21,6 +21,7 @@
 //! over them gives the exact weight. Columns of fewer than [`DIRECT_ROWS`] validators are
 //! selected directly. O(V) per column.
 
+use crate::math::exact;
 use alloc::vec::Vec;
 
 /// Scale of the fixed-point stake shares: 1.0 of total stake = 2⁶².
@@ -483,7 +484,7 @@ fn resolve(cand: &mut [(f64, u64)], above: u64, kappa: u64) -> Option<f64> {
     if cand.len() <= SORT_MAX {
         select_sorted(cand, above, kappa)
     } else if above >= kappa {
-        cand.iter().map(|c| c.0).reduce(f64::max)
+        cand.iter().map(|c| c.0).reduce(exact::max)
     } else {
         let total: u64 = cand.iter().map(|c| c.1).sum();
         if above + total < kappa {
@@ -527,7 +528,7 @@ pub fn column_quantile(
     if col.is_empty() {
         return 0.0;
     }
-    let max = col.iter().copied().fold(0.0f64, f64::max);
+    let max = col.iter().copied().fold(0.0f64, exact::max);
     if max <= 0.0 {
         return 0.0;
     }
@@ -660,7 +661,7 @@ pub fn consensus_dense(
         max.resize(o.len(), 0.0);
         for row in w.chunks_exact(cols.max(1)).take(rows) {
             for (m, &x) in max.iter_mut().zip(&row[j0..]) {
-                *m = m.max(x);
+                *m = exact::max(*m, x);
             }
         }
         scratch.tile(w, cols, rows, j0, &max, o);
@@ -676,7 +677,7 @@ pub fn kappa_quantile_by_sort(col: &[f64], s: &[f64], kappa: f64) -> f64 {
     let mut fixed = Vec::new();
     let k = fixed_stakes(s, kappa, &mut fixed);
     let mut v: Vec<(f64, u64)> = col.iter().copied().zip(fixed).collect();
-    let max = col.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let max = col.iter().copied().fold(f64::NEG_INFINITY, exact::max);
     select_sorted(&mut v, 0, k).unwrap_or(max)
 }
 

@@ -25,7 +25,7 @@
 use super::case::{Alpha, Case, EpochOutput};
 use super::params::{ConsensusMode, Params, Variant};
 use crate::error::{Error, Result};
-use crate::math::{clip, consensus, ema, normalize, Dense};
+use crate::math::{clip, consensus, ema, exact, normalize, Dense};
 use alloc::format;
 use alloc::vec::Vec;
 
@@ -189,7 +189,13 @@ pub fn epoch_lean(
 fn shape(m: &mut Dense, rows: usize, cols: usize) {
     m.rows = rows;
     m.cols = cols;
-    m.data.resize(rows * cols, 0.0);
+    if m.data.is_empty() {
+        // A fresh output: zeroed memory from the allocator (calloc), not a fill entry by
+        // entry (which the wasm's size build leaves a loop).
+        m.data = alloc::vec![0.0; rows * cols];
+    } else {
+        m.data.resize(rows * cols, 0.0);
+    }
 }
 
 /// Sequential sums of up to [`BLOCK`] rows of equal length at once, columns in order:
@@ -297,7 +303,7 @@ fn prerank_row(wn: &[f64], si: f64, prerank: &mut [f64], col_max: &mut [f64]) {
         }
     }
     for (m, &x) in col_max.iter_mut().zip(wn) {
-        *m = m.max(x);
+        *m = exact::max(*m, x);
     }
 }
 
@@ -916,7 +922,7 @@ fn held_bonds(
                     out.consensus
                         .iter()
                         .zip(&p.consensus)
-                        .map(|(&a, &b)| a.max(b)),
+                        .map(|(&a, &b)| exact::max(a, b)),
                 ),
             }
             Some(liquid_alpha_reusing(
@@ -959,14 +965,14 @@ fn held_bonds(
     };
     let decay = 1.0 - params.decay_rate;
     let buy = move |k: [f64; 2], w: f64, old: f64| {
-        let remaining = (k[0] - old).max(0.0);
-        let purchase = k[1].min(remaining) * w;
-        (decay * old + purchase).min(k[0])
+        let remaining = exact::max(k[0] - old, 0.0);
+        let purchase = exact::min(k[1], remaining) * w;
+        exact::min(decay * old + purchase, k[0])
     };
     let relative = |a: f64, w: f64, old: f64| {
         let decayed = (1.0 - a) * old;
-        let purchase = (a * w).min((1.0 - decayed).max(0.0));
-        (decayed + purchase).min(1.0)
+        let purchase = exact::min(a * w, exact::max(1.0 - decayed, 0.0));
+        exact::min(decayed + purchase, 1.0)
     };
     let none = |_| [0.0; 2];
     match (variant, bonds_old, &liquid) {
@@ -1055,7 +1061,7 @@ pub(super) fn incentive(rank: &[f64], winner_takes_all: bool, out: &mut Vec<f64>
         return;
     }
     if winner_takes_all {
-        let max = rank.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let max = rank.iter().copied().fold(f64::NEG_INFINITY, exact::max);
         let k = rank.iter().filter(|&&r| r == max).count() as f64;
         out.extend(rank.iter().map(|&r| if r == max { 1.0 / k } else { 0.0 }));
     } else {
@@ -1115,7 +1121,7 @@ pub fn liquid_alpha(
                 (b - w).clamp(0.0, 1.0)
             };
             let raw = lo + ema::sigmoid(params.alpha_sigmoid_steepness * (x - 0.5)) * (hi - lo);
-            *a = raw.max(lo).min(hi);
+            *a = exact::min(exact::max(raw, lo), hi);
         }
     }
 }

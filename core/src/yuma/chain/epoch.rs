@@ -30,7 +30,7 @@ fn qdiv(x: I32F32, s: I32F32) -> I32F32 {
     Recip::new(s).div(x)
 }
 use crate::math::fixed::topk::topk_into;
-use crate::math::fixed::wide::mul_64;
+use crate::math::fixed::wide::{div_rem_by_u64, mul_64};
 use crate::math::fixed::{I32F32, I64F64, I96F32, ONE, ZERO};
 use alloc::vec::Vec;
 
@@ -108,7 +108,10 @@ impl U16Div {
         // t + 1 = bitlen(S − 1): 0 for S = 1 (t = −1).
         let t1 = 64 - (s - 1).leading_zeros();
         U16Div {
-            r: (1u128 << (63 + t1)).div_ceil(s as u128) as u64,
+            r: {
+                let (q, rem) = div_rem_by_u64(1u128 << (63 + t1), s);
+                (q + (rem != 0) as u128) as u64
+            },
             shift: 33 - t1,
         }
     }

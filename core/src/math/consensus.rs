@@ -512,7 +512,7 @@ pub fn fixed_stakes(s: &[f64], kappa: f64, out: &mut Vec<u64>) -> u64 {
     } else if k >= 2.0 * ONE {
         u64::MAX
     } else {
-        crate::math::exact::ceil(k) as u64
+        exact::ceil(k) as u64
     }
 }
 

@@ -109,6 +109,42 @@ function input(value) {
   return text(checked);
 }
 
+// The `form` of the raw exports' JSON-shaped results (wasm/src/input.rs).
+const PRETTY = 1;
+const MARKED = 2;
+
+/** The value of a JSON-shaped result: `JSON.parse` of text, or a marked result rebuilt. */
+function decode(result) {
+  return typeof result === "string" ? JSON.parse(result) : rebuild(result);
+}
+
+/**
+ * A marked result (`{ text, nums, marks }`, wasm/src/tape.rs) as the value `JSON.parse` makes
+ * of the same result's plain text: each string `"\u0000k"` in `text` stands for the array of
+ * `marks[2k + 1]` numbers of `nums` from `marks[2k]`, as they are (the same doubles the text's
+ * shortest round-trip digits would give). No other string starts with a NUL character.
+ */
+function rebuild({ text, nums, marks }) {
+  const array = (k) => {
+    const from = marks[2 * k];
+    const n = marks[2 * k + 1];
+    const a = new Array(n);
+    for (let i = 0; i < n; i++) a[i] = nums[from + i];
+    return a;
+  };
+  const walk = (x) => {
+    if (typeof x === "string") return x.charCodeAt(0) === 0 ? array(Number(x.slice(1))) : x;
+    if (x === null || typeof x !== "object") return x;
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) if (typeof x[i] === "object" || typeof x[i] === "string") x[i] = walk(x[i]);
+    } else {
+      for (const k of Object.keys(x)) x[k] = walk(x[k]);
+    }
+    return x;
+  };
+  return walk(JSON.parse(text));
+}
+
 function variantOf(options) {
   if (options === undefined || options === null) return undefined;
   if (typeof options === "string") return options;
@@ -122,14 +158,14 @@ export const variants = Object.freeze(["yuma1", "yuma2", "yuma2b", "yuma2c", "yu
 export function runCase(value, options) {
   check();
   const onProgress = options && typeof options === "object" ? options.onProgress : undefined;
-  return JSON.parse(raw.runCaseJson(input(value), variantOf(options), false, onProgress ?? undefined));
+  return decode(raw.runCaseJson(input(value), variantOf(options), MARKED, onProgress ?? undefined));
 }
 
 /** As `runCase`, returning the JSON text exactly as `taolab run` prints it. */
 export function runCaseJson(value, options) {
   check();
   const onProgress = options && typeof options === "object" ? options.onProgress : undefined;
-  return raw.runCaseJson(input(value), variantOf(options), true, onProgress ?? undefined);
+  return raw.runCaseJson(input(value), variantOf(options), PRETTY, onProgress ?? undefined);
 }
 
 /** Runs one epoch: a float `EpochInput` for the research variants, a `ChainInput` for
@@ -137,19 +173,19 @@ export function runCaseJson(value, options) {
 export function runEpoch(value, variant) {
   check();
   if (variant === "chain") return raw.runChainEpoch(input(value));
-  return JSON.parse(raw.runEpochJson(input(value), variant ?? undefined, false));
+  return decode(raw.runEpochJson(input(value), variant ?? undefined, MARKED));
 }
 
 /** As `runEpoch`, returning the JSON text exactly as `taolab epoch` prints it. */
 export function runEpochJson(value, variant) {
   check();
-  return raw.runEpochJson(input(value), variant ?? undefined, true);
+  return raw.runEpochJson(input(value), variant ?? undefined, PRETTY);
 }
 
 /** The built-in community cases as `run` inputs (element k is case k + 1). */
 export function cases() {
   check();
-  return JSON.parse(raw.casesJson());
+  return decode(raw.casesJson(MARKED));
 }
 
 /** The issuance and halving schedule. */

@@ -45,6 +45,35 @@ pub fn read<T>(
     from_json(&text).map_err(js_error)
 }
 
+/// How a JSON-shaped result leaves the wasm (the `form` argument of the raw exports).
+pub const COMPACT: u32 = 0;
+/// Pretty-printed text, exactly as the CLI prints it.
+pub const PRETTY: u32 = 1;
+/// `{ text, nums, marks }`: the text with its f64 arrays marked (`crate::tape`), for the JS
+/// wrapper to rebuild (much faster than writing and parsing the digits).
+pub const MARKED: u32 = 2;
+
+/// A JSON-shaped result in the `form` the caller asked for: text (`COMPACT`, `PRETTY`) or a
+/// marked tape (`MARKED`; plain compact text where nothing is marked).
+pub fn output<T: serde::Serialize>(value: &T, form: u32) -> Result<JsValue, JsError> {
+    use crate::tape::{write, Form};
+    let form = match form {
+        PRETTY => Form::Pretty,
+        MARKED => Form::Marked,
+        _ => Form::Compact,
+    };
+    let t = write(value, form).map_err(|e| JsError::new(&format!("json: {e}")))?;
+    if t.marks.is_empty() {
+        // Text, or nothing marked (or a NUL in a string, see `tape::write`): the text.
+        return Ok(t.text.into());
+    }
+    let o = crate::js::Obj::new();
+    o.set("text", t.text)
+        .set("nums", crate::js::f64s(&t.nums))
+        .set("marks", crate::js::u32s(&t.marks));
+    Ok(o.into_value())
+}
+
 /// Serialises a result as JSON text (compact, or pretty like the CLI).
 pub fn to_json<T: serde::Serialize>(value: &T, pretty: bool) -> Result<String, JsError> {
     let text = if pretty {

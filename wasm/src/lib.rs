@@ -14,9 +14,12 @@
 //!   (written as its digits, so a u64 amount is read exactly) or a number beyond 2^53 (written
 //!   in exponent form, so a u64 field refuses it rather than take a rounded amount). A raw
 //!   caller may pass an object, which is read as its `JSON.stringify` text.
-//! * JSON-shaped results leave as serde_json text and are parsed by `JSON.parse` in the
-//!   wrapper: serde_json writes the shortest decimal that round-trips (ryu) and `JSON.parse`
-//!   rounds correctly, so every f64 arrives bit-identical to the CLI's.
+//! * JSON-shaped results (`runCase`, `runEpoch`, `cases`) leave as serde_json's text with
+//!   each array of f64 replaced by a mark, and the arrays' values in one `Float64Array`
+//!   beside it (`tape`); the wrapper parses the text and puts the arrays back. The values are
+//!   the doubles themselves, which is what `JSON.parse` makes of serde_json's shortest
+//!   round-trip digits, so every f64 arrives bit-identical to the CLI's; the digits are
+//!   neither written nor parsed. `runCaseJson` and `runEpochJson` return the CLI's text.
 //! * Series and on-chain amounts leave as typed arrays (`Float64Array`, `BigUint64Array`,
 //!   `Uint16Array`, `Uint32Array`); u64 and u128 scalars as `BigInt`. Nothing on-chain goes
 //!   through a JS number.
@@ -31,6 +34,7 @@ mod input;
 mod js;
 mod progress;
 mod study;
+mod tape;
 mod world;
 mod yuma;
 

@@ -1,6 +1,6 @@
 //! Yuma: one epoch (float or chain-exact), a multi-epoch case, the built-in cases.
 
-use crate::input::{js_error, read, to_json};
+use crate::input::{js_error, output, read, COMPACT};
 use crate::js::{bools, u16s, u64s, Obj};
 use crate::progress::Progress;
 use js_sys::{Array, Function};
@@ -20,15 +20,16 @@ fn read_chain(input: JsValue) -> Result<ChainInput, JsValue> {
 }
 
 /// Runs a multi-epoch case (the `taolab run` input, as JSON text or an object) and returns
-/// the `taolab run` output as JSON text. `variant` overrides the case's, like `--variant`.
-/// `on_progress(done, total)` is called after each epoch; returning `false` cancels.
+/// the `taolab run` output in `form` (`crate::input::output`: compact or pretty JSON text, or
+/// marked). `variant` overrides the case's, like `--variant`. `on_progress(done, total)` is
+/// called after each epoch; returning `false` cancels.
 #[wasm_bindgen(js_name = runCaseJson)]
 pub fn run_case_json(
     input: JsValue,
     variant_name: Option<String>,
-    pretty: bool,
+    form: u32,
     on_progress: Option<Function>,
-) -> Result<String, JsValue> {
+) -> Result<JsValue, JsValue> {
     let v = variant(variant_name)?;
     let mut case: Case = read(input, "input", Case::from_json)?;
     if v.is_some() {
@@ -37,26 +38,26 @@ pub fn run_case_json(
     let mut p = Progress::new(on_progress);
     let result = run_case_with_progress(&case, &mut |d, t| p.report(d as f64, t as f64));
     let out = p.finish(result)?;
-    Ok(to_json(&out, pretty)?)
+    Ok(output(&out, form)?)
 }
 
-/// Runs one epoch and returns its output as JSON text, as `taolab epoch [--variant V]`
-/// prints it: a float `EpochInput` for the research variants, a `ChainInput` in on-chain
-/// units for `chain` (integers stay exact in the text).
+/// Runs one epoch and returns its output in `form` (`crate::input::output`), as
+/// `taolab epoch [--variant V]` prints it: a float `EpochInput` for the research variants, a
+/// `ChainInput` in on-chain units for `chain` (integers stay exact in the text).
 #[wasm_bindgen(js_name = runEpochJson)]
 pub fn run_epoch_json(
     input: JsValue,
     variant_name: Option<String>,
-    pretty: bool,
-) -> Result<String, JsValue> {
+    form: u32,
+) -> Result<JsValue, JsValue> {
     let v = variant(variant_name)?;
     if v == Some(Variant::Chain) {
         let out = chain::epoch(&read_chain(input)?).map_err(js_error)?;
-        return Ok(to_json(&out, pretty)?);
+        return Ok(output(&out, form)?);
     }
     let parsed: EpochInput = read(input, "input", EpochInput::from_json)?;
     let out = run_epoch(&parsed, v).map_err(js_error)?;
-    Ok(to_json(&out, pretty)?)
+    Ok(output(&out, form)?)
 }
 
 /// The chain-exact epoch with typed results: rao amounts as `BigUint64Array`, u16
@@ -100,9 +101,10 @@ fn chain_output(out: &ChainOutput) -> JsValue {
 
 /// The built-in community cases as a JSON array of `run` inputs (with `name`, without
 /// `variant`), in order: element k is case k+1, as `taolab cases --json k+1` prints it.
+/// `form` as `crate::input::output` (compact text when absent).
 #[wasm_bindgen(js_name = casesJson)]
-pub fn cases_json() -> Result<String, JsValue> {
-    Ok(to_json(&cases::all(), false)?)
+pub fn cases_json(form: Option<u32>) -> Result<JsValue, JsValue> {
+    Ok(output(&cases::all(), form.unwrap_or(COMPACT))?)
 }
 
 /// Number of built-in cases.

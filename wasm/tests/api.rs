@@ -10,8 +10,31 @@ use taolab_wasm::{
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn parse(text: &str) -> JsValue {
-    JSON::parse(text).expect("test JSON parses")
+/// JSON text (a `&str`, or a JS string as the raw exports return it) parsed by `JSON.parse`.
+fn parse(text: impl AsText) -> JsValue {
+    JSON::parse(&text.text()).expect("test JSON parses")
+}
+
+trait AsText {
+    fn text(&self) -> String;
+}
+
+impl AsText for &str {
+    fn text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl AsText for &String {
+    fn text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl AsText for &JsValue {
+    fn text(&self) -> String {
+        self.as_string().expect("a JSON text result")
+    }
 }
 
 fn get(v: &JsValue, key: &str) -> JsValue {
@@ -25,13 +48,13 @@ fn message(e: JsValue) -> String {
 }
 
 fn case1() -> JsValue {
-    let all = parse(&cases_json().expect("cases"));
+    let all = parse(&cases_json(None).expect("cases"));
     Array::from(&all).get(0)
 }
 
 #[wasm_bindgen_test]
 fn cases_are_the_22_run_inputs() {
-    let all = Array::from(&parse(&cases_json().expect("cases")));
+    let all = Array::from(&parse(&cases_json(None).expect("cases")));
     assert_eq!(all.length(), 22);
     let c = all.get(0);
     assert_eq!(
@@ -49,8 +72,8 @@ fn run_case_object_equals_run_case_text() {
     let c = case1();
     let text = String::from(JSON::stringify(&c).expect("stringify"));
     for v in ["yuma1", "yuma2", "yuma2b", "yuma2c", "yuma3", "chain"] {
-        let a = run_case_json(c.clone(), Some(v.into()), false, None).expect("object");
-        let b = run_case_json(JsValue::from_str(&text), Some(v.into()), false, None).expect("text");
+        let a = run_case_json(c.clone(), Some(v.into()), 0, None).expect("object");
+        let b = run_case_json(JsValue::from_str(&text), Some(v.into()), 0, None).expect("text");
         assert_eq!(a, b, "{v}");
     }
 }
@@ -59,7 +82,7 @@ fn run_case_object_equals_run_case_text() {
 fn case1_yuma2_values() {
     // Case 1, epoch 0: two validators at 0.8/0.1/0.1 stake, all on server 1 → the whole
     // incentive to S1; dividends follow stake (D̂ = D/(ΣD+1e-6)).
-    let out = parse(&run_case_json(case1(), Some("yuma2".into()), false, None).expect("run"));
+    let out = parse(&run_case_json(case1(), Some("yuma2".into()), 0, None).expect("run"));
     assert_eq!(get(&out, "variant").as_string().as_deref(), Some("yuma2"));
     let e0 = Array::from(&get(&out, "epochs")).get(0);
     let inc: Vec<f64> = Array::from(&get(&e0, "incentive"))
@@ -80,7 +103,7 @@ fn case1_yuma2_values() {
 #[wasm_bindgen_test]
 fn errors_carry_the_cli_messages() {
     let bad =
-        |json: &str| message(run_case_json(parse(json), None, false, None).expect_err("must fail"));
+        |json: &str| message(run_case_json(parse(json), None, 0, None).expect_err("must fail"));
     assert_eq!(
         bad(r#"{"epochs":[{"weights":[[1,-1]],"stakes":[1]}]}"#),
         "epochs[0].weights[0][1] is negative (-1)"
@@ -91,14 +114,14 @@ fn errors_carry_the_cli_messages() {
     );
     assert!(bad(r#"{"epochs":[],"bogus":1}"#).starts_with("invalid input: unknown field `bogus`"));
     let text =
-        run_case_json(JsValue::from_str("{\"epochs\": [}"), None, false, None).expect_err("syntax");
+        run_case_json(JsValue::from_str("{\"epochs\": [}"), None, 0, None).expect_err("syntax");
     assert!(message(text).starts_with("invalid input: epochs[0]: expected value at line 1"));
-    let v = run_case_json(case1(), Some("yuma9".into()), false, None).expect_err("variant");
+    let v = run_case_json(case1(), Some("yuma9".into()), 0, None).expect_err("variant");
     assert_eq!(
         message(v),
         "variant: unknown value 'yuma9' (expected one of: yuma1, yuma2, yuma2b, yuma2c, yuma3, chain)"
     );
-    let e = run_epoch_json(JsValue::from_f64(3.0), None, false).expect_err("number");
+    let e = run_epoch_json(JsValue::from_f64(3.0), None, 0).expect_err("number");
     assert_eq!(message(e), "input must be a JSON string or an object");
 }
 
@@ -107,12 +130,12 @@ fn progress_is_reported_and_can_cancel() {
     let seen = Array::new();
     let record = Function::new_with_args("done, total", "this.push([done, total]);");
     let record = record.bind0(&seen);
-    run_case_json(case1(), None, false, Some(record)).expect("run");
+    run_case_json(case1(), None, 0, Some(record)).expect("run");
     assert_eq!(seen.length(), 40);
     let stop = Function::new_with_args("done, total", "return done < 3;");
-    assert!(run_case_json(case1(), None, false, Some(stop)).is_err());
+    assert!(run_case_json(case1(), None, 0, Some(stop)).is_err());
     let throw = Function::new_no_args("throw new RangeError('stop here');");
-    let e = run_case_json(case1(), None, false, Some(throw)).expect_err("thrown");
+    let e = run_case_json(case1(), None, 0, Some(throw)).expect_err("thrown");
     assert!(e.is_instance_of::<js_sys::RangeError>());
 }
 
@@ -122,7 +145,7 @@ fn float_epoch() {
         &run_epoch_json(
             parse(r#"{"weights":[[1,0],[0,1]],"stakes":[3,1]}"#),
             Some("yuma3".into()),
-            false,
+            0,
         )
         .expect("epoch"),
     );
@@ -173,7 +196,8 @@ fn chain_epoch_json_text_is_exact() {
     let text = r#"{"n":2,"block":10,"lastUpdate":[9,9],"blockAtRegistration":[0,0],
         "stake":[999999999999999999,1],"validatorPermit":[true,false],
         "weights":[[[1,65535]],[]],"raoEmission":999999999999999999}"#;
-    let out = run_epoch_json(JsValue::from_str(text), Some("chain".into()), false).expect("chain");
+    let out = run_epoch_json(JsValue::from_str(text), Some("chain".into()), 0).expect("chain");
+    let out = out.as_string().expect("text");
     assert!(out.contains("\"stake\":[999999999999999999,1]"), "{out}");
 }
 
@@ -234,4 +258,31 @@ fn sweep_and_map() {
         .as_string()
         .expect("csv")
         .starts_with("major_stake,"));
+}
+
+#[wasm_bindgen_test]
+fn marked_epoch_output() {
+    // Form 2: the text with marks and the f64 arrays beside it (wasm/src/tape.rs).
+    let input = r#"{"weights":[[1,0,2],[0,1,1]],"stakes":[3,1]}"#;
+    let marked = run_epoch_json(JsValue::from_str(input), Some("yuma3".into()), 2).expect("run");
+    let text = get(&marked, "text").as_string().expect("text");
+    let nums = js_sys::Float64Array::from(get(&marked, "nums")).to_vec();
+    let marks = js_sys::Uint32Array::from(get(&marked, "marks")).to_vec();
+    assert!(
+        text.starts_with(r#"{"weights":["\u00000","\u00001"],"stake":"\u00002""#),
+        "{text}"
+    );
+    // Mark 2 is the normalised stake [0.75, 0.25].
+    let (o, l) = (marks[4] as usize, marks[5] as usize);
+    assert_eq!(&nums[o..o + l], &[0.75, 0.25]);
+    // Each mark's values are the digits of the plain text's array, read back.
+    let plain = parse(&run_epoch_json(JsValue::from_str(input), Some("yuma3".into()), 0).unwrap());
+    let row1: Vec<f64> = Array::from(&Array::from(&get(&plain, "weights")).get(1))
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert_eq!(
+        row1,
+        nums[marks[2] as usize..(marks[2] + marks[3]) as usize]
+    );
 }

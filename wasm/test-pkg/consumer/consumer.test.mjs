@@ -93,6 +93,28 @@ test("an object reads as its JSON text, except numbers the text cannot carry", (
   assert.equal(runEpoch(float, "yuma3").stake[0], (2 ** 60 + 2 ** 9) / (2 ** 60 + 2 ** 9 + 3e20));
 });
 
+// runCase, runEpoch and cases() take their f64 arrays from a buffer beside the JSON text
+// (wasm/src/tape.rs); the values must be JSON.parse's of the CLI-identical text, bit for bit.
+test("JSON-shaped results: the numbers beside the text are the text's", () => {
+  let x = 7;
+  const next = () => ((x = (x * 48271) % 2147483647) / 2147483647);
+  const big = {
+    weights: Array.from({ length: 24 }, (_, i) => Array.from({ length: 300 }, (_, j) => (j % 11 === i % 5 ? 0 : next()))),
+    stakes: Array.from({ length: 24 }, () => 1 + 1000 * next()),
+  };
+  for (const v of ["yuma1", "yuma2b", "yuma3"]) {
+    const out = runEpoch(big, v);
+    assert.ok(Array.isArray(out.weights[3]) && out.weights[3].length === 300);
+    assert.ok(bitEqual(out, JSON.parse(runEpochJson(big, v))), v);
+  }
+  // A NUL character in a string (which the marks start with) gives the plain text.
+  const odd = { ...cases()[2], name: "\u0000 case", validators: ["\u00001", "b", "c"], baseValidator: "b" };
+  const out = runCase(odd, "yuma2");
+  assert.equal(out.name, "\u0000 case");
+  assert.deepEqual(out.validators, ["\u00001", "b", "c"]);
+  assert.ok(bitEqual(out, JSON.parse(runCaseJson(odd, "yuma2"))));
+});
+
 test("chain epoch: stakes near 1e18 stay exact (BigInt in, BigUint64Array out)", () => {
   const stake = new BigUint64Array([999_999_999_999_999_999n, 1_000_000_000_000_000_001n, 3n]);
   const input = {

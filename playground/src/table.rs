@@ -235,10 +235,37 @@ pub fn short(name: &str, n: usize) -> String {
     crate::state::truncate(name, n)
 }
 
+/// A bar's label in at most `fit` characters: a name's part before ` (` (`UID 7` of
+/// `UID 7 (5Ck2…)`), cut with `…` if it is still too long.
+pub fn bar_label(name: &str, fit: usize) -> String {
+    let head = name.split(" (").next().unwrap_or(name);
+    if head.chars().count() <= fit {
+        return head.to_string();
+    }
+    short(head, fit.max(2) - 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use taolab::yuma::{cases, run_case, Variant};
+
+    #[test]
+    fn bar_labels_fit() {
+        assert_eq!(bar_label("UID 7 (5Ck2abc…)", 8), "UID 7");
+        assert_eq!(bar_label("UID 112 (5Ck2abc…)", 7), "UID 112");
+        assert_eq!(bar_label("Big vali. (0.8)", 6), "Big v…");
+        assert_eq!(bar_label("Small eager vali. (0.1)", 12), "Small eager…");
+        assert_eq!(bar_label("server", 3), "se…");
+        for fit in 1..20 {
+            assert!(
+                bar_label("a long name without a bracket", fit)
+                    .chars()
+                    .count()
+                    <= fit.max(2)
+            );
+        }
+    }
 
     #[test]
     fn csv_quotes_and_defuses_formulas() {

@@ -262,12 +262,16 @@ pub fn bars(
     let root = area(canvas)?;
     let n = labels.len().max(1);
     let (_, ymax) = range(runs.iter().flat_map(|r| r.1.iter().copied()));
+    // Headroom for the legend (upper right, a row per run), so that it sits above the bars.
+    let ymax = ymax * (1.1 + 0.07 * runs.len() as f64);
+    // Characters of an 11 px label that fit under one bar (about 6 px each).
+    let fit = ((f64::from(canvas.width()) - 70.0) / n as f64 / 6.0).max(3.0) as usize;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, (FONT, 16))
         .margin(8)
         .x_label_area_size(if n <= 12 { 40 } else { 34 })
         .y_label_area_size(56)
-        .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
+        .build_cartesian_2d(-0.5f64..n as f64 - 0.5, 0f64..ymax)
         .map_err(err)?;
     chart
         .configure_mesh()
@@ -275,16 +279,17 @@ pub fn bars(
         .x_desc(x_desc)
         .x_labels(n.min(12))
         .x_label_formatter(&|x| {
-            let i = x.floor() as usize;
-            if n <= 12 && (x - (i as f64 + 0.5)).abs() < 1e-6 {
-                labels
-                    .get(i)
-                    .map(|l| crate::table::short(l, 14))
-                    .unwrap_or_default()
-            } else if n > 12 {
-                format!("{}", *x as usize)
-            } else {
+            // Bar i is centred on x = i: its label where a tick falls on it.
+            let i = x.round();
+            if (x - i).abs() > 1e-6 || i < 0.0 {
                 String::new()
+            } else if n <= 12 {
+                labels
+                    .get(i as usize)
+                    .map(|l| crate::table::bar_label(l, fit))
+                    .unwrap_or_default()
+            } else {
+                format!("{}", i as usize)
             }
         })
         .label_style((FONT, 11))
@@ -296,7 +301,7 @@ pub fn bars(
         let c = colour(r);
         chart
             .draw_series(values.iter().enumerate().map(|(i, &v)| {
-                let x0 = i as f64 + 0.1 + r as f64 * width;
+                let x0 = i as f64 - 0.4 + r as f64 * width;
                 Rectangle::new([(x0, 0.0), (x0 + width, v.max(0.0))], c.filled())
             }))
             .map_err(err)?

@@ -235,6 +235,37 @@ pub fn short(name: &str, n: usize) -> String {
     crate::state::truncate(name, n)
 }
 
+/// An axis tick's label, short: no `.0` on whole numbers (`2030`, `12`), millions and
+/// thousands as `M` and `k` from 10,000 (`20.5M`, `45k`), small values in exponent form
+/// (`3.2e-7`), and at most four decimals otherwise (`0.05`, `0.125`).
+pub fn tick(v: f64) -> String {
+    fn trim(s: String) -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+    let a = v.abs();
+    if a == 0.0 || !v.is_finite() {
+        return if v.is_finite() {
+            "0".into()
+        } else {
+            v.to_string()
+        };
+    }
+    if a >= 1e6 {
+        return trim(format!("{:.2}", v / 1e6)) + "M";
+    }
+    if a >= 1e4 {
+        return trim(format!("{:.1}", v / 1e3)) + "k";
+    }
+    if a < 1e-3 {
+        return format!("{v:.1e}");
+    }
+    trim(format!("{v:.4}"))
+}
+
 /// A bar's label in at most `fit` characters: a name's part before ` (` (`UID 7` of
 /// `UID 7 (5Ck2…)`), cut with `…` if it is still too long.
 pub fn bar_label(name: &str, fit: usize) -> String {
@@ -249,6 +280,31 @@ pub fn bar_label(name: &str, fit: usize) -> String {
 mod tests {
     use super::*;
     use taolab::yuma::{cases, run_case, Variant};
+
+    #[test]
+    fn ticks_are_short() {
+        let cases = [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (2030.0, "2030"),
+            (2026.5, "2026.5"),
+            (12.0, "12"),
+            (0.05, "0.05"),
+            (0.15000000000000002, "0.15"),
+            (0.125, "0.125"),
+            (1000.0, "1000"),
+            (45_000.0, "45k"),
+            (12_500.0, "12.5k"),
+            (20_000_000.0, "20M"),
+            (20_500_000.0, "20.5M"),
+            (3.2e-7, "3.2e-7"),
+            (-0.5, "-0.5"),
+            (-2e6, "-2M"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(tick(v), want, "{v}");
+        }
+    }
 
     #[test]
     fn bar_labels_fit() {

@@ -292,6 +292,7 @@ pub fn bars(
                 format!("{}", i as usize)
             }
         })
+        .y_label_formatter(&|v| crate::table::tick(*v))
         .label_style((FONT, 11))
         .draw()
         .map_err(err)?;
@@ -330,8 +331,14 @@ pub fn lines(
         _ => (0.0, 1.0),
     };
     let (y0, y1) = range(series.iter().flat_map(|s| s.iter().copied()));
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FONT, 16))
+    // One series needs no legend: the title names it.
+    let legend_names = if names.len() > 1 {
+        &names[..names.len().min(12)]
+    } else {
+        &[]
+    };
+    let (plot, side) = beside(&root, title, legend_names)?;
+    let mut chart = ChartBuilder::on(&plot)
         .margin(8)
         .x_label_area_size(34)
         .y_label_area_size(84)
@@ -341,6 +348,8 @@ pub fn lines(
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc(y_desc)
+        .x_label_formatter(&|v| crate::table::tick(*v))
+        .y_label_formatter(&|v| crate::table::tick(*v))
         .label_style((FONT, 11))
         .draw()
         .map_err(err)?;
@@ -354,26 +363,63 @@ pub fn lines(
     }
     for (i, s) in series.iter().enumerate() {
         let c = colour(i);
-        let s = chart
+        chart
             .draw_series(LineSeries::new(
                 x.iter().copied().zip(s.iter().copied()),
                 c.stroke_width(2),
             ))
             .map_err(err)?;
-        if i < 12 {
-            let name = names
-                .get(i)
-                .map(|n| crate::table::short(n, 22))
-                .unwrap_or_default();
-            s.label(name).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2))
-            });
-        }
     }
-    if !names.is_empty() {
-        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    if let Some(side) = side {
+        let entries: Vec<(&str, RGBColor)> = names
+            .iter()
+            .take(12)
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), colour(i)))
+            .collect();
+        side_legend(&side, &entries, false)?;
     }
     root.present().map_err(err)
+}
+
+/// The chart's title on `root`, and the area below it split into the plot and, when there
+/// are names, a legend column at the right (where it hides none of the data), as wide as
+/// the longest name needs (22 characters at most, a third of the width at most).
+fn beside(root: &Area, title: &str, names: &[String]) -> Result<(Area, Option<Area>), String> {
+    let body = root.titled(title, (FONT, 16)).map_err(err)?;
+    if names.is_empty() {
+        return Ok((body, None));
+    }
+    let w = body.dim_in_pixel().0 as i32;
+    let chars = names
+        .iter()
+        .map(|n| n.chars().count().min(23))
+        .max()
+        .unwrap_or(0);
+    let legend = (26 + 7 * chars as i32).min(w / 3);
+    let (plot, side) = body.split_horizontally(w - legend);
+    Ok((plot, Some(side)))
+}
+
+/// The legend column of [`beside`]: per entry, top down, a line (or, with `filled`, a
+/// swatch) in its colour and its name.
+fn side_legend(side: &Area, entries: &[(&str, RGBColor)], filled: bool) -> Result<(), String> {
+    for (i, &(name, c)) in entries.iter().enumerate() {
+        let y = 14 + 16 * i as i32;
+        if filled {
+            side.draw(&Rectangle::new(
+                [(0, y - 5), (14, y + 5)],
+                c.mix(0.8).filled(),
+            ))
+        } else {
+            side.draw(&PathElement::new(vec![(0, y), (14, y)], c.stroke_width(2)))
+        }
+        .map_err(err)?;
+        let label = crate::table::short(name, 22);
+        side.draw(&Text::new(label, (19, y - 7), (FONT, 11)))
+            .map_err(err)?;
+    }
+    Ok(())
 }
 
 /// Stacked areas over an x axis (flows that add up).
@@ -401,8 +447,8 @@ pub fn stacked(
         _ => (0.0, 1.0),
     };
     let (y0, y1) = range(cum.last().into_iter().flat_map(|s| s.iter().copied()));
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FONT, 16))
+    let (plot, side) = beside(&root, title, names)?;
+    let mut chart = ChartBuilder::on(&plot)
         .margin(8)
         .x_label_area_size(34)
         .y_label_area_size(64)
@@ -412,6 +458,8 @@ pub fn stacked(
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc(y_desc)
+        .x_label_formatter(&|v| crate::table::tick(*v))
+        .y_label_formatter(&|v| crate::table::tick(*v))
         .label_style((FONT, 11))
         .draw()
         .map_err(err)?;
@@ -426,11 +474,18 @@ pub fn stacked(
         poly.extend(x.iter().copied().zip(below).rev());
         chart
             .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.8).filled())))
-            .map_err(err)?
-            .label(names.get(k).cloned().unwrap_or_default())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled()));
+            .map_err(err)?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    if let Some(side) = side {
+        // Top down, as the layers stack.
+        let entries: Vec<(&str, RGBColor)> = names
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(k, n)| (n.as_str(), colour(k)))
+            .collect();
+        side_legend(&side, &entries, true)?;
+    }
     root.present().map_err(err)
 }
 

@@ -500,15 +500,19 @@ fn ramp(i: usize, n: usize) -> RGBColor {
 
 type UnitSquare<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// A chart over the unit square with both axes labelled in tenths.
+/// A chart over the unit square with both axes labelled in tenths (and its title, if
+/// `root` does not have it yet).
 fn unit_square<'a>(
     root: &'a Area,
-    title: &str,
+    title: Option<&str>,
     x_desc: &str,
     y_desc: &str,
 ) -> Result<UnitSquare<'a>, String> {
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, 16))
+    let mut builder = ChartBuilder::on(root);
+    if let Some(title) = title {
+        builder.caption(title, (FONT, 16));
+    }
+    let mut chart = builder
         .margin(8)
         .x_label_area_size(34)
         .y_label_area_size(50)
@@ -536,17 +540,26 @@ pub fn ramp_lines(
     y_desc: &str,
 ) -> Result<(), String> {
     let root = area(canvas)?;
-    let mut chart = unit_square(&root, title, x_desc, y_desc)?;
+    let names: Vec<String> = series.iter().map(|s| s.0.clone()).collect();
+    let (plot, side) = beside(&root, title, &names)?;
+    let mut chart = unit_square(&plot, None, x_desc, y_desc)?;
     let n = series.len();
-    for (i, (name, points)) in series.iter().enumerate() {
-        let c = ramp(i, n);
+    for (i, (_, points)) in series.iter().enumerate() {
         chart
-            .draw_series(LineSeries::new(points.iter().copied(), c.stroke_width(2)))
-            .map_err(err)?
-            .label(name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                ramp(i, n).stroke_width(2),
+            ))
+            .map_err(err)?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    if let Some(side) = side {
+        let entries: Vec<(&str, RGBColor)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), ramp(i, n)))
+            .collect();
+        side_legend(&side, &entries, false)?;
+    }
     root.present().map_err(err)
 }
 
@@ -562,7 +575,7 @@ pub fn threshold_cells(
     y_desc: &str,
 ) -> Result<(), String> {
     let root = area(canvas)?;
-    let mut chart = unit_square(&root, title, x_desc, y_desc)?;
+    let mut chart = unit_square(&root, Some(title), x_desc, y_desc)?;
     let h = step / 2.0;
     chart
         .draw_series(cells.iter().map(|&(x, y, v)| {

@@ -575,27 +575,64 @@ pub fn threshold_cells(
     y_desc: &str,
 ) -> Result<(), String> {
     let root = area(canvas)?;
-    let mut chart = unit_square(&root, Some(title), x_desc, y_desc)?;
+    let body = root.titled(title, (FONT, 16)).map_err(err)?;
+    let w = body.dim_in_pixel().0 as i32;
+    let (plot, scale) = body.split_horizontally(w - 64);
+    let mut chart = unit_square(&plot, None, x_desc, y_desc)?;
     let h = step / 2.0;
     chart
         .draw_series(cells.iter().map(|&(x, y, v)| {
-            let (far, to) = if v >= threshold {
-                (
-                    (v - threshold) / (1.0 - threshold).max(1e-9),
-                    (8.0, 48.0, 107.0),
-                )
-            } else {
-                ((threshold - v) / threshold.max(1e-9), (165.0, 15.0, 21.0))
-            };
-            let t = 0.25 + 0.75 * far.clamp(0.0, 1.0);
-            let mix = |a: f64, b: f64| (a + (b - a) * t) as u8;
-            let c = RGBColor(mix(247.0, to.0), mix(247.0, to.1), mix(247.0, to.2));
             let clip = |z: f64| z.clamp(0.0, 1.0);
             Rectangle::new(
                 [(clip(x - h), clip(y - h)), (clip(x + h), clip(y + h))],
-                c.filled(),
+                cell_colour(v, threshold).filled(),
             )
         }))
         .map_err(err)?;
+    // The colour scale, values 0 to 1 from the bottom up, beside the plot's own height
+    // (the chart's 8 px margin above, its 8 px margin and 34 px of x labels below).
+    let (top, bottom) = (8, scale.dim_in_pixel().1 as i32 - 42);
+    let at = |v: f64| bottom - ((bottom - top) as f64 * v).round() as i32;
+    for py in top..bottom {
+        let v = (bottom - py) as f64 / (bottom - top).max(1) as f64;
+        scale
+            .draw(&Rectangle::new(
+                [(8, py), (22, py + 1)],
+                cell_colour(v, threshold).filled(),
+            ))
+            .map_err(err)?;
+    }
+    for (v, label) in [
+        (0.0, "0".to_string()),
+        (threshold, format!("{threshold:.2}")),
+        (1.0, "1".into()),
+    ] {
+        let y = at(v);
+        scale
+            .draw(&PathElement::new(
+                vec![(22, y), (26, y)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(err)?;
+        scale
+            .draw(&Text::new(label, (29, y - 6), (FONT, 11)))
+            .map_err(err)?;
+    }
     root.present().map_err(err)
+}
+
+/// The colour of a cell of [`threshold_cells`]: blue at or above `threshold`, red below,
+/// deeper the further from it.
+fn cell_colour(v: f64, threshold: f64) -> RGBColor {
+    let (far, to) = if v >= threshold {
+        (
+            (v - threshold) / (1.0 - threshold).max(1e-9),
+            (8.0, 48.0, 107.0),
+        )
+    } else {
+        ((threshold - v) / threshold.max(1e-9), (165.0, 15.0, 21.0))
+    };
+    let t = 0.25 + 0.75 * far.clamp(0.0, 1.0);
+    let mix = |a: f64, b: f64| (a + (b - a) * t) as u8;
+    RGBColor(mix(247.0, to.0), mix(247.0, to.1), mix(247.0, to.2))
 }

@@ -205,6 +205,8 @@ impl App {
         }
     }
 
+    /// A labelled range input bound to knob `k`, with its value and a line of help.
+    #[allow(clippy::too_many_arguments)]
     fn slider(
         &self,
         ctx: &Context<Self>,

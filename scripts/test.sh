@@ -33,6 +33,8 @@ cargo fmt --all -- --check
 step "lint (cargo clippy -D warnings, every crate and target)"
 if cargo clippy --version >/dev/null 2>&1; then
   cargo clippy --workspace --all-targets -- -D warnings
+  # The browser faces' web code compiles for wasm32 only: lint it there too.
+  cargo clippy -p taolab-wasm -p taolab-playground --target wasm32-unknown-unknown --all-targets -- -D warnings
 else
   echo "clippy is not part of this toolchain (rustup component add clippy); lint skipped" >&2
 fi

@@ -138,7 +138,12 @@ function rebuild({ text, nums, marks }) {
     if (Array.isArray(x)) {
       for (let i = 0; i < x.length; i++) if (typeof x[i] === "object" || typeof x[i] === "string") x[i] = walk(x[i]);
     } else {
-      for (const k of Object.keys(x)) x[k] = walk(x[k]);
+      for (const k of Object.keys(x)) {
+        const y = walk(x[k]);
+        // JSON.parse makes "__proto__" an own property; an assignment would set the prototype.
+        if (k === "__proto__") Object.defineProperty(x, k, { value: y, writable: true, enumerable: true, configurable: true });
+        else x[k] = y;
+      }
     }
     return x;
   };

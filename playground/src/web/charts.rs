@@ -8,8 +8,9 @@ use web_sys::HtmlCanvasElement;
 
 type Area = DrawingArea<CanvasBackend, Shift>;
 
-/// Series colours (colour-blind-safe, Okabe–Ito order).
-pub const PALETTE: [RGBColor; 8] = [
+/// Series colours: the colour-blind-safe Okabe–Ito eight, then four darker ones, so that the
+/// twelve series a legend shows (a metagraph's validators) each have their own.
+pub const PALETTE: [RGBColor; 12] = [
     RGBColor(0, 114, 178),
     RGBColor(230, 159, 0),
     RGBColor(0, 158, 115),
@@ -18,6 +19,10 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(213, 94, 0),
     RGBColor(120, 120, 120),
     RGBColor(240, 228, 66),
+    RGBColor(0, 0, 0),
+    RGBColor(136, 34, 85),
+    RGBColor(153, 153, 51),
+    RGBColor(102, 51, 153),
 ];
 const BG: RGBColor = RGBColor(255, 255, 255);
 const FONT: &str = "sans-serif";

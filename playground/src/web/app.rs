@@ -668,13 +668,18 @@ impl App {
             <div class="table-wrap">
             <table id="numbers">
                 <caption>{format!("Validators at epoch {e}")}</caption>
+                // The rule's name over its three columns, so a comparison stays narrow.
                 <thead><tr>
-                    <th scope="col">{"Validator"}</th>
-                    <th scope="col">{"Stake share"}</th>
-                    { for runs.iter().map(|(n, _)| html! { <>
-                        <th scope="col">{format!("Dividends · {n}")}</th>
-                        <th scope="col">{format!("V-trust · {n}")}</th>
-                        <th scope="col">{format!("Total div./1000 τ · {n}")}</th>
+                    <th scope="col" rowspan="2">{"Validator"}</th>
+                    <th scope="col" rowspan="2">{"Stake share"}</th>
+                    { for runs.iter().map(|(n, _)| html! {
+                        <th scope="colgroup" colspan="3" class="rule">{n.to_string()}</th>
+                    }) }
+                </tr><tr>
+                    { for runs.iter().map(|_| html! { <>
+                        <th scope="col">{"Dividends"}</th>
+                        <th scope="col">{"V-trust"}</th>
+                        <th scope="col">{"Total div./1000 τ"}</th>
                     </> }) }
                 </tr></thead>
                 <tbody>

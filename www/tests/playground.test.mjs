@@ -50,6 +50,10 @@ test('playground loads with no console errors and opens on the SN15 metagraph', 
   const page = await open(browser);
   assert.equal(await page.locator('#scenario').inputValue(), 'sn15');
   assert.match(await page.locator('#status').innerText(), /11 validators × 256 servers × 40 epochs/);
+  // The drawing time is that of the first drawing, not an empty 0.0 before it.
+  await waitDrawn(page);
+  const drawnMs = /drawn in ([\d.]+) ms/.exec(await page.locator('#status').innerText());
+  assert.ok(drawnMs && Number(drawnMs[1]) > 0, `status: ${await page.locator('#status').innerText()}`);
   const wasm = await page.evaluate(() => performance.getEntriesByType('resource')
     .filter((r) => r.name.endsWith('.wasm')).length);
   assert.ok(wasm >= 1);

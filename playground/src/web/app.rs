@@ -104,7 +104,6 @@ pub struct App {
     canvases: HashMap<&'static str, NodeRef>,
     dirty: bool,
     revision: u32,
-    draw_ms: f64,
     playing: Option<Interval>,
     sweep: Option<SweepJob>,
     sweep_error: Option<String>,
@@ -197,7 +196,8 @@ impl App {
                 }
             }
         }
-        self.draw_ms = dom::now_ms() - t0;
+        let draw_ms = dom::now_ms() - t0;
+        dom::set_text("drawn", &format!(", drawn in {draw_ms:.1} ms"));
         self.revision += 1;
         dom::mark("data-drawn", &self.revision.to_string());
         if !dom::has_mark("data-first-chart-ms") {
@@ -387,9 +387,13 @@ impl App {
                 </div>
                 <p class="status" id="status" aria-live="polite">
                     { match &c.main.out {
-                        Ok(o) => format!("{} · {} validators × {} servers × {} epochs · computed in {:.1} ms, drawn in {:.1} ms",
-                            o.name.clone().unwrap_or_default(), o.validators.len(), o.servers.len(), o.epochs.len(), c.compute_ms, self.draw_ms),
-                        Err(e) => e.clone(),
+                        Ok(o) => html! { <>
+                            { format!("{} · {} validators × {} servers × {} epochs · computed in {:.1} ms",
+                                o.name.clone().unwrap_or_default(), o.validators.len(), o.servers.len(), o.epochs.len(), c.compute_ms) }
+                            // Filled by `draw`, which runs after this is rendered.
+                            <span id="drawn"></span>
+                        </> },
+                        Err(e) => html! { e.clone() },
                     } }
                 </p>
                 { self.numbers() }
@@ -744,7 +748,6 @@ impl Component for App {
             canvases,
             dirty: true,
             revision: 0,
-            draw_ms: 0.0,
             playing: None,
             sweep: None,
             sweep_error: None,

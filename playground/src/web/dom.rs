@@ -36,6 +36,14 @@ pub fn mark(name: &str, value: &str) {
     }
 }
 
+/// Sets the text of the element with `id`, if there is one (text the app's view leaves
+/// empty and fills after drawing).
+pub fn set_text(id: &str, text: &str) {
+    if let Some(el) = window().document().and_then(|d| d.get_element_by_id(id)) {
+        el.set_text_content(Some(text));
+    }
+}
+
 /// Whether an attribute is set on `<html>`.
 pub fn has_mark(name: &str) -> bool {
     window()

@@ -266,8 +266,8 @@ pub fn tick(v: f64) -> String {
     trim(format!("{v:.4}"))
 }
 
-/// A bar's label in at most `fit` characters: a name's part before ` (` (`UID 7` of
-/// `UID 7 (5Ck2…)`), cut with `…` if it is still too long.
+/// A short label (under a bar, beside a heatmap row) in at most `fit` characters: a name's
+/// part before ` (` (`UID 7` of `UID 7 (5Ck2…)`), cut with `…` if it is still too long.
 pub fn bar_label(name: &str, fit: usize) -> String {
     let head = name.split(" (").next().unwrap_or(name);
     if head.chars().count() <= fit {

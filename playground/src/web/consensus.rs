@@ -198,7 +198,7 @@ impl Consensus {
                 ep.weights.rows,
                 ep.weights.cols,
                 &|i, j| ep.weights.get(i, j),
-                &|i| table::short(&vnames[i], 16),
+                &|i| table::bar_label(&vnames[i], 16),
                 "server",
             ),
             "curve" => charts::consensus_curve(

@@ -266,6 +266,29 @@ pub fn tick(v: f64) -> String {
     trim(format!("{v:.4}"))
 }
 
+/// A number for an on-screen table: thousands grouped with commas, whole numbers without
+/// decimals (`7,111,749`), others with four (`20,835,937.5000`, `0.0625`).
+pub fn grouped(x: f64) -> String {
+    let text = if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.4}")
+    };
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = digits.split_at(digits.find('.').unwrap_or(digits.len()));
+    let mut out = String::from(sign);
+    for (k, ch) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out + frac
+}
+
 /// A short label (under a bar, beside a heatmap row) in at most `fit` characters: a name's
 /// part before ` (` (`UID 7` of `UID 7 (5Ck2…)`), cut with `…` if it is still too long.
 pub fn bar_label(name: &str, fit: usize) -> String {
@@ -280,6 +303,24 @@ pub fn bar_label(name: &str, fit: usize) -> String {
 mod tests {
     use super::*;
     use taolab::yuma::{cases, run_case, Variant};
+
+    #[test]
+    fn table_numbers_are_grouped() {
+        let cases = [
+            (0.0, "0"),
+            (7.0, "7"),
+            (999.0, "999"),
+            (1000.0, "1,000"),
+            (7_111_749.0, "7,111,749"),
+            (20_835_937.5, "20,835,937.5000"),
+            (0.0625, "0.0625"),
+            (112.5, "112.5000"),
+            (-1_234_567.25, "-1,234,567.2500"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(grouped(x), want, "{x}");
+        }
+    }
 
     #[test]
     fn ticks_are_short() {

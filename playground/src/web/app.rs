@@ -485,7 +485,7 @@ impl App {
                     { for t.rows.iter().take(10).map(|r| html! {
                         <tr>{ for r.iter().take(6).map(|c| html! { <td>{ match c {
                             crate::table::Cell::Text(x) => x.clone(),
-                            crate::table::Cell::Num(x) => if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.4}") },
+                            crate::table::Cell::Num(x) => crate::table::grouped(*x),
                         } }</td> }) }</tr>
                     }) }
                     </tbody>

@@ -24,6 +24,8 @@ pub const PALETTE: [RGBColor; 12] = [
     RGBColor(153, 153, 51),
     RGBColor(102, 51, 153),
 ];
+/// The most series a legend names: one per palette colour.
+const LEGEND_MAX: usize = PALETTE.len();
 const BG: RGBColor = RGBColor(255, 255, 255);
 const FONT: &str = "sans-serif";
 
@@ -338,7 +340,7 @@ pub fn lines(
     let (y0, y1) = range(series.iter().flat_map(|s| s.iter().copied()));
     // One series needs no legend: the title names it.
     let legend_names = if names.len() > 1 {
-        &names[..names.len().min(12)]
+        &names[..names.len().min(LEGEND_MAX)]
     } else {
         &[]
     };
@@ -378,7 +380,7 @@ pub fn lines(
     if let Some(side) = side {
         let entries: Vec<(&str, RGBColor)> = names
             .iter()
-            .take(12)
+            .take(LEGEND_MAX)
             .enumerate()
             .map(|(i, n)| (n.as_str(), colour(i)))
             .collect();

@@ -128,7 +128,29 @@ impl From<serde_json::Error> for Error {
 #[cfg(feature = "serde")]
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
     check_input_size(text)?;
+    if let Some(kind) = not_an_object(text) {
+        return Err(Error::parse(alloc::format!(
+            "expected a JSON object at the top level, found {kind}"
+        )));
+    }
     serde_json::from_str(text).map_err(|e| json_error(text, e))
+}
+
+/// What a document holds at the top level when that is a JSON value other than an object
+/// (every input is one): serde's own message for an array would count the struct's fields.
+#[cfg(feature = "serde")]
+fn not_an_object(text: &str) -> Option<&'static str> {
+    let first = text
+        .bytes()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
+    match first {
+        b'[' => Some("an array"),
+        b'"' => Some("a string"),
+        b't' | b'f' => Some("a boolean"),
+        b'n' => Some("null"),
+        b'-' | b'0'..=b'9' => Some("a number"),
+        _ => None,
+    }
 }
 
 /// The document size limit, checked before a decoder allocates anything.
@@ -267,9 +289,37 @@ pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T>
     })
 }
 
-/// Checks that every value of `xs` is finite and not negative, as [`check_non_negative`]
-/// would one by one, naming the first that is not as `field(i)`. The usual case, where every
-/// value passes, is one branch-free (vectorised) pass; the values are looked at one by one
+/// A number as the messages write it: plainly below 1e16, in exponent form from there
+/// (`1e308`, not 309 digits).
+pub struct Num(pub f64);
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self.0.abs();
+        if !(1e16..=f64::MAX).contains(&a) {
+            return write!(f, "{}", self.0);
+        }
+        // `{}` writes the shortest digits and then zeros (`15000…0`); they move into exponent
+        // form here (`{:e}` would link a second float formatter into the wasm).
+        let digits = alloc::format!("{a}");
+        let digits = digits.as_bytes();
+        let last = digits.iter().rposition(|&b| b != b'0').unwrap_or(0);
+        if self.0 < 0.0 {
+            f.write_str("-")?;
+        }
+        for (k, &b) in digits[..=last].iter().enumerate() {
+            if k == 1 {
+                f.write_str(".")?;
+            }
+            write!(f, "{}", char::from(b))?;
+        }
+        write!(f, "e{}", digits.len() - 1)
+    }
+}
+
+/// Checks that every value of `xs` is finite, not negative and at most
+/// [`crate::limits::MAX_FLOAT_VALUE`], as [`check_non_negative`] would one by one, naming
+/// the first that is not as `field(i)`. The usual case, where every value passes, is one branch-free (vectorised) pass; the values are looked at one by one
 /// only to name the one that fails.
 pub fn check_all_non_negative(field: &dyn Fn(usize) -> String, xs: &[f64]) -> Result<()> {
     if !all_non_negative_par(xs) {
@@ -292,39 +342,61 @@ fn all_non_negative_par(xs: &[f64]) -> bool {
     all_non_negative(xs)
 }
 
-/// Whether every value is finite and not negative (−0.0 passes). Not generic: one copy
-/// serves every caller.
+/// Whether every value is finite, not negative (−0.0 passes) and at most
+/// [`crate::limits::MAX_FLOAT_VALUE`]. Not generic: one copy serves every caller.
 #[inline(never)]
 fn all_non_negative(xs: &[f64]) -> bool {
     // `x·0` is ±0 for a finite x and NaN for NaN or ±∞, so the OR of its bits has an exponent
     // bit set exactly when some value is not finite; the smallest value (a NaN is passed over)
     // is negative exactly when some value is. Eight lanes each, so that no lane waits on the
     // one before, and both reductions vectorise.
-    let (mut lo, mut bits) = ([0.0f64; 8], [0u64; 8]);
+    // The largest value likewise, for the limit.
+    let (mut lo, mut hi, mut bits) = ([0.0f64; 8], [0.0f64; 8], [0u64; 8]);
     let mut chunks = xs.chunks_exact(8);
     for c in &mut chunks {
-        for ((l, b), &x) in lo.iter_mut().zip(&mut bits).zip(c) {
+        for (((l, h), b), &x) in lo.iter_mut().zip(&mut hi).zip(&mut bits).zip(c) {
             *l = if x < *l { x } else { *l };
+            *h = if x > *h { x } else { *h };
             *b |= (x * 0.0).to_bits();
         }
     }
-    for ((l, b), &x) in lo.iter_mut().zip(&mut bits).zip(chunks.remainder()) {
+    for (((l, h), b), &x) in lo
+        .iter_mut()
+        .zip(&mut hi)
+        .zip(&mut bits)
+        .zip(chunks.remainder())
+    {
         *l = if x < *l { x } else { *l };
+        *h = if x > *h { x } else { *h };
         *b |= (x * 0.0).to_bits();
     }
     let negative = lo.iter().any(|&l| l < 0.0);
+    let too_large = hi.iter().any(|&h| h > crate::limits::MAX_FLOAT_VALUE);
     let not_finite = bits.iter().fold(0, |a, &b| a | b) & 0x7FF0_0000_0000_0000 != 0;
-    !negative && !not_finite
+    !negative && !too_large && !not_finite
 }
 
-/// Checks that a float is finite and not negative; names `field` otherwise.
+/// Checks that a float is finite, not negative and at most
+/// [`crate::limits::MAX_FLOAT_VALUE`]; names `field` otherwise.
 pub fn check_non_negative(field: &dyn Fn() -> String, x: f64) -> Result<()> {
     if x.is_nan() {
         Err(Error::invalid(field(), "is NaN"))
     } else if x.is_infinite() {
         Err(Error::invalid(field(), "is infinite"))
     } else if x < 0.0 {
-        Err(Error::invalid(field(), alloc::format!("is negative ({x})")))
+        Err(Error::invalid(
+            field(),
+            alloc::format!("is negative ({})", Num(x)),
+        ))
+    } else if x > crate::limits::MAX_FLOAT_VALUE {
+        Err(Error::invalid(
+            field(),
+            alloc::format!(
+                "is {}, over the limit of {}",
+                Num(x),
+                Num(crate::limits::MAX_FLOAT_VALUE)
+            ),
+        ))
     } else {
         Ok(())
     }
@@ -386,6 +458,27 @@ mod tests {
             (r#"{"a":[1,],"b":{"c":[]}}"#, "a[1]: trailing comma"),
             (r#"{"a":[1,}"#, "a[1]: expected value"),
             (r#"{"a":[1,"#, "EOF while parsing a value"),
+            (
+                " [1, 2, 3]",
+                "expected a JSON object at the top level, found an array",
+            ),
+            (
+                "\"x\"",
+                "expected a JSON object at the top level, found a string",
+            ),
+            (
+                "-5",
+                "expected a JSON object at the top level, found a number",
+            ),
+            (
+                "null",
+                "expected a JSON object at the top level, found null",
+            ),
+            (
+                "true",
+                "expected a JSON object at the top level, found a boolean",
+            ),
+            ("", "EOF while parsing a value"),
         ];
         for (text, want) in cases {
             let got = err(text);
@@ -395,6 +488,33 @@ mod tests {
             );
             assert!(!got.contains('\n'), "{got}");
         }
+    }
+
+    /// Values past the float limit, and huge or tiny ones in messages, read as numbers.
+    #[test]
+    fn limit_and_number_format() {
+        let msg = |x: f64| {
+            check_non_negative(&|| "w".into(), x)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(msg(1e308), "w is 1e308, over the limit of 1e300");
+        assert_eq!(msg(-1e308), "w is negative (-1e308)");
+        assert_eq!(msg(-2.5), "w is negative (-2.5)");
+        assert_eq!(msg(-1e-7), "w is negative (-0.0000001)");
+        assert!(check_non_negative(&|| "w".into(), 1e300).is_ok());
+        assert_eq!(format!("{}", Num(123456.5)), "123456.5");
+        assert_eq!(format!("{}", Num(0.0)), "0");
+        for x in [
+            1e16,
+            1.5e300,
+            -2.5e17,
+            1.7976931348623157e308,
+            1.2345678901234567e19,
+        ] {
+            assert_eq!(format!("{}", Num(x)), format!("{x:e}"));
+        }
+        assert_eq!(format!("{}", Num(-1e-7)), "-0.0000001");
     }
 
     fn check(xs: &[f64]) -> Option<alloc::string::String> {
@@ -407,10 +527,12 @@ mod tests {
     /// names the first bad value, in the eight-wide body and in the tail.
     #[test]
     fn all_non_negative_agrees_with_the_single_check() {
-        let fine = [0.0, -0.0, 1.0, f64::MAX, f64::MIN_POSITIVE, 5e-324, 0.25];
-        let bad = [
+        let fine = [0.0, -0.0, 1.0, 1e300, f64::MIN_POSITIVE, 5e-324, 0.25];
+        let bad: [f64; 8] = [
             -1.0,
             -5e-324,
+            f64::from_bits(1e300f64.to_bits() + 1),
+            f64::MAX,
             f64::NAN,
             -f64::NAN,
             f64::INFINITY,

@@ -30,6 +30,10 @@ pub const MAX_SCENARIO_EVENTS: usize = 1_000_000;
 /// Highest rate of random events (`randomFlows.perDay`, `registrationsPerDay`): 1 000 a block
 /// on average.
 pub const MAX_EVENTS_PER_DAY: f64 = 7_200_000.0;
+/// Largest float input value (a weight, a stake, a bond). Sums of up to [`MAX_VALIDATORS`]
+/// or [`MAX_MATRIX_ENTRIES`] such values stay far below `f64::MAX` (1.8e308), so no
+/// normalisation overflows to infinity and silently turns a row or the stakes into zeros.
+pub const MAX_FLOAT_VALUE: f64 = 1e300;
 /// Most stored entries (weights or bonds, each) in one chain-epoch input.
 pub const MAX_CHAIN_ENTRIES: usize = 1 << 24;
 

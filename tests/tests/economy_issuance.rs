@@ -93,6 +93,34 @@ fn recycling_delays_halvings() {
     assert_eq!(never[1].block, None);
 }
 
+/// An era that would start past the last block (2^53 - 1) is never reached, and so are the
+/// ones after it: no block saturates at u64::MAX and no two eras share a date.
+#[test]
+fn eras_past_the_last_block_are_never_reached() {
+    let last = taolab::limits::MAX_BLOCK;
+    let start = ScheduleStart {
+        block: last - 1_000_000,
+        unix_seconds: 0,
+        issuance: 10_000_000_000_000_000,
+    };
+    let rows = emission_schedule(start, 0, 3);
+    assert_eq!(rows[1].block, Some(last - 500_000));
+    assert_eq!(rows[2].block, None);
+    assert_eq!(rows[3].block, None);
+    assert_eq!(rows[2].date, None);
+    let far = emission_schedule(
+        ScheduleStart {
+            block: u64::MAX,
+            ..start
+        },
+        0,
+        8,
+    );
+    assert!(far[1..]
+        .iter()
+        .all(|r| r.block.is_none() && r.date.is_none()));
+}
+
 #[test]
 fn calendar() {
     assert_eq!(

@@ -122,6 +122,36 @@ fn same_seed_same_world_different_seed_different_world() {
     assert_ne!(run(5), run(6));
 }
 
+/// `step_with_progress` reports every 1 000 blocks and the end, each `done` once; after a
+/// `false` it stops at the block reported and says nothing more. The same with epochs computed
+/// ahead on a second thread.
+#[test]
+fn progress_reports_each_block_count_once_and_stops_when_told() {
+    let reports = |blocks: u64, threads: usize, stop_at: Option<u64>| {
+        let mut w = World::new(&default_scenario(), 3).unwrap();
+        w.set_threads(threads);
+        let mut seen = Vec::new();
+        w.step_with_progress(blocks, &mut |d, t| {
+            seen.push((d, t));
+            Some(d) != stop_at
+        })
+        .unwrap();
+        (seen, w.block())
+    };
+    for threads in [1, 2] {
+        let (seen, _) = reports(2_000, threads, None);
+        assert_eq!(seen, [(1_000, 2_000), (2_000, 2_000)], "threads {threads}");
+        let (seen, _) = reports(2_500, threads, None);
+        assert_eq!(seen, [(1_000, 2_500), (2_000, 2_500), (2_500, 2_500)]);
+        let start = World::new(&default_scenario(), 3).unwrap().block();
+        let (seen, block) = reports(3_000, threads, Some(1_000));
+        assert_eq!(seen, [(1_000, 3_000)], "threads {threads}: stopped");
+        assert_eq!(block, start + 1_000);
+    }
+    assert_eq!(reports(0, 1, None).0, [(0, 0)]);
+    assert_eq!(reports(999, 1, None).0, [(999, 999)]);
+}
+
 #[test]
 fn scenario_errors_name_the_field() {
     let sc = default_scenario();

@@ -371,3 +371,28 @@ fn zero_consensus_sum_gives_zero_incentive() {
     close(&out.epochs[0].dividends, &[0.0, 0.0, 0.0]);
     assert!(out.epochs[0].bonds.data.iter().all(|x| x.is_finite()));
 }
+
+/// "Dividend per 1,000 TAO" reads the stakes as shares: the same figures whatever their unit
+/// (upstream divides by the raw stake, right only when the stakes sum to 1), here 0.041·D̂/Sn
+/// for two validators that agree, and so earn in proportion to stake.
+#[test]
+fn dividend_per_1000_tao_does_not_depend_on_the_stakes_unit() {
+    let per_1000 = |stakes: &str| {
+        let text = format!(
+            r#"{{"variant":"yuma2","epochs":[{{"weights":[[1,0],[1,0]],"stakes":{stakes}}}]}}"#
+        );
+        let out = run_case(&taolab::yuma::Case::from_json(&text).unwrap()).unwrap();
+        out.epochs[0].dividend_per_1000_tao.clone()
+    };
+    let shares = per_1000("[0.25, 0.75]");
+    assert_eq!(per_1000("[1, 3]"), shares);
+    assert_eq!(per_1000("[250, 750]"), shares);
+    assert_eq!(per_1000("[2.5e9, 7.5e9]"), shares);
+    for (d, s) in shares.iter().zip([0.25, 0.75]) {
+        // D̂_i = Sn_i / (1 + 1e-6): 0.041·D̂_i/Sn_i = 0.041/(1 + 1e-6).
+        assert!(
+            (d - 0.041 / (1.0 + 1e-6)).abs() < 1e-12,
+            "{d} for share {s}"
+        );
+    }
+}

@@ -16,6 +16,48 @@ function check() {
 
 const U64_MAX = (1n << 64n) - 1n;
 
+/** A value as a message names it: its kind, and the value itself when it is short. */
+function shown(x) {
+  if (x === null) return "null";
+  if (Array.isArray(x)) return "an array";
+  if (typeof x === "function") return "a function";
+  if (typeof x === "object") return "an object";
+  if (typeof x === "string") return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
+  return `${typeof x} ${String(x)}`;
+}
+
+/**
+ * An optional string argument, checked here: wasm-bindgen passes a string argument without
+ * looking at its type, and anything else would corrupt the module's memory.
+ */
+function str(x, field) {
+  if (x === undefined || x === null) return undefined;
+  if (typeof x !== "string") throw new TypeError(`${field} must be a string (got ${shown(x)})`);
+  return x;
+}
+
+/** An optional callback, checked (otherwise it fails when first called, as `arg0.call`). */
+function callback(x, field) {
+  if (x === undefined || x === null) return undefined;
+  if (typeof x !== "function") throw new TypeError(`${field} must be a function (got ${shown(x)})`);
+  return x;
+}
+
+/**
+ * An options object with only the `known` fields: a misspelt option is an error, as an
+ * unknown field of a JSON input is (the same words as the core's).
+ */
+function options(x, known, what = "options must be an object") {
+  if (x === undefined || x === null) return {};
+  if (typeof x !== "object" || Array.isArray(x)) throw new TypeError(`${what} (got ${shown(x)})`);
+  for (const k of Object.keys(x)) {
+    if (!known.includes(k)) {
+      throw new Error(`options: unknown field \`${k}\`, expected ${known.length > 1 ? "one of " : ""}${known.map((n) => `\`${n}\``).join(", ")}`);
+    }
+  }
+  return x;
+}
+
 /** A u64 from a bigint or a safe non-negative integer number; never rounds. */
 function u64(value, field) {
   if (value === undefined || value === null) return undefined;
@@ -39,7 +81,7 @@ const inexact = (x) => x > Number.MAX_SAFE_INTEGER || x < -Number.MAX_SAFE_INTEG
  * one. `state.exact` is set by a number beyond 2^53: `JSON.stringify` writes its digits,
  * which a u64 field would take as an amount the number does not hold exactly.
  */
-function plain(value, path, state) {
+function plain(value, path, state, parents = []) {
   if (typeof value === "number") {
     if (Number.isNaN(value)) throw new Error(`${path || "input"} is NaN`);
     if (!Number.isFinite(value)) throw new Error(`${path || "input"} is infinite`);
@@ -51,6 +93,7 @@ function plain(value, path, state) {
     if (value instanceof DataView) return value;
     return plain(Array.from(value), path, state);
   }
+  if (parents.includes(value)) throw new Error(`${path || "input"} contains itself (a cycle), which JSON cannot write`);
   if (Array.isArray(value)) {
     let nested = false;
     for (let i = 0; i < value.length; i++) {
@@ -61,10 +104,16 @@ function plain(value, path, state) {
         nested = true;
       }
     }
-    return nested ? value.map((x, i) => plain(x, `${path}[${i}]`, state)) : value;
+    if (!nested) return value;
+    parents.push(value);
+    const out = value.map((x, i) => plain(x, `${path}[${i}]`, state, parents));
+    parents.pop();
+    return out;
   }
+  parents.push(value);
   const out = {};
-  for (const [k, x] of Object.entries(value)) out[k] = plain(x, path ? `${path}.${k}` : k, state);
+  for (const [k, x] of Object.entries(value)) out[k] = plain(x, path ? `${path}.${k}` : k, state, parents);
+  parents.pop();
   return out;
 }
 
@@ -150,41 +199,42 @@ function rebuild({ text, nums, marks }) {
   return walk(JSON.parse(text));
 }
 
-function variantOf(options) {
-  if (options === undefined || options === null) return undefined;
-  if (typeof options === "string") return options;
-  return options.variant ?? undefined;
+/** `runCase`'s second argument: a variant name, or `{ variant, onProgress }`. */
+function caseOptions(x) {
+  const o = typeof x === "string" ? { variant: x } : options(x, ["variant", "onProgress"], "options must be a variant name or an object");
+  return { variant: str(o.variant, "variant"), onProgress: callback(o.onProgress, "onProgress") };
 }
 
 /** The epoch rules, in display order. */
 export const variants = Object.freeze(["yuma1", "yuma2", "yuma2b", "yuma2c", "yuma3", "chain"]);
 
 /** Runs a multi-epoch case (the `taolab run` input) and returns the `taolab run` output. */
-export function runCase(value, options) {
+export function runCase(value, opts) {
   check();
-  const onProgress = options && typeof options === "object" ? options.onProgress : undefined;
-  return decode(raw.runCaseJson(input(value), variantOf(options), MARKED, onProgress ?? undefined));
+  const o = caseOptions(opts);
+  return decode(raw.runCaseJson(input(value), o.variant, MARKED, o.onProgress));
 }
 
-/** As `runCase`, returning the JSON text exactly as `taolab run` prints it. */
-export function runCaseJson(value, options) {
+/** As `runCase`, returning the JSON text `taolab run` prints (without its final newline). */
+export function runCaseJson(value, opts) {
   check();
-  const onProgress = options && typeof options === "object" ? options.onProgress : undefined;
-  return raw.runCaseJson(input(value), variantOf(options), PRETTY, onProgress ?? undefined);
+  const o = caseOptions(opts);
+  return raw.runCaseJson(input(value), o.variant, PRETTY, o.onProgress);
 }
 
 /** Runs one epoch: a float `EpochInput` for the research variants, a `ChainInput` for
  * `"chain"` (typed arrays and bigints out). */
 export function runEpoch(value, variant) {
   check();
-  if (variant === "chain") return raw.runChainEpoch(input(value));
-  return decode(raw.runEpochJson(input(value), variant ?? undefined, MARKED));
+  const v = str(variant, "variant");
+  if (v === "chain") return raw.runChainEpoch(input(value));
+  return decode(raw.runEpochJson(input(value), v, MARKED));
 }
 
-/** As `runEpoch`, returning the JSON text exactly as `taolab epoch` prints it. */
+/** As `runEpoch`, returning the JSON text `taolab epoch` prints (without its final newline). */
 export function runEpochJson(value, variant) {
   check();
-  return raw.runEpochJson(input(value), variant ?? undefined, PRETTY);
+  return raw.runEpochJson(input(value), str(variant, "variant"), PRETTY);
 }
 
 /** The built-in community cases as `run` inputs (element k is case k + 1). */
@@ -194,16 +244,16 @@ export function cases() {
 }
 
 /** The issuance and halving schedule. */
-export function emissionSchedule(options = {}) {
+export function emissionSchedule(opts) {
   check();
-  const o = options ?? {};
+  const o = options(opts, ["fromBlock", "fromDate", "issuance", "recycledPerBlock", "halvings"]);
   const halvings = o.halvings ?? undefined;
   if (halvings !== undefined && !(Number.isInteger(halvings) && halvings >= 0 && halvings <= 0xffffffff)) {
     throw new Error(`halvings must be a non-negative integer (got ${String(halvings)})`);
   }
   return raw.emissionSchedule(
     u64(o.fromBlock, "fromBlock"),
-    o.fromDate ?? undefined,
+    str(o.fromDate, "fromDate"),
     u64(o.issuance, "issuance"),
     u64(o.recycledPerBlock, "recycledPerBlock"),
     halvings,
@@ -215,9 +265,9 @@ export function emissionSchedule(options = {}) {
 export class World {
   #handle;
 
-  constructor(scenario, options) {
+  constructor(scenario, opts) {
     check();
-    const seed = options && typeof options === "object" ? options.seed : options;
+    const seed = opts !== null && typeof opts === "object" ? options(opts, ["seed"]).seed : opts;
     this.#handle = new raw.WorldHandle(scenario == null ? undefined : input(scenario), u64(seed, "seed"));
   }
 
@@ -229,7 +279,7 @@ export class World {
   /** Advances `blocks` blocks; returns the number advanced (fewer if `onProgress` returned
    * false). */
   step(blocks, onProgress) {
-    return Number(this.#h().step(u64(blocks, "blocks"), onProgress ?? undefined));
+    return Number(this.#h().step(u64(blocks, "blocks"), callback(onProgress, "onProgress")));
   }
 
   get block() { return this.#h().block; }
@@ -258,15 +308,15 @@ export class World {
 
 /** A parameter sweep (the `taolab sweep --grid` spec) → its long table as text, CSV by
  * default or JSON lines; `onProgress(done, total)` counts runs, `false` cancels. */
-export function sweep(spec, options = {}) {
+export function sweep(spec, opts) {
   check();
-  const o = typeof options === "function" ? { onProgress: options } : (options ?? {});
-  return raw.sweepText(input(spec), o.format ?? undefined, o.shard ?? undefined, o.onProgress ?? undefined);
+  const o = typeof opts === "function" ? { onProgress: opts } : options(opts, ["format", "shard", "onProgress"]);
+  return raw.sweepText(input(spec), str(o.format, "format"), str(o.shard, "shard"), callback(o.onProgress, "onProgress"));
 }
 
 /** The consensus-guarantee map (`taolab sweep consensus-map`): columns as Float64Array,
  * the configuration used, and the CLI's CSV. */
 export function consensusMap(config, onProgress) {
   check();
-  return raw.consensusMap(config == null ? undefined : input(config), onProgress ?? undefined);
+  return raw.consensusMap(config == null ? undefined : input(config), callback(onProgress, "onProgress"));
 }

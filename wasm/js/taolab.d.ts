@@ -52,18 +52,24 @@ export interface Params {
 /** A dense matrix as rows: `m[i][j]`. */
 export type Matrix = number[][];
 
-/** One epoch of a case. */
-export interface CaseEpoch {
+/** A vector as inputs take it: an array, or a typed array (read as its values). */
+export type VectorIn = ArrayLike<number>;
+
+/** A matrix as inputs take it: rows as arrays or typed arrays. */
+export type MatrixIn = ArrayLike<VectorIn>;
+
+/** One epoch of a case (`M`, `V`: how its matrix and vector are held). */
+export interface CaseEpoch<M = MatrixIn, V = VectorIn> {
   /** `weights[i][j]`: validator i's raw weight on server j (finite, ≥ 0). */
-  weights: Matrix;
+  weights: M;
   /** `stakes[i]`: validator i's raw stake (finite, ≥ 0). */
-  stakes: number[];
+  stakes: V;
   /** A server whose bond column is zeroed before the epoch runs (Yuma 2C, 3, chain). */
   resetBondsColumn?: number | null;
 }
 
 /** A multi-epoch case: the `taolab run` input. Unknown fields are errors. */
-export interface Case {
+export interface Case<M = MatrixIn, V = VectorIn> {
   /** Display name. */
   name?: string;
   /** The epoch rule ["yuma2"]. */
@@ -71,7 +77,7 @@ export interface Case {
   /** Parameters; missing ones take the defaults. */
   params?: Params;
   /** The epochs, in order (every one the same shape). */
-  epochs: CaseEpoch[];
+  epochs: CaseEpoch<M, V>[];
   /** Validator display names (default `V0`, `V1`, …). */
   validators?: string[];
   /** Server display names (default `S0`, `S1`, …). */
@@ -81,7 +87,7 @@ export interface Case {
 }
 
 /** A built-in case as `cases()` returns it: a `run` input with a name and no variant. */
-export interface BuiltinCase extends Case {
+export interface BuiltinCase extends Case<Matrix, number[]> {
   name: string;
   params: Required<Params>;
   validators: string[];
@@ -127,7 +133,9 @@ export interface EpochOutput {
   dividendsRaw: number[];
   /** Normalised validator reward D̂ = D / (ΣD + 1e-6). */
   dividends: number[];
-  /** Dividend per 1,000 TAO as the community simulator reports it. */
+  /** Dividend per 1,000 TAO as the community simulator reports it, `0.041·D̂_i/Sn_i` with
+   * the stake share `Sn_i` (upstream divides by the raw stake, which agrees when the stakes
+   * sum to 1). */
   dividendPer1000Tao: number[];
   /** D̂_i − Sn_i. */
   relativeDividends: number[];
@@ -158,19 +166,19 @@ export interface CaseOutput {
 /** The state a float epoch continues from. */
 export interface PreviousEpoch {
   /** Bond state (V × N) after the previous epoch. */
-  bonds: Matrix;
+  bonds: MatrixIn;
   /** Previous consensus (N); liquid alpha reads it. Zeros when absent. */
-  consensus?: number[] | null;
+  consensus?: VectorIn | null;
   /** Previous row-normalised weights (V × N); Yuma 2B clips these. */
-  weights?: Matrix | null;
+  weights?: MatrixIn | null;
 }
 
 /** One float epoch: the `taolab epoch` input for the research variants. */
 export interface EpochInput {
   variant?: Exclude<Variant, "chain">;
   params?: Params;
-  weights: Matrix;
-  stakes: number[];
+  weights: MatrixIn;
+  stakes: VectorIn;
   previous?: PreviousEpoch | null;
 }
 
@@ -283,7 +291,7 @@ export interface RunCaseOptions {
  */
 export declare function runCase(input: Case | string, options?: Variant | RunCaseOptions): CaseOutput;
 
-/** As `runCase`, but returns the JSON text exactly as `taolab run` prints it. */
+/** As `runCase`, but returns the JSON text `taolab run` prints (without its final newline). */
 export declare function runCaseJson(input: Case | string, options?: Variant | RunCaseOptions): string;
 
 /** Runs one float epoch (`variant` overrides the input's) and returns its outputs. */
@@ -293,8 +301,13 @@ export declare function runEpoch(
 ): EpochOutput;
 /** Runs subtensor's epoch, bit-exact, in on-chain units. */
 export declare function runEpoch(input: ChainInput | string, variant: "chain"): ChainOutput;
+/** Runs the epoch `variant` names, when that is known only at run time (a `Variant`). */
+export declare function runEpoch<V extends Variant>(
+  input: (V extends "chain" ? ChainInput : EpochInput) | string,
+  variant: V,
+): V extends "chain" ? ChainOutput : EpochOutput;
 
-/** As `runEpoch`, but returns the JSON text exactly as `taolab epoch` prints it. */
+/** As `runEpoch`, but returns the JSON text `taolab epoch` prints (without its final newline). */
 export declare function runEpochJson(input: EpochInput | ChainInput | string, variant?: Variant): string;
 
 /** The 22 built-in community cases as `run` inputs; element k is case k + 1. */
@@ -310,7 +323,8 @@ export interface ScheduleOptions {
   issuance?: U64;
   /** Rao recycled per block (registration burns …); delays the halvings [0]. */
   recycledPerBlock?: U64;
-  /** Halvings to list (at most 64) [8]. */
+  /** Halvings to list [8]; the list stops at the first era whose block emission is 0 rao
+   * (halving 30). */
   halvings?: number;
 }
 
@@ -348,6 +362,9 @@ export interface Scenario {
   rules?: Record<string, unknown>;
   /** "chain" (exact) or "float". */
   arithmetic?: "chain" | "float";
+  /** Float only: the research epoch every subnet runs [Yuma 3; Yuma 2 for a subnet whose
+   * `yuma3` is false]. */
+  variant?: Exclude<Variant, "chain">;
   seed?: U64;
   /** The block before the first simulated one; at most 2^53 − 1, the last block a world reaches. */
   startBlock?: U64;
@@ -483,8 +500,9 @@ export declare class World {
    * 64-subnet network. The seed (default: the scenario's) drives every random draw.
    */
   constructor(scenario?: Scenario | string | null, options?: { seed?: U64 } | U64);
-  /** Advances `blocks` blocks; `onProgress` is called every 1 000 blocks and returning
-   * `false` stops early. Returns the blocks advanced. */
+  /** Advances `blocks` blocks; `onProgress(done, total)` is called every 1 000 blocks and at
+   * the end (each `done` once), and returning `false` stops there. Returns the blocks
+   * advanced. */
   step(blocks: U64, onProgress?: (done: number, total: number) => boolean | void): number;
   /** The current block. */
   readonly block: bigint;

@@ -79,8 +79,21 @@ export async function typed(bytes: Uint8Array): Promise<void> {
   const ratio: Float64Array = map.majorRatio;
   void [table, ratio];
 
+  // Typed arrays read as arrays; a variant known only at run time; a float world's variant.
+  const typedIn: EpochOutput = runEpoch({ weights: [new Float64Array([1, 0])], stakes: new Float32Array([1]) });
+  const fromCases: Case = { epochs: [{ weights: [Float64Array.of(0.5, 0.5)], stakes: [1] }] };
+  const either: EpochOutput | ChainOutput = runEpoch({ weights: [[1]], stakes: [1] }, variants[0]);
+  const floatWorld = new World({ arithmetic: "float", variant: "yuma2", subnets: [] });
+  floatWorld.free();
+  runCase(fromCases);
+  void [typedIn, either];
+
   // @ts-expect-error: not a variant
   runCase(all[0], "yuma4");
+  // @ts-expect-error: a float world cannot run the chain epoch by name
+  new World({ arithmetic: "float", variant: "chain", subnets: [] });
+  // @ts-expect-error: the built-in cases' matrices are plain arrays
+  const rowsOnly: Float64Array = cases()[0].epochs[0].weights[0];
   // @ts-expect-error: a chain output holds bigints, not numbers
   const wrong: number = c.stake[0];
   // @ts-expect-error: epochs are required
@@ -88,5 +101,5 @@ export async function typed(bytes: Uint8Array): Promise<void> {
   // @ts-expect-error: the float epoch takes no chain fields
   runEpoch({ n: 1, weights: [[1]], stakes: [1] }, "yuma1");
 
-  void [d, named, withProgress, text, alpha, rao, u16, json, when, advanced, issuance, prices, minted, poolTao, wrong];
+  void [d, named, withProgress, text, alpha, rao, u16, json, when, advanced, issuance, prices, minted, poolTao, wrong, rowsOnly];
 }

@@ -93,10 +93,18 @@ pub fn halving_schedule(
                 } else {
                     let need = era.start - issuance;
                     let blocks = need.div_ceil(net);
-                    let nb = b.saturating_add(blocks);
-                    issuance = issuance.saturating_add(blocks.saturating_mul(net));
-                    block = Some(nb);
-                    at = Some(nb);
+                    // An era past the last block a world reaches (2^53 - 1) is never reached.
+                    match b
+                        .checked_add(blocks)
+                        .filter(|&nb| nb <= crate::limits::MAX_BLOCK)
+                    {
+                        Some(nb) => {
+                            issuance = issuance.saturating_add(blocks.saturating_mul(net));
+                            block = Some(nb);
+                            at = Some(nb);
+                        }
+                        None => block = None,
+                    }
                 }
             }
         } else if era.start == start.issuance {

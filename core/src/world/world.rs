@@ -49,6 +49,17 @@ use substrate_fixed::types::{I96F32, U64F64, U96F32};
 /// `MAX_TEMPO`: the safety net of the stateful scheduler.
 const MAX_TEMPO: u64 = 50_400;
 
+/// Blocks between two calls of [`World::step_with_progress`]'s `progress`.
+pub const PROGRESS_EVERY: u64 = 1_000;
+
+/// The last call of `progress` when a step ran to its end: `(blocks, blocks)`, unless that
+/// block was reported already.
+fn final_progress(blocks: u64, progress: &mut dyn FnMut(u64, u64) -> bool) {
+    if blocks == 0 || blocks % PROGRESS_EVERY != 0 {
+        progress(blocks, blocks);
+    }
+}
+
 /// A multi-subnet network.
 #[derive(Debug, Clone)]
 pub struct World {
@@ -506,8 +517,9 @@ impl World {
         self.step_with_progress(blocks, &mut |_, _| true)
     }
 
-    /// Advances `blocks` blocks, calling `progress(done, total)` every 1 000 blocks; a `false`
-    /// return stops early.
+    /// Advances `blocks` blocks, calling `progress(done, total)` every [`PROGRESS_EVERY`]
+    /// blocks and once at the end (each `done` once; `total` alone when `blocks` is 0). A
+    /// `false` return stops after the block reported, with no further call.
     pub fn step_with_progress(
         &mut self,
         blocks: u64,
@@ -534,17 +546,18 @@ impl World {
         }
         #[cfg(all(feature = "std", not(target_family = "wasm")))]
         if self.threads > 1 && blocks >= 2 * LEAD && self.arithmetic == Arithmetic::Chain {
-            self.step_ahead(blocks, progress);
-            progress(blocks, blocks);
+            if self.step_ahead(blocks, progress) {
+                final_progress(blocks, progress);
+            }
             return Ok(());
         }
         for k in 0..blocks {
             self.step_block();
-            if (k + 1) % 1000 == 0 && !progress(k + 1, blocks) {
-                break;
+            if (k + 1) % PROGRESS_EVERY == 0 && !progress(k + 1, blocks) {
+                return Ok(());
             }
         }
-        progress(blocks, blocks);
+        final_progress(blocks, progress);
         Ok(())
     }
 
@@ -579,10 +592,12 @@ impl World {
         self.ahead_stats
     }
 
-    /// [`World::step_with_progress`] with `threads − 1` workers computing epochs ahead.
+    /// [`World::step_with_progress`] with `threads − 1` workers computing epochs ahead; false
+    /// when `progress` stopped it.
     #[cfg(all(feature = "std", not(target_family = "wasm")))]
-    fn step_ahead(&mut self, blocks: u64, progress: &mut dyn FnMut(u64, u64) -> bool) {
+    fn step_ahead(&mut self, blocks: u64, progress: &mut dyn FnMut(u64, u64) -> bool) -> bool {
         let workers = self.threads - 1;
+        let mut finished = true;
         let (ahead, worker) = Ahead::new(workers, self.ahead_patient);
         self.ahead.0 = Some(Box::new(ahead));
         std::thread::scope(|sc| {
@@ -592,7 +607,8 @@ impl World {
             for k in 0..blocks {
                 self.step_block();
                 self.dispatch_ahead();
-                if (k + 1) % 1000 == 0 && !progress(k + 1, blocks) {
+                if (k + 1) % PROGRESS_EVERY == 0 && !progress(k + 1, blocks) {
+                    finished = false;
                     break;
                 }
             }
@@ -604,6 +620,7 @@ impl World {
                 t.unused += s.unused;
             }
         });
+        finished
     }
 
     /// Starts the epochs ahead whose input is final: due within [`HORIZON`] blocks, within

@@ -304,7 +304,8 @@ pub struct EpochOutput {
     pub dividends_raw: Vec<f64>,
     /// Normalised validator reward D̂ = D/(ΣD + 1e-6).
     pub dividends: Vec<f64>,
-    /// Dividend per 1,000 TAO as the community simulator reports it: 0.041·D̂_i/S_i.
+    /// Dividend per 1,000 TAO as the community simulator reports it, `0.041·D̂_i/Sn_i`, with
+    /// the stake share `Sn_i` (upstream's raw `S_i` equals it when the stakes sum to 1).
     pub dividend_per_1000_tao: Vec<f64>,
     /// Relative dividend D̂_i − Sn_i.
     pub relative_dividends: Vec<f64>,

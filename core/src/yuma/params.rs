@@ -177,7 +177,7 @@ impl Params {
             if !(0.0..=1.0).contains(&v) {
                 return Err(Error::invalid(
                     name,
-                    alloc::format!("is {v}, outside [0, 1]"),
+                    alloc::format!("is {}, outside [0, 1]", crate::error::Num(v)),
                 ));
             }
         }

@@ -21,6 +21,10 @@
 //! * **ΣS = 0**: the normalised stake is all zero.
 //! * **0/0** in trust, validator trust and column normalisation gives 0.
 //! * **Missing bond penalty**: the default is 1.0 (upstream `None` crashes).
+//! * **Stakes that do not sum to 1** (a real metagraph's TAO): the reported dividend per
+//!   1,000 TAO divides by the stake share `Sn_i`, where upstream divides by the raw `S_i`
+//!   and so scales its figure by 1/ΣS (see [`per_1000_tao`]). The two agree to the bit on
+//!   every community case.
 
 use super::case::{Alpha, Case, EpochOutput};
 use super::params::{ConsensusMode, Params, Variant};
@@ -1029,12 +1033,19 @@ fn held_bonds(
         }
     }
 }
-/// Dividend per 1,000 TAO: `ratio·D̂_i·emission / (S_i·total_stake/1000)`, 0 when the
-/// denominator is ≤ 1e-6. `S_i` is the raw stake, as upstream.
+/// Dividend per 1,000 TAO: `ratio·D̂_i·emission / (Sn_i·total_stake/1000)`, 0 when the
+/// denominator is ≤ 1e-6, with `Sn_i = S_i/ΣS` the validator's share of the raw stakes.
+///
+/// Upstream divides by the raw `S_i`, which is the share only when the stakes sum to 1 (as
+/// in every community case, where both agree to the bit). With any other scale (a real
+/// metagraph's TAO, say) upstream's figure is off by the factor ΣS; this one does not
+/// depend on the stakes' unit.
 pub fn per_1000_tao(raw_stakes: &[f64], dividends: &[f64], out: &mut Vec<f64>) {
     out.clear();
+    let total: f64 = raw_stakes.iter().sum();
     out.extend(raw_stakes.iter().zip(dividends).map(|(&s, &d)| {
-        let denom = s * TOTAL_SUBNET_STAKE / 1000.0;
+        let share = if total > 0.0 { s / total } else { 0.0 };
+        let denom = share * TOTAL_SUBNET_STAKE / 1000.0;
         if denom <= 1e-6 {
             0.0
         } else {

@@ -75,6 +75,53 @@ test("errors are Errors with the CLI's message", () => {
   assert.throws(() => runEpoch({ weights: [[1]], stakes: [1] }, "yuma7"), /variant: unknown value 'yuma7'/);
 });
 
+// wasm-bindgen passes a string argument without looking at its type: a number there once
+// corrupted the module's memory (and crashed Node a few calls later). Every option is
+// checked in JS first; misspelt option names are errors, as misspelt JSON fields are.
+test("options of the wrong type or name are Errors, and the module keeps working", () => {
+  const c1 = cases()[0];
+  const epoch = { weights: [[1, 0], [0, 1]], stakes: [0.7, 0.3] };
+  const expected = runCaseJson(cases()[5], "yuma3");
+  const bad = [
+    [() => runCase(c1, { variant: 5 }), /^variant must be a string \(got number 5\)$/],
+    [() => runCase(c1, { variant: {} }), /^variant must be a string \(got an object\)$/],
+    [() => runCase(c1, 5), /^options must be a variant name or an object \(got number 5\)$/],
+    [() => runCaseJson(c1, { variant: 1n }), /^variant must be a string \(got bigint 1\)$/],
+    [() => runCase(c1, { onProgress: 5 }), /^onProgress must be a function \(got number 5\)$/],
+    [() => runCase(c1, { varaint: "yuma3" }), /^options: unknown field `varaint`, expected one of `variant`, `onProgress`$/],
+    [() => runEpoch(epoch, 5), /^variant must be a string \(got number 5\)$/],
+    [() => runEpochJson(epoch, ["yuma3"]), /^variant must be a string \(got an array\)$/],
+    [() => emissionSchedule({ fromDate: new Date(0) }), /^fromDate must be a string \(got an object\)$/],
+    [() => emissionSchedule({ halving: 3 }), /^options: unknown field `halving`, expected one of `fromBlock`/],
+    [() => emissionSchedule(7), /^options must be an object \(got number 7\)$/],
+    [() => sweep({ study: "weight-copying-cr" }, { format: 3 }), /^format must be a string \(got number 3\)$/],
+    [() => sweep({ study: "weight-copying-cr" }, { shard: 1 }), /^shard must be a string \(got number 1\)$/],
+    [() => consensusMap({ weightLevels: 3 }, "progress"), /^onProgress must be a function \(got "progress"\)$/],
+    [() => new World(null, { sede: 1 }), /^options: unknown field `sede`, expected `seed`$/],
+    [() => new World(null).step(10, 5), /^onProgress must be a function \(got number 5\)$/],
+    [() => runCase([]), /^invalid input: expected a JSON object at the top level, found an array$/],
+    [() => runCase("[1, 2, 3]"), /^invalid input: expected a JSON object at the top level, found an array$/],
+  ];
+  for (const [call, message] of bad) {
+    assert.throws(call, (e) => e instanceof Error && message.test(e.message), String(call));
+    assert.equal(runCaseJson(cases()[5], "yuma3"), expected);
+  }
+  const loop = { epochs: [{ weights: [[1]], stakes: [1] }] };
+  loop.epochs[0].self = loop.epochs;
+  assert.throws(() => runCase(loop), { message: "epochs[0].self contains itself (a cycle), which JSON cannot write" });
+});
+
+test("a world reports its progress every 1 000 blocks and at the end, each block count once", () => {
+  const world = new World(null, { seed: 2 });
+  const seen = [];
+  assert.equal(world.step(2000, (done, total) => { seen.push([done, total]); }), 2000);
+  assert.deepEqual(seen, [[1000, 2000], [2000, 2000]]);
+  seen.length = 0;
+  assert.equal(world.step(1500, (done, total) => { seen.push([done, total]); return false; }), 1000);
+  assert.deepEqual(seen, [[1000, 1500]]);
+  world.free();
+});
+
 test("an object reads as its JSON text, except numbers the text cannot carry", () => {
   // A property that is undefined is left out, so it takes its default.
   const base = cases()[0];

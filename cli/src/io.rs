@@ -63,23 +63,83 @@ macro_rules! out {
 }
 
 /// Reads a whole input (`-` = stdin), refusing anything over [`MAX_INPUT_BYTES`] before it
-/// is held in memory.
-pub fn read_input(path: &str) -> CliResult<String> {
+/// is held in memory. `flag` names the option that gave `path` in the messages
+/// (`--input /tmp: is a directory, expected a file`).
+pub fn read_input(flag: &str, path: &str) -> CliResult<String> {
     let mut buf = Vec::new();
     let limit = MAX_INPUT_BYTES as u64 + 1;
+    let what = if path == "-" { "stdin" } else { path };
+    let cannot_read = |e: std::io::Error| CliError(format!("{flag} {what}: cannot read: {e}"));
     if path == "-" {
-        std::io::stdin().lock().take(limit).read_to_end(&mut buf)?;
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut buf)
+            .map_err(cannot_read)?;
     } else {
         let f = std::fs::File::open(path)
-            .map_err(|e| CliError(format!("input: cannot open {path}: {e}")))?;
-        f.take(limit).read_to_end(&mut buf)?;
+            .map_err(|e| CliError(format!("{flag} {path}: cannot open: {e}")))?;
+        // A directory opens on Unix; only its read fails, with an error that names no path.
+        if f.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(CliError(format!(
+                "{flag} {path}: is a directory, expected a file"
+            )));
+        }
+        f.take(limit).read_to_end(&mut buf).map_err(cannot_read)?;
     }
     if buf.len() > MAX_INPUT_BYTES {
         return Err(CliError(format!(
-            "input is larger than the limit of {MAX_INPUT_BYTES} bytes"
+            "{flag} {what}: larger than the limit of {MAX_INPUT_BYTES} bytes"
         )));
     }
-    String::from_utf8(buf).map_err(|_| CliError("input is not valid UTF-8".into()))
+    String::from_utf8(buf).map_err(|_| CliError(format!("{flag} {what}: not valid UTF-8")))
+}
+
+/// A core error about a value that came from the command-line option `flag`, named after
+/// the option: `--variant: unknown value 'yuma9' (expected one of: …)` rather than
+/// `variant: …`, as the options that the CLI checks itself read.
+pub fn flag_error(flag: &str, e: taolab::Error) -> CliError {
+    match e {
+        taolab::Error::Unknown {
+            value, expected, ..
+        } => CliError(format!(
+            "{flag}: unknown value '{value}' (expected one of: {expected})"
+        )),
+        // `is -1, outside [0, 1]` reads on from the name; other reasons follow a colon.
+        taolab::Error::InvalidValue { reason, .. } if reason.starts_with("is ") => {
+            CliError(format!("{flag} {reason}"))
+        }
+        taolab::Error::InvalidValue { reason, .. } => CliError(format!("{flag}: {reason}")),
+        other => CliError(format!("{flag}: {other}")),
+    }
+}
+
+/// An epoch rule given on the command line (`--variant`).
+pub fn parse_variant(s: &str) -> CliResult<taolab::yuma::Variant> {
+    s.parse().map_err(|e| flag_error("--variant", e))
+}
+
+/// Value parser of the whole-number options: negative numbers reach it (the options allow
+/// them, so that `--seed -1` is not taken for an unknown option `-1`) and get a range in the
+/// message.
+pub fn whole_u64(s: &str) -> Result<u64, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("expected a whole number from 0 to {}", u64::MAX))
+}
+
+/// [`whole_u64`] for counts and sizes.
+pub fn whole_usize(s: &str) -> Result<usize, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("expected a whole number from 0 to {}", usize::MAX))
+}
+
+/// Whether standard input is a terminal: a command that would read its input from there
+/// asks for an input instead of waiting (it would look like a hang).
+pub fn stdin_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal()
 }
 
 /// Prints a value as pretty JSON on stdout.
@@ -103,7 +163,32 @@ pub enum Format {
     Table,
 }
 
-/// Formats a float for CSV/tables: shortest round-trip form.
+/// Formats a float for CSV: shortest round-trip form.
 pub fn num(x: f64) -> String {
     format!("{x}")
+}
+
+/// A rao amount in TAO, exactly: `107988.447120001` (no trailing zeros, no fraction when
+/// whole), so that amounts printed side by side add up.
+pub fn tao(rao: u128) -> String {
+    const RAO_PER_TAO: u128 = 1_000_000_000;
+    let (whole, frac) = (rao / RAO_PER_TAO, rao % RAO_PER_TAO);
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{frac:09}")
+            .trim_end_matches('0')
+            .to_string()
+    }
+}
+
+/// Formats a float for a table: four decimals between 1e-4 and 1e6 (and for 0), four
+/// significant digits in exponent form beyond (`2.712e17`, not 18 digits and `.0000`).
+pub fn short(x: f64) -> String {
+    let a = x.abs();
+    if a == 0.0 || !a.is_finite() || (1e-4..1e6).contains(&a) {
+        format!("{x:.4}")
+    } else {
+        format!("{x:.3e}")
+    }
 }

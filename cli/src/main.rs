@@ -70,10 +70,56 @@ fn bad_arguments(e: clap::Error) -> ExitCode {
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
         _ => {
-            let text = e.render().to_string();
-            let line = text.lines().next().unwrap_or("error: bad arguments");
-            eprintln!("{} (--help lists the arguments)", line.trim_end());
+            eprintln!("{}", one_line(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// clap's report in one line. A value that an option refuses is named after the option, in
+/// the words of the checks the CLI and the library make themselves (`--format: unknown value
+/// 'xml' (expected one of: json, csv, table)`). Otherwise the report's first paragraph, its
+/// continuation lines joined: `error: the following required arguments were not provided:
+/// --out <DIR> (--help lists the arguments)` (the first line alone ends at the colon; the
+/// usage and tips are left out).
+fn one_line(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    // `--format <FORMAT>` → `--format`.
+    let flag = text(ContextKind::InvalidArg).and_then(|a| a.split_whitespace().next());
+    let value = text(ContextKind::InvalidValue).filter(|v| !v.is_empty());
+    match (e.kind(), flag, value) {
+        (ErrorKind::InvalidValue, Some(flag), Some(value)) => {
+            if let Some(ContextValue::Strings(valid)) = e.get(ContextKind::ValidValue) {
+                return format!(
+                    "error: {flag}: unknown value '{value}' (expected one of: {})",
+                    valid.join(", ")
+                );
+            }
+        }
+        (ErrorKind::ValueValidation, Some(flag), Some(value)) => {
+            if let Some(source) = std::error::Error::source(e) {
+                return format!("error: {flag}: invalid value '{value}': {source}");
+            }
+        }
+        _ => {}
+    }
+    let rendered = e.render().to_string();
+    let mut lines = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("error: bad arguments").to_string();
+    let rest: Vec<&str> = lines.collect();
+    let line = if rest.is_empty() {
+        first
+    } else if first.ends_with(':') {
+        format!("{first} {}", rest.join(", "))
+    } else {
+        format!("{first} {}", rest.join(" "))
+    };
+    format!("{line} (--help lists the arguments)")
 }

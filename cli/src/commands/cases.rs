@@ -1,13 +1,13 @@
 //! `taolab cases`: the built-in community cases.
 
-use crate::io::{print_json, CliError, CliResult};
+use crate::io::{print_json, whole_usize, CliError, CliResult};
 use taolab::yuma::cases;
 
 /// Arguments of `taolab cases`.
 #[derive(clap::Args)]
 pub struct Args {
     /// Print case N (1-22) as a `taolab run` input instead of listing the cases.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole_usize)]
     json: Option<usize>,
 }
 

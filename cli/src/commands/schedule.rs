@@ -1,6 +1,6 @@
 //! `taolab schedule`: the TAO issuance and halving schedule.
 
-use crate::io::{print_json, CliError, CliResult};
+use crate::io::{print_json, whole_u64, whole_usize, CliError, CliResult};
 use taolab::emission::issuance::{BLOCKS_PER_DAY, RAO_PER_TAO};
 use taolab::emission::schedule::parse_date;
 use taolab::emission::{emission_schedule, ScheduleStart};
@@ -12,19 +12,25 @@ pub struct Args {
     #[arg(long, default_value = "table")]
     format: String,
     /// TAO recycled per day (registration burns etc.); delays the halvings.
-    #[arg(long, value_name = "TAO", default_value_t = 0.0)]
+    #[arg(
+        long,
+        value_name = "TAO",
+        default_value_t = 0.0,
+        allow_negative_numbers = true
+    )]
     recycled: f64,
     /// Total issuance at the reference block, TAO (default: 10 500 000, the first halving).
-    #[arg(long, value_name = "TAO")]
+    #[arg(long, value_name = "TAO", allow_negative_numbers = true)]
     issuance: Option<f64>,
     /// Reference block (default: 7 111 749, estimated for 2025-12-14).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole_u64)]
     from_block: Option<u64>,
     /// Date of the reference block, YYYY-MM-DD (default: 2025-12-14).
     #[arg(long, value_name = "DATE")]
     from_date: Option<String>,
-    /// Number of halvings to list.
-    #[arg(long, default_value_t = 8)]
+    /// Number of halvings to list (at most 64).
+    #[arg(long, value_name = "N", default_value_t = 8, allow_negative_numbers = true,
+          value_parser = whole_usize)]
     halvings: usize,
 }
 

@@ -1,7 +1,7 @@
 //! `taolab study NAME`: runs a shipped study (agents scored by Yuma) and prints its
 //! per-epoch metrics; without a name, lists the studies.
 
-use crate::io::{read_input, CliError, CliResult};
+use crate::io::{parse_variant, read_input, whole_u64, whole_usize, CliError, CliResult};
 use std::io::Write;
 use taolab::agents::{metrics, simulate, AgentScenario};
 use taolab::study::scenarios;
@@ -18,13 +18,13 @@ pub struct Args {
     #[arg(long)]
     variant: Option<String>,
     /// Seed (overrides the study's).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_u64)]
     seed: Option<u64>,
     /// Epochs (overrides the study's).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_usize)]
     epochs: Option<usize>,
-    /// Commit-reveal delay in epochs (0 = off; overrides the study's).
-    #[arg(long)]
+    /// Commit-reveal delay in epochs, 0 to 100 (0 = off; overrides the study's).
+    #[arg(long, value_name = "EPOCHS", allow_negative_numbers = true, value_parser = whole_usize)]
     reveal_delay: Option<usize>,
     /// Output: summary (means over the second half), csv (epoch,metric,value) or json.
     #[arg(long, default_value = "summary")]
@@ -34,9 +34,12 @@ pub struct Args {
     dump: bool,
 }
 
+/// The longest commit-reveal delay, epochs (the scenario's `commitReveal` is 1..=100).
+const MAX_REVEAL_DELAY: usize = 100;
+
 pub fn run(args: Args) -> CliResult {
     let mut sc: AgentScenario = match (&args.scenario, &args.name) {
-        (Some(path), _) => AgentScenario::from_json(&read_input(path)?)?,
+        (Some(path), _) => AgentScenario::from_json(&read_input("--scenario", path)?)?,
         (None, Some(name)) => scenarios::by_name(name)?,
         (None, None) => {
             for n in scenarios::NAMES {
@@ -46,7 +49,7 @@ pub fn run(args: Args) -> CliResult {
         }
     };
     if let Some(v) = &args.variant {
-        sc.variant = v.parse().map_err(CliError::from)?;
+        sc.variant = parse_variant(v)?;
     }
     if let Some(s) = args.seed {
         sc.seed = s;
@@ -55,6 +58,11 @@ pub fn run(args: Args) -> CliResult {
         sc.epochs = e;
     }
     if let Some(d) = args.reveal_delay {
+        if d > MAX_REVEAL_DELAY {
+            return Err(CliError(format!(
+                "--reveal-delay is {d}, outside 0..={MAX_REVEAL_DELAY} (0 = off)"
+            )));
+        }
         sc.commit_reveal = (d > 0).then_some(d);
     }
     if args.dump {

@@ -1,7 +1,7 @@
 //! `taolab world`: runs the economy (a scenario file, or the built-in 64-subnet network) and
 //! writes its series as CSV and JSON.
 
-use crate::io::{read_input, CliError, CliResult};
+use crate::io::{read_input, tao, whole_u64, whole_usize, CliError, CliResult};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -15,13 +15,14 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     scenario: Option<String>,
     /// Blocks to simulate (7 200 = one day).
-    #[arg(long, default_value_t = 7_200)]
+    #[arg(long, value_name = "N", default_value_t = 7_200, allow_negative_numbers = true,
+          value_parser = whole_u64)]
     blocks: u64,
-    /// Output directory (created if missing).
+    /// Output directory (created if missing; `-` is refused: the outputs are several files).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// RNG seed (overrides the scenario's).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_u64)]
     seed: Option<u64>,
     /// Preset (overrides the scenario's): 2025-02, 2026-06, described.
     #[arg(long)]
@@ -30,14 +31,14 @@ pub struct Args {
     #[arg(long)]
     arithmetic: Option<String>,
     /// Record a per-block row every N blocks (overrides the scenario's).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole_u64)]
     record_every: Option<u64>,
     /// Write the scenario actually run to DIR/scenario.json.
     #[arg(long)]
     dump_scenario: bool,
     /// Threads: with more than one, chain epochs are computed ahead of their block on the
-    /// others. The results are identical for any number (default: the machine's cores).
-    #[arg(long, value_name = "N")]
+    /// others. The results are identical for any number (0 or absent: the machine's cores).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole_usize)]
     threads: Option<usize>,
 }
 
@@ -45,7 +46,7 @@ pub fn run(args: Args) -> CliResult {
     let mut sc = match &args.scenario {
         None => default_scenario(),
         Some(path) => {
-            let text = read_input(path)?;
+            let text = read_input("--scenario", path)?;
             if path.ends_with(".toml") {
                 Scenario::from_toml(&text)?
             } else {
@@ -71,12 +72,22 @@ pub fn run(args: Args) -> CliResult {
     if let Some(r) = args.record_every {
         sc.record_every = r;
     }
+    // The directory is made before the run, so that a bad --out fails at once, not after it.
+    if args.out.as_os_str() == "-" {
+        return Err(CliError(
+            "--out -: --out names a directory (the outputs are several files); stdout is not allowed"
+                .into(),
+        ));
+    }
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| CliError(format!("--out {}: {e}", args.out.display())))?;
     let seed = args.seed.unwrap_or(sc.seed);
     let mut world = World::new(&sc, seed)?;
-    world.set_threads(
-        args.threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-    );
+    let threads = match args.threads {
+        Some(n) if n > 0 => n,
+        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    world.set_threads(threads);
     let bar = ProgressBar::new(args.blocks);
     if args.blocks < 50_000 || !std::io::stderr().is_terminal() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -91,8 +102,6 @@ pub fn run(args: Args) -> CliResult {
         true
     })?;
     bar.finish_and_clear();
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| CliError(format!("--out {}: {e}", args.out.display())))?;
     let write = |name: &str, text: String| -> CliResult {
         let p = args.out.join(name);
         std::fs::write(&p, text).map_err(|e| CliError(format!("{}: {e}", p.display())))
@@ -124,13 +133,14 @@ pub fn run(args: Args) -> CliResult {
         write("scenario.json", serde_json::to_string_pretty(&sc)?)?;
     }
     let l = world.ledger();
-    eprintln!(
-        "{} blocks to block {}: {} TAO minted, {} TAO to pools, {} TAO recycled; {} epochs; wrote {}",
+    out!(
+        "{} blocks to block {}: {} TAO minted = {} to pools + {} chain-buy fees + {} recycled; {} epochs; wrote {}",
         args.blocks,
         world.block(),
-        l.tao_minted as f64 / 1e9,
-        (l.tao_injected + l.tao_chain_bought) as f64 / 1e9,
-        l.tao_recycled as f64 / 1e9,
+        tao(l.tao_minted),
+        tao(l.tao_injected + l.tao_chain_bought),
+        tao(l.tao_chain_fees),
+        tao(l.tao_recycled),
         rec.epochs.len(),
         args.out.display()
     );

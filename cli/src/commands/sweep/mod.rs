@@ -5,7 +5,9 @@
 mod gpu;
 mod plot;
 
-use crate::io::{read_input, CliError, CliResult};
+use crate::io::{
+    flag_error, parse_variant, read_input, whole_u64, whole_usize, CliError, CliResult,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -49,10 +51,20 @@ struct MapArgs {
     #[arg(long, default_value = "chain")]
     variant: String,
     /// Bond penalty β (0, 0.5 and 1 in the study).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(
+        long,
+        value_name = "B",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
     bond_penalty: f64,
     /// κ, the consensus quantile.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(
+        long,
+        value_name = "K",
+        default_value_t = 0.5,
+        allow_negative_numbers = true
+    )]
     kappa: f64,
     /// Liquid alpha on (Yuma3 bonds: a per-entry EMA α from the sigmoid of each weight's
     /// distance to consensus). Each point is one epoch from empty bonds, so it changes the
@@ -60,13 +72,19 @@ struct MapArgs {
     #[arg(long)]
     liquid_alpha: bool,
     /// σ_W, the spread of the weight draws.
-    #[arg(long, default_value_t = 0.4)]
+    #[arg(
+        long,
+        value_name = "SIGMA",
+        default_value_t = 0.4,
+        allow_negative_numbers = true
+    )]
     sigma_w: f64,
     /// Generator seed (ChaCha8).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = whole_u64)]
     seed: u64,
     /// W_H and W_C levels from 1 down to 0 (51 = steps of 0.02).
-    #[arg(long, default_value_t = 51)]
+    #[arg(long, value_name = "N", default_value_t = 51, allow_negative_numbers = true,
+          value_parser = whole_usize)]
     levels: usize,
     /// Scoring backend for the float variants: cpu, gpu or auto.
     #[arg(long, default_value = "auto")]
@@ -74,7 +92,8 @@ struct MapArgs {
     /// Output CSV file (`-` for stdout).
     #[arg(long, value_name = "FILE.csv")]
     out: String,
-    /// Also draw the compound retention plot (.svg or .png).
+    /// Also draw the compound retention plot: .svg (with title, axis labels and legend) or
+    /// .png (lines and grid only: no text, this build has no font engine).
     #[arg(long, value_name = "FILE.svg|png")]
     plot: Option<PathBuf>,
 }
@@ -121,7 +140,7 @@ fn backend(name: &str, float: bool) -> CliResult<Option<Box<dyn BatchScorer>>> {
 }
 
 fn run_map(m: MapArgs) -> CliResult {
-    let variant: Variant = m.variant.parse().map_err(CliError::from)?;
+    let variant = parse_variant(&m.variant)?;
     let mut cfg = ConsensusMapConfig {
         variant,
         sigma_w: m.sigma_w,
@@ -132,8 +151,9 @@ fn run_map(m: MapArgs) -> CliResult {
     cfg.params.kappa = m.kappa;
     cfg.params.bond_penalty = m.bond_penalty;
     cfg.params.liquid_alpha = m.liquid_alpha;
-    cfg.validate()
-        .map_err(|e| CliError(format!("consensus map: {e}")))?;
+    cfg.validate().map_err(map_config_error)?;
+    #[cfg(feature = "gpu")]
+    let _quiet = (variant != Variant::Chain && m.backend != "cpu").then(gpu::QuietRuntimeDir::new);
     let scorer = backend(&m.backend, variant != Variant::Chain)?;
     #[cfg(feature = "gpu")]
     if scorer.is_some() {
@@ -178,6 +198,28 @@ fn run_map(m: MapArgs) -> CliResult {
     Ok(())
 }
 
+/// A refused map configuration, named after the option that set the value when there is one
+/// (`--kappa is 2, outside [0, 1]`).
+fn map_config_error(e: taolab::Error) -> CliError {
+    let field = match &e {
+        taolab::Error::InvalidValue { field, .. } | taolab::Error::TooLarge { field, .. } => {
+            field.as_str()
+        }
+        _ => "",
+    };
+    let flag = match field {
+        "params.kappa" => "--kappa",
+        "params.bondPenalty" => "--bond-penalty",
+        "sigmaW" => "--sigma-w",
+        "weightLevels" | "points" => "--levels",
+        _ => return CliError(format!("consensus map: {e}")),
+    };
+    match e {
+        taolab::Error::TooLarge { .. } => CliError(format!("{flag}: {e}")),
+        e => flag_error(flag, e),
+    }
+}
+
 /// The headline thresholds on stderr: W_H needed at W_C = 1 per stake level.
 fn print_summary(map: &ConsensusMap) -> Option<()> {
     let parts: Vec<String> = map
@@ -218,17 +260,17 @@ fn run_grid(args: Args) -> CliResult {
                 .into(),
         ));
     };
-    let text = read_input(grid)?;
+    let text = read_input("--grid", grid)?;
     let spec = if grid.ends_with(".toml") {
         SweepSpec::from_toml(&text)?
     } else {
         SweepSpec::from_json(&text)?
     };
     let shard = match &args.shard {
-        Some(s) => Shard::parse(s)?,
+        Some(s) => Shard::parse(s).map_err(|e| flag_error("--shard", e))?,
         None => Shard::default(),
     };
-    let format = SweepFormat::parse(&args.format)?;
+    let format = SweepFormat::parse(&args.format).map_err(|e| flag_error("--format", e))?;
     let runs = spec.runs()?.len();
     let mine = shard.range(runs);
     let pb = bar(mine.len() as u64, "runs");

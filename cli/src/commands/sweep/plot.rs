@@ -26,6 +26,10 @@ pub fn draw(map: &ConsensusMap, path: &Path) -> CliResult {
             root.present().map_err(|e| err(e.to_string()))
         }
         Some("png") => {
+            eprintln!(
+                "warning: --plot {}: a PNG has no text (no font engine in this build); use .svg for the title, axis labels and legend",
+                path.display()
+            );
             let root = BitMapBackend::new(path, SIZE).into_drawing_area();
             chart(map, &root, false).map_err(err)?;
             root.present().map_err(|e| err(e.to_string()))

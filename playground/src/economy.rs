@@ -99,6 +99,61 @@ pub struct WorldSummary {
     pub events: Vec<Vec<f64>>,
 }
 
+/// Chart ids of the subnets view, in page order.
+pub const SUBNET_CHARTS: [&str; 5] = ["shares", "prices", "flows", "costs", "ecology"];
+
+impl WorldSummary {
+    /// The names of the subnets with a price series: the named ones (an "others" price
+    /// would mean nothing, so there is none).
+    pub fn price_names(&self) -> &[String] {
+        &self.subnets[..self.prices.len().min(self.subnets.len())]
+    }
+
+    /// The mean over the bins of the last share series ("others": every subnet not named).
+    pub fn others_share(&self) -> Option<f64> {
+        let last = self
+            .shares
+            .get(self.prices.len())
+            .filter(|_| self.subnets.len() > self.prices.len())?;
+        (!last.is_empty()).then(|| last.iter().sum::<f64>() / last.len() as f64)
+    }
+
+    /// The series a subnets chart draws and exports: export names and values.
+    pub fn series(&self, id: &str) -> Option<(Vec<String>, Vec<Vec<f64>>)> {
+        Some(match id {
+            "shares" => (self.subnets.clone(), self.shares.clone()),
+            "prices" => (self.price_names().to_vec(), self.prices.clone()),
+            "flows" => (
+                FLOW_NAMES.iter().map(|s| s.to_string()).collect(),
+                self.flows.clone(),
+            ),
+            "costs" => (
+                vec!["uidBurnTao".into(), "lockCostTao".into()],
+                vec![self.burn.clone(), self.lock_cost.clone()],
+            ),
+            "ecology" => (
+                EVENT_KINDS.iter().map(|(k, _)| k.to_string()).collect(),
+                self.events.clone(),
+            ),
+            _ => return None,
+        })
+    }
+
+    /// The data behind a subnets chart: a `day` column (bin centres, to 1/1000 day) and a
+    /// column per series.
+    pub fn table(&self, id: &str) -> crate::table::Table {
+        let Some((names, series)) = self.series(id) else {
+            return crate::table::Table::default();
+        };
+        let mut t = crate::table::over_epochs(&names, &series);
+        t.headers[0] = "day".into();
+        for (r, d) in t.rows.iter_mut().zip(&self.days) {
+            r[0] = ((*d * 1000.0).round() / 1000.0).into();
+        }
+        t
+    }
+}
+
 /// Event kinds counted in [`WorldSummary::events`], with their labels.
 pub const EVENT_KINDS: [(&str, &str); 4] = [
     ("uidRegistered", "UID registrations"),
@@ -290,6 +345,20 @@ mod tests {
         assert_eq!(s.flows.len(), 4);
         assert!(s.flows.iter().flatten().sum::<f64>() > 0.0);
         assert!(s.lock_cost.iter().all(|x| *x > 0.0));
+        // Every export has as many cells per row as its header; prices name no "others".
+        for id in SUBNET_CHARTS {
+            let t = s.table(id);
+            assert!(t.rows.len() == 12, "{id}");
+            for r in &t.rows {
+                assert_eq!(r.len(), t.headers.len(), "{id}: {:?}", t.headers);
+            }
+        }
+        let prices = s.table("prices");
+        assert!(!prices.headers.iter().any(|h| h == "others"));
+        assert_eq!(prices.headers.len(), s.prices.len() + 1);
+        assert_eq!(s.table("shares").headers.last().unwrap(), "others");
+        let others = s.others_share().unwrap();
+        assert!(others > 0.0 && others < 1.0, "{others}");
         assert!(run_world("nope", 10, 2, &mut |_, _| true).is_err());
         assert!(run_world("2026-06", 3600, 12, &mut |d, _| d < 3)
             .unwrap_err()

@@ -248,6 +248,32 @@ impl AppState {
     /// Restores a state from a URL fragment (with or without `#`). Returns the state and a
     /// note per value that was ignored.
     pub fn from_fragment(fragment: &str) -> (AppState, Vec<String>) {
+        AppState::from_fragment_with(fragment, false)
+    }
+
+    /// Whether going from `self` to `next` is a step a user would go back to (a tab, a
+    /// scenario, a rule, a choice in a list: a new history entry), rather than a continuous
+    /// change (a slider, the epoch player: the current entry is replaced).
+    pub fn is_navigation_to(&self, next: &AppState) -> bool {
+        let (a, b) = (self, next);
+        a.view != b.view
+            || a.scenario != b.scenario
+            || a.variant != b.variant
+            || a.compare != b.compare
+            || a.params.liquid_alpha != b.params.liquid_alpha
+            || a.miner != b.miner
+            || a.metagraph_epochs != b.metagraph_epochs
+            || a.years != b.years
+            || a.preset != b.preset
+            || a.world_days != b.world_days
+            || a.map_levels != b.map_levels
+            || a.map_backend != b.map_backend
+            || a.map_stake != b.map_stake
+    }
+
+    /// [`AppState::from_fragment`]; `allow_upload` accepts `scenario=upload` (back and
+    /// forward within a page that holds an uploaded metagraph; a shared link never has one).
+    pub fn from_fragment_with(fragment: &str, allow_upload: bool) -> (AppState, Vec<String>) {
         let mut s = AppState::default();
         let mut notes = Vec::new();
         let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
@@ -266,7 +292,7 @@ impl AppState {
             let ok = match k {
                 "view" => View::parse(v).map(|x| s.view = x).is_some(),
                 "scenario" => ScenarioId::from_key(v)
-                    .filter(|x| *x != ScenarioId::Upload)
+                    .filter(|x| allow_upload || *x != ScenarioId::Upload)
                     .map(|x| s.scenario = x)
                     .is_some(),
                 "variant" => v.parse::<Variant>().ok().map(|x| s.variant = x).is_some(),
@@ -365,8 +391,29 @@ impl AppState {
             s.params.alpha_low = Params::default().alpha_low;
             s.params.alpha_high = Params::default().alpha_high;
         }
+        // Comparing a rule with itself shows nothing more: the same as no comparison.
+        if s.compare == Some(s.variant) {
+            s.compare = None;
+        }
         (s, notes)
     }
+}
+
+/// A whole number typed into the field `field`, whose bounds are `lo..=hi`: the value used,
+/// and a note when it is not the one typed (rounded or out of range), like the notes on a
+/// link's ignored values. `None` when nothing usable was typed.
+pub fn clamp_whole(field: &str, x: f64, lo: u32, hi: u32) -> Option<(u32, Option<String>)> {
+    if !x.is_finite() {
+        return None;
+    }
+    let v = x.round().clamp(f64::from(lo), f64::from(hi)) as u32;
+    let note = (f64::from(v) != x).then(|| {
+        format!(
+            "{field}: {} is not a whole number from {lo} to {hi}; {v} is used.",
+            truncate(&x.to_string(), 20)
+        )
+    });
+    Some((v, note))
 }
 
 /// At most `n` characters of `s`, for messages that echo untrusted input.
@@ -437,6 +484,56 @@ mod tests {
         let (s, notes) = AppState::from_fragment("scenario=upload");
         assert_eq!(s.scenario, ScenarioId::Sn15);
         assert_eq!(notes.len(), 1);
+        // Within the page that holds the upload (back and forward), it is.
+        let (s, notes) = AppState::from_fragment_with("scenario=upload", true);
+        assert_eq!(s.scenario, ScenarioId::Upload);
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn comparing_a_rule_with_itself_is_no_comparison() {
+        let (s, notes) = AppState::from_fragment("variant=yuma3&compare=yuma3");
+        assert_eq!((s.variant, s.compare), (Variant::Yuma3, None));
+        assert!(notes.is_empty());
+        let (s, _) = AppState::from_fragment("compare=yuma1&variant=yuma1");
+        assert_eq!(s.compare, None);
+    }
+
+    #[test]
+    fn discrete_changes_are_navigation_and_sliders_are_not() {
+        let a = AppState::default();
+        let mut b = a.clone();
+        b.params.kappa = 0.3;
+        b.epoch = 3;
+        b.recycle = 0.2;
+        assert!(!a.is_navigation_to(&b), "sliders replace the entry");
+        for change in [
+            |s: &mut AppState| s.view = View::Tokenomics,
+            |s: &mut AppState| s.scenario = ScenarioId::Case(2),
+            |s: &mut AppState| s.variant = Variant::Yuma3,
+            |s: &mut AppState| s.compare = None,
+            |s: &mut AppState| s.preset = "described",
+            |s: &mut AppState| s.map_levels = 11,
+        ] {
+            let mut c = b.clone();
+            change(&mut c);
+            assert!(b.is_navigation_to(&c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn typed_numbers_are_clamped_with_a_note() {
+        assert_eq!(clamp_whole("Days", 7.0, 1, 90), Some((7, None)));
+        let (v, note) = clamp_whole("Days", 200.0, 1, 90).unwrap();
+        assert_eq!(v, 90);
+        assert_eq!(
+            note.unwrap(),
+            "Days: 200 is not a whole number from 1 to 90; 90 is used."
+        );
+        assert_eq!(clamp_whole("Years", 0.0, 1, 100).unwrap().0, 1);
+        assert_eq!(clamp_whole("Years", 2.4, 1, 100).unwrap().0, 2);
+        assert!(clamp_whole("Years", 2.4, 1, 100).unwrap().1.is_some());
+        assert_eq!(clamp_whole("Years", f64::NAN, 1, 100), None);
     }
 
     #[test]

@@ -22,6 +22,12 @@ pub enum Cell {
     Text(String),
     /// A number.
     Num(f64),
+    /// A whole number (an index, a count, a block): no `.0` in JSON.
+    Int(i64),
+    /// A yes/no value (a JSON boolean).
+    Bool(bool),
+    /// A missing value (JSON `null`, an empty CSV cell).
+    Null,
 }
 
 impl From<f64> for Cell {
@@ -31,7 +37,17 @@ impl From<f64> for Cell {
 }
 impl From<usize> for Cell {
     fn from(x: usize) -> Self {
-        Cell::Num(x as f64)
+        Cell::Int(x as i64)
+    }
+}
+impl From<bool> for Cell {
+    fn from(x: bool) -> Self {
+        Cell::Bool(x)
+    }
+}
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(x: Option<T>) -> Self {
+        x.map_or(Cell::Null, Into::into)
     }
 }
 impl From<&str> for Cell {
@@ -71,6 +87,9 @@ impl Table {
                     .map(|c| match c {
                         Cell::Text(t) => csv_text(t),
                         Cell::Num(x) => format!("{x}"),
+                        Cell::Int(i) => i.to_string(),
+                        Cell::Bool(b) => b.to_string(),
+                        Cell::Null => String::new(),
                     })
                     .collect(),
             );
@@ -92,6 +111,9 @@ impl Table {
                             Cell::Text(t) => serde_json::Value::String(t.clone()),
                             Cell::Num(x) => serde_json::Number::from_f64(*x)
                                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                            Cell::Int(i) => serde_json::Value::from(*i),
+                            Cell::Bool(b) => serde_json::Value::Bool(*b),
+                            Cell::Null => serde_json::Value::Null,
                         };
                         (h.clone(), v)
                     })
@@ -149,8 +171,12 @@ pub fn vectors(label_h: &str, labels: &[String], runs: &[(&str, &[f64])]) -> Tab
     Table { headers, rows }
 }
 
-/// Per-epoch series: one column per named series, one row per epoch.
+/// Per-epoch series: one column per named series, one row per epoch (`epoch` is the 0-based
+/// index, as in the CLI's CSV and the URL). A name without a series, or a series without a
+/// name, is left out, so that every row has as many cells as the header.
 pub fn over_epochs(names: &[String], series: &[Vec<f64>]) -> Table {
+    let n = names.len().min(series.len());
+    let (names, series) = (&names[..n], &series[..n]);
     let mut headers = vec!["epoch".to_string()];
     headers.extend(names.iter().cloned());
     let len = series.iter().map(Vec::len).max().unwrap_or(0);
@@ -160,7 +186,7 @@ pub fn over_epochs(names: &[String], series: &[Vec<f64>]) -> Table {
             r.extend(
                 series
                     .iter()
-                    .map(|s| Cell::Num(s.get(e).copied().unwrap_or(0.0))),
+                    .map(|s| s.get(e).copied().map_or(Cell::Null, Cell::Num)),
             );
             r
         })
@@ -269,11 +295,32 @@ pub fn tick(v: f64) -> String {
 /// A number for an on-screen table: thousands grouped with commas, whole numbers without
 /// decimals (`7,111,749`), others with four (`20,835,937.5000`, `0.0625`).
 pub fn grouped(x: f64) -> String {
-    let text = if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.4}")
-    };
+    group_fixed(x, if x.fract() == 0.0 { 0 } else { 4 })
+}
+
+/// A column of numbers for an on-screen table, grouped like [`grouped`] and all with the
+/// same number of decimals (as many as the most precise value needs, at most four), so that
+/// `20,835,937.5` does not sit next to `20,671,875` with another format.
+pub fn grouped_column(xs: &[f64]) -> Vec<String> {
+    let decimals = xs
+        .iter()
+        .map(|x| {
+            (0..4)
+                .find(|&d| {
+                    let s = format!("{x:.4}");
+                    let frac = s.split('.').nth(1).unwrap_or("");
+                    frac[d..].bytes().all(|b| b == b'0')
+                })
+                .unwrap_or(4)
+        })
+        .max()
+        .unwrap_or(0);
+    xs.iter().map(|&x| group_fixed(x, decimals)).collect()
+}
+
+/// `x` with `decimals` decimals and its thousands grouped with commas.
+fn group_fixed(x: f64, decimals: usize) -> String {
+    let text = format!("{x:.decimals$}");
     let (sign, digits) = match text.strip_prefix('-') {
         Some(d) => ("-", d),
         None => ("", text.as_str()),
@@ -320,6 +367,55 @@ mod tests {
         for (x, want) in cases {
             assert_eq!(grouped(x), want, "{x}");
         }
+    }
+
+    #[test]
+    fn table_columns_share_their_decimals() {
+        assert_eq!(
+            grouped_column(&[20_671_875.0, 20_835_937.5, 10_500_000.0]),
+            ["20,671,875.0", "20,835,937.5", "10,500,000.0"]
+        );
+        assert_eq!(
+            grouped_column(&[7200.0, 3600.0, 112.5, 56.25, 14.0625]),
+            ["7,200.0000", "3,600.0000", "112.5000", "56.2500", "14.0625"]
+        );
+        assert_eq!(grouped_column(&[1.0, 2.0, 1000.0]), ["1", "2", "1,000"]);
+        // At most four decimals.
+        assert_eq!(grouped_column(&[0.123456, 1.0]), ["0.1235", "1.0000"]);
+        assert!(grouped_column(&[]).is_empty());
+    }
+
+    #[test]
+    fn json_types_follow_the_cells() {
+        let t = Table {
+            headers: vec!["i".into(), "b".into(), "n".into(), "x".into()],
+            rows: vec![vec![
+                3usize.into(),
+                true.into(),
+                Option::<f64>::None.into(),
+                0.5.into(),
+            ]],
+        };
+        let v: serde_json::Value = serde_json::from_str(&t.to_json()).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!([{ "i": 3, "b": true, "n": null, "x": 0.5 }])
+        );
+        assert!(v[0]["i"].is_u64());
+        assert_eq!(t.to_csv(), "i,b,n,x\n3,true,,0.5\n");
+    }
+
+    #[test]
+    fn over_epochs_rows_match_the_header() {
+        // Three names, two series (prices have no "others"): the header follows the data.
+        let names = ["a", "b", "others"].map(String::from);
+        let t = over_epochs(&names, &[vec![1.0, 2.0], vec![3.0]]);
+        assert_eq!(t.headers, ["epoch", "a", "b"]);
+        for r in &t.rows {
+            assert_eq!(r.len(), t.headers.len());
+        }
+        assert_eq!(t.rows[0][0], Cell::Int(0));
+        assert_eq!(t.rows[1][2], Cell::Null);
     }
 
     #[test]

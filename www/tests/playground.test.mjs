@@ -34,6 +34,27 @@ async function assertCanvasesDraw(page, view) {
 
 const numbers = (page) => page.locator('#numbers').innerText();
 
+/** Clicks an export button and returns the downloaded file's name and text. */
+async function download(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const { readFileSync } = await import('node:fs');
+  return { name: dl.suggestedFilename(), text: readFileSync(await dl.path(), 'utf8') };
+}
+
+/** A CSV's header and rows, split on commas (the tests' CSVs have no quoted commas). */
+function csvTable(text) {
+  const [head, ...rows] = text.trim().split('\n').map((l) => l.split(','));
+  return { head, rows };
+}
+
+/** The selected tab's id and the URL's view. */
+async function tabState(page) {
+  return page.evaluate(() => ({
+    tab: document.querySelector('[role=tab][aria-selected=true]')?.id,
+    view: /view=([a-z]+)/.exec(location.hash)?.[1],
+  }));
+}
+
 test('landing page links the playground and the example', async (browser) => {
   const page = await newPage(browser);
   const res = await page.goto(SITE_URL + '/', { waitUntil: 'load' });
@@ -96,6 +117,19 @@ test('subnets view runs the world in a worker and draws', async (browser) => {
   await assertCanvasesDraw(page, 'subnets');
   assert.match(page.url(), /view=subnets/);
   await shot(page, 'subnets-1280x800');
+  // Every export's rows have as many cells as its header; prices have no "others" (the
+  // chart draws none), shares do; the JSON has the same keys as the CSV header.
+  for (const id of ['shares', 'prices', 'flows', 'costs', 'ecology']) {
+    const csv = csvTable((await download(page, `#fig-${id} button[aria-label="Download ${id} data as CSV"]`)).text);
+    assert.ok(csv.rows.length >= 2, `${id}: ${csv.rows.length} rows`);
+    for (const r of csv.rows) assert.equal(r.length, csv.head.length, `${id}: a row of ${r.length} cells, a header of ${csv.head.length}`);
+    const json = JSON.parse((await download(page, `#fig-${id} button[aria-label="Download ${id} data as JSON"]`)).text);
+    assert.equal(json.length, csv.rows.length);
+    for (const row of json) assert.deepEqual(Object.keys(row).sort(), [...csv.head].sort(), id);
+    // Eight named subnets (and the day): no "others" price; the shares have it.
+    if (id === 'prices') assert.deepEqual([csv.head.length, csv.head.includes('others')], [9, false], `${csv.head}`);
+    if (id === 'shares') assert.deepEqual([csv.head.length, csv.head.at(-1)], [10, 'others']);
+  }
   // Another preset restarts the run; cancelling it says so.
   await page.selectOption('#preset', '2025-02');
   await page.waitForSelector('#world-cancel');
@@ -151,14 +185,30 @@ test('a variant comparison shows both rules side by side', async (browser) => {
 });
 
 test('play and step move through the epochs', async (browser) => {
+  // The page counts epochs from 1; the URL keeps the 0-based index of older links.
   const page = await open(browser, '#scenario=case1&epoch=0');
-  assert.equal(await page.locator('#epoch').inputValue(), '0');
+  assert.equal(await page.locator('#epoch').inputValue(), '1');
+  assert.equal(await page.locator('#epoch-label').innerText(), 'Epoch 1 of 40');
   await page.click('#epoch-next');
-  await page.waitForFunction(() => document.querySelector('#epoch').value === '1');
+  await page.waitForFunction(() => document.querySelector('#epoch').value === '2');
+  assert.match(page.url(), /epoch=1(&|$)/);
   await page.click('#play');
-  await page.waitForFunction(() => Number(document.querySelector('#epoch').value) >= 3, null, { timeout: 10_000 });
+  await page.waitForFunction(() => Number(document.querySelector('#epoch').value) >= 4, null, { timeout: 10_000 });
   await page.click('#play');
   assert.match(page.url(), /epoch=\d+/);
+  // The last epoch is "40 of 40" everywhere it is shown.
+  const r = await drawn(page);
+  await page.click('#epoch-last');
+  await waitDrawn(page, r);
+  assert.equal(await page.locator('#epoch-label').innerText(), 'Epoch 40 of 40');
+  assert.equal(await page.locator('#epoch').inputValue(), '40');
+  assert.equal(await page.locator('#epoch').getAttribute('aria-valuetext'), 'Epoch 40 of 40');
+  assert.match(await page.locator('#numbers caption').innerText(), /^Validators at epoch 40 of 40/);
+  assert.match(await page.locator('#fig-weights figcaption').innerText(), /Weights at epoch 40 /);
+  assert.match(page.url(), /epoch=39(&|$)/);
+  // The run totals sit under their own header.
+  assert.match(await page.locator('#numbers thead').innerText(), /run total/);
+  assert.equal(await page.locator('#numbers thead th.run-total[title*="all 40 epochs"]').count(), 4);
   assertNoErrors(page);
 });
 
@@ -210,7 +260,8 @@ test('a shared URL restores the state', async (browser) => {
   assert.equal(await page.locator('#kappa').inputValue(), '0.3');
   assert.equal(await page.locator('#bond-penalty').inputValue(), '0.5');
   assert.equal(await page.locator('#liquid-alpha').isChecked(), true);
-  assert.equal(await page.locator('#epoch').inputValue(), '5');
+  assert.equal(await page.locator('#epoch').inputValue(), '6');
+  assert.equal(await page.locator('#epoch-label').innerText(), 'Epoch 6 of 40');
   assert.equal(await page.locator('#miner').inputValue(), '1');
   const shown = await numbers(page);
   // The same link in a fresh page shows the same numbers.
@@ -255,7 +306,135 @@ test('charts export as PNG and their data as CSV and JSON', async (browser) => {
     if (ext === 'csv') assert.match(body.toString(), /^validator,Yuma 2 \(subtensor\),Yuma 3/);
     if (ext === 'json') assert.ok(JSON.parse(body.toString()).length === 3);
   }
+  // Indices are integers in JSON, and bonds over epochs export one per epoch.
+  const bonds = JSON.parse((await download(page, '#fig-bonds-epochs button[aria-label="Download bonds-epochs data as JSON"]')).text);
+  assert.equal(bonds.length, 40);
+  assert.ok(Number.isInteger(bonds[0].epoch) && bonds[39].epoch === 39);
+  assert.ok(!/"epoch": \d+\.0/.test(JSON.stringify(bonds, null, 1)));
+  // The sweep has no data before it runs: its exports are disabled.
+  assert.equal(await page.locator('#fig-sweep button[disabled]').count(), 3);
+  assert.equal(await page.locator('#fig-dividends button[disabled]').count(), 0);
+  // Issuance: integers, booleans and nulls, each in its own column.
+  const r = await drawn(page);
+  await page.click('#tab-tokenomics');
+  await waitDrawn(page, r);
+  const issuance = JSON.parse((await download(page, '#fig-issuance button[aria-label="Download issuance data as JSON"]')).text);
+  for (const row of issuance) {
+    assert.ok(Number.isInteger(row.halving), JSON.stringify(row));
+    assert.equal(typeof row.passed, 'boolean', JSON.stringify(row));
+    assert.ok(row.block === null || Number.isInteger(row.block), JSON.stringify(row));
+    assert.ok(row.date === null || /^\d{4}-\d\d-\d\d/.test(row.date), JSON.stringify(row));
+  }
+  assert.ok(issuance.some((x) => x.passed === true) && issuance.some((x) => x.passed === false));
+  const csv = csvTable((await download(page, '#fig-issuance button[aria-label="Download issuance data as CSV"]')).text);
+  for (const row of csv.rows) assert.equal(row.length, csv.head.length);
+  // The halvings table: a column's numbers share their decimals.
+  const issuedCol = await page.$$eval('#halvings tbody tr td:nth-child(4)', (tds) => tds.map((t) => t.textContent));
+  const decimals = new Set(issuedCol.map((t) => (t.split('.')[1] || '').length));
+  assert.equal(decimals.size, 1, `issuance column: ${issuedCol.join(' | ')}`);
   assertNoErrors(page);
+});
+
+test('Back and Forward move between tabs and choices; sliders add no history', async (browser) => {
+  const page = await open(browser, '#scenario=case1');
+  const r = await drawn(page);
+  await page.click('#tab-tokenomics');
+  await waitDrawn(page, r);
+  await setValue(page, '#recycle', 0.3);
+  await setValue(page, '#recycle', 0.4);
+  const r2 = await drawn(page);
+  await page.click('#tab-map');
+  await waitDrawn(page, r2);
+  assert.deepEqual(await tabState(page), { tab: 'tab-map', view: 'map' });
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#tab-tokenomics').getAttribute('aria-selected') === 'true');
+  assert.deepEqual(await tabState(page), { tab: 'tab-tokenomics', view: 'tokenomics' });
+  // The slider's last value is kept in the entry (the drags replaced it).
+  assert.equal(await page.locator('#recycle').inputValue(), '0.4');
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#tab-consensus').getAttribute('aria-selected') === 'true');
+  assert.deepEqual(await tabState(page), { tab: 'tab-consensus', view: 'consensus' });
+  assert.equal(await page.locator('#scenario').inputValue(), 'case1');
+  await page.goForward();
+  await page.waitForFunction(() => document.querySelector('#tab-tokenomics').getAttribute('aria-selected') === 'true');
+  // A scenario choice is a step too.
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#tab-consensus').getAttribute('aria-selected') === 'true');
+  const r3 = await drawn(page);
+  await page.selectOption('#scenario', 'case4');
+  await waitDrawn(page, r3);
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#scenario').value === 'case1');
+  assert.match(await page.locator('#status').innerText(), /3 validators/);
+  assertNoErrors(page);
+});
+
+test('tabs follow the arrow keys (WAI-ARIA tabs)', async (browser) => {
+  const page = await open(browser);
+  assert.equal(await page.locator('#tab-consensus').getAttribute('tabindex'), '0');
+  assert.equal(await page.locator('#tab-tokenomics').getAttribute('tabindex'), '-1');
+  await page.focus('#tab-consensus');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.activeElement?.id === 'tab-tokenomics');
+  assert.deepEqual(await tabState(page), { tab: 'tab-tokenomics', view: 'tokenomics' });
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.activeElement?.id === 'tab-map');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.activeElement?.id === 'tab-consensus');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => document.activeElement?.id === 'tab-map');
+  assert.deepEqual(await tabState(page), { tab: 'tab-map', view: 'map' });
+  assertNoErrors(page);
+});
+
+test('controls that do not apply are disabled, and corrected inputs say so', async (browser) => {
+  const page = await open(browser, '#scenario=case3');
+  // Liquid alpha off: its bounds are greyed out, with a tooltip.
+  assert.equal(await page.locator('#liquid-alpha').isChecked(), false);
+  for (const id of ['alpha-low', 'alpha-high', 'alpha-steepness']) {
+    assert.equal(await page.locator(`#${id}`).isDisabled(), true, id);
+  }
+  assert.match(await page.locator('.knob.off').first().getAttribute('title'), /liquid alpha on/);
+  const r = await drawn(page);
+  await page.check('#liquid-alpha');
+  await waitDrawn(page, r);
+  assert.equal(await page.locator('#alpha-low').isDisabled(), false);
+  // The main rule is not offered as its own comparison.
+  const variant = await page.locator('#variant').inputValue();
+  assert.equal(await page.locator(`#compare option[value="${variant}"]`).count(), 0);
+  const r2 = await drawn(page);
+  await page.selectOption('#variant', 'yuma3'); // the comparison rule: the comparison goes
+  await waitDrawn(page, r2);
+  assert.equal(await page.locator('#compare').inputValue(), 'none');
+  assert.doesNotMatch(page.url(), /compare=yuma3/);
+  // A typed value out of range is corrected, shown corrected, and noted.
+  const r3 = await drawn(page);
+  await page.click('#tab-tokenomics');
+  await waitDrawn(page, r3);
+  await setValue(page, '#years', 0);
+  await page.waitForSelector('#note-years');
+  assert.match(await page.locator('#note-years').innerText(), /Years shown: 0 .* 1 is used/);
+  assert.equal(await page.locator('#years').inputValue(), '1');
+  await setValue(page, '#years', 500);
+  await page.waitForFunction(() => /500 .* 100 is used/.test(document.querySelector('#note-years')?.textContent));
+  assert.equal(await page.locator('#years').inputValue(), '100');
+  await setValue(page, '#years', 20);
+  await page.waitForFunction(() => !document.querySelector('#note-years'));
+  // Recycling at 0 draws one line; the help says the amount is fixed per day.
+  assert.match(await page.locator('#recycle-help').innerText(), /fixed amount/);
+  assertNoErrors(page);
+});
+
+test('charts are sharp on a high-density screen', async (browser) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  await page.goto(PLAYGROUND + '#scenario=case1', { waitUntil: 'load' });
+  await waitDrawn(page, 0);
+  const [w, cw, h, ch] = await page.$eval('#chart-dividends', (c) => [c.width, c.clientWidth, c.height, c.clientHeight]);
+  assert.ok(Math.abs(w - 2 * cw) <= 2 && Math.abs(h - 2 * ch) <= 2, `canvas ${w}×${h} shown at ${cw}×${ch} on a 2× screen`);
+  const [ink] = await canvasInk(page, '#chart-dividends');
+  assert.ok(ink.ink > 0.01);
+  await context.close();
 });
 
 test('works at phone width', async (browser) => {
@@ -264,6 +443,19 @@ test('works at phone width', async (browser) => {
   assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
   await assertCanvasesDraw(page, 'consensus');
   await shot(page, 'consensus-phone');
+  // Charts are drawn at their CSS size (text as large as the page's), not scaled down.
+  const sizes = () => page.$$eval('#view-consensus canvas', (cs) => cs.map((c) => [c.width, c.clientWidth, c.height, c.clientHeight]));
+  for (const [w, cw, h, ch] of await sizes()) {
+    assert.ok(Math.abs(w - cw) <= 1 && Math.abs(h - ch) <= 1, `canvas ${w}×${h} shown at ${cw}×${ch}`);
+    assert.ok(cw < 390, `canvas ${cw} px wide on a 390 px screen`);
+  }
+  // … and redrawn at the new size when the window changes.
+  const r0 = await drawn(page);
+  await page.setViewportSize({ width: 900, height: 800 });
+  await waitDrawn(page, r0);
+  const [[w2, cw2]] = await sizes();
+  assert.ok(w2 > 500 && Math.abs(w2 - cw2) <= 1, `after resizing: ${w2} px buffer, ${cw2} px box`);
+  await page.setViewportSize({ width: 390, height: 844 });
   // Four tabs wrap rather than widen the page.
   const r = await drawn(page);
   await page.click('#tab-map');
@@ -386,7 +578,19 @@ test('without WebGPU the consensus map falls back to the CPU and says so; chain 
   await waitDrawn(page, r);
   assert.match(page.url(), /view=map/);
   assert.equal(await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter())), false);
+  // Nothing to export before the first run.
+  assert.equal(await page.locator('#view-map .exports button:not([disabled])').count(), 0);
+  assert.equal(await page.locator('#view-map .exports button[disabled]').count(), 6);
   assert.equal(await runMap(page), 'backend: CPU (no WebGPU adapter)');
+  assert.equal(await page.locator('#view-map .exports button[disabled]').count(), 0);
+  assert.equal(await page.locator('#map-stale').count(), 0);
+  // Another κ: the map shown is marked stale and Run stands out, until it runs again.
+  await setValue(page, '#kappa', 0.6);
+  await page.waitForSelector('#map-stale');
+  assert.match(await page.locator('#map-stale').innerText(), /press Run/i);
+  assert.equal(await page.locator('#map-run.stale').count(), 1);
+  await setValue(page, '#kappa', 0.5);
+  await page.waitForFunction(() => !document.querySelector('#map-stale'));
   assertMapValues(await mapRows(page), MAP_YUMA2, 1e-6);
   await assertCanvasesDraw(page, 'map');
 

@@ -7,10 +7,12 @@ use super::map::{self as mapview, Shown};
 use super::{charts, dom, worker};
 use crate::economy::{WorldSummary, PRESETS};
 use crate::scenario;
-use crate::state::{AppState, ScenarioId, View, DEFAULT_METAGRAPH_EPOCHS, MAX_METAGRAPH_EPOCHS};
+use crate::state::{
+    clamp_whole, AppState, ScenarioId, View, DEFAULT_METAGRAPH_EPOCHS, MAX_METAGRAPH_EPOCHS,
+};
 use crate::sweep::{MapBackend, Request, Response, MAP_LEVELS};
 use gloo::file::callbacks::FileReader;
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use std::collections::HashMap;
 use taolab::metagraph::Metagraph;
 use taolab::study::consensus_map::STAKE_LEVELS;
@@ -64,6 +66,11 @@ pub enum Msg {
     MapRun,
     MapCancel,
     Map(worker::Event),
+    /// A key on a tab (the WAI-ARIA tabs pattern: arrows, Home and End move between them).
+    TabKey(View, String),
+    /// The window was resized (charts redraw at their new size once it settles).
+    Resized,
+    Redraw,
 }
 
 /// What [`App::run_bar`] shows for one kind of worker run.
@@ -74,6 +81,8 @@ struct RunBar {
     unit: &'static str,
     run: fn() -> Msg,
     cancel: fn() -> Msg,
+    /// Highlights Run: the results shown are for other parameters.
+    stale: bool,
 }
 
 struct SweepJob {
@@ -107,8 +116,17 @@ pub struct App {
     playing: Option<Interval>,
     sweep: Option<SweepJob>,
     sweep_error: Option<String>,
-    _hash_listener: Option<gloo::events::EventListener>,
+    _listeners: Vec<gloo::events::EventListener>,
     last_fragment: String,
+    /// The state the URL was last written for (to tell navigation from slider moves).
+    url_state: AppState,
+    /// The next URL write adds a history entry even if only sliders changed (Reset).
+    push_next: bool,
+    /// Notes on corrected inputs, by field id (shown with the link's notes).
+    input_notes: Vec<(&'static str, String)>,
+    /// Focus the selected tab after the next render (keyboard navigation).
+    focus_tab: bool,
+    resize_timer: Option<Timeout>,
     tokenomics: Tokenomics,
     world: Option<WorldSummary>,
     world_job: Option<SweepJob>,
@@ -141,12 +159,68 @@ impl App {
         self.dirty = true;
     }
 
+    /// Writes the state into the URL: a new history entry for a navigation step (a tab, a
+    /// scenario, a rule, a choice), in place for continuous changes (sliders, the epoch).
     fn write_url(&mut self) {
         let f = self.state.to_fragment();
         if f != self.last_fragment {
-            dom::set_fragment(&f);
+            let push =
+                std::mem::take(&mut self.push_next) || self.url_state.is_navigation_to(&self.state);
+            dom::set_fragment(&f, push && !self.last_fragment.is_empty());
             self.last_fragment = f;
+            self.url_state = self.state.clone();
         }
+        self.push_next = false;
+    }
+
+    /// Records (or, with `None`, clears) the note on a corrected input.
+    fn input_note(&mut self, field: &'static str, note: Option<String>) {
+        self.input_notes.retain(|(f, _)| *f != field);
+        if let Some(n) = note {
+            self.input_notes.push((field, n));
+        }
+    }
+
+    /// A whole number typed into `<input id=field>`: the value to use, the note if it was
+    /// corrected, and the field showing the value used.
+    fn typed(&mut self, field: &'static str, label: &str, x: f64, lo: u32, hi: u32) -> Option<u32> {
+        let (v, note) = clamp_whole(label, x, lo, hi)?;
+        if note.is_some() {
+            dom::set_input_value(field, &v.to_string());
+        }
+        self.input_note(field, note);
+        Some(v)
+    }
+
+    /// Whether chart `id` of the current view has data to export.
+    fn has_data(&self, id: &str) -> bool {
+        match self.state.view {
+            View::Consensus => match id {
+                "sweep" => self.consensus.sweep.is_some(),
+                "div-epochs-compare" => self
+                    .consensus
+                    .compare
+                    .as_ref()
+                    .is_some_and(|r| r.out.is_ok()),
+                _ => self.consensus.main.out.is_ok(),
+            },
+            View::Tokenomics => true,
+            View::Subnets => self.world.is_some(),
+            View::Map => self.map.is_some(),
+        }
+    }
+
+    /// Whether the map shown was computed with other parameters than those set now.
+    fn map_stale(&self) -> bool {
+        let s = &self.state;
+        self.map_job.is_none()
+            && self.map.as_ref().is_some_and(|m| {
+                let c = &m.map.config;
+                c.variant != s.variant
+                    || (c.params.kappa - s.params.kappa).abs() > 1e-12
+                    || (c.params.bond_penalty - s.params.bond_penalty).abs() > 1e-12
+                    || c.weight_levels != s.map_levels
+            })
     }
 
     fn canvas(&self, id: &str) -> Option<HtmlCanvasElement> {
@@ -205,7 +279,8 @@ impl App {
         }
     }
 
-    /// A labelled range input bound to knob `k`, with its value and a line of help.
+    /// A labelled range input bound to knob `k`, with its value and a line of help; greyed
+    /// out, with `off` as its tooltip, when `off` is given (the knob does not apply).
     #[allow(clippy::too_many_arguments)]
     fn slider(
         &self,
@@ -217,6 +292,7 @@ impl App {
         max: f64,
         step: f64,
         help: &str,
+        off: Option<&str>,
     ) -> Html {
         let v = knob_value(&self.state.params, k);
         let oninput = ctx.link().callback(move |e: InputEvent| {
@@ -224,10 +300,10 @@ impl App {
             Msg::SetKnob(k, input.value_as_number())
         });
         html! {
-            <div class="knob">
+            <div class={classes!("knob", off.is_some().then_some("off"))} title={off.map(str::to_string)}>
                 <label for={id.to_string()}>{label}</label>
                 <input type="range" id={id.to_string()} min={min.to_string()} max={max.to_string()}
-                    step={step.to_string()} value={v.to_string()} {oninput}
+                    step={step.to_string()} value={v.to_string()} {oninput} disabled={off.is_some()}
                     aria-describedby={format!("{id}-help")} />
                 <output for={id.to_string()} id={format!("{id}-value")}>{format!("{v:.2}")}</output>
                 <small id={format!("{id}-help")}>{help}</small>
@@ -237,6 +313,8 @@ impl App {
 
     fn figure(&self, ctx: &Context<Self>, id: &'static str, title: String) -> Html {
         let r = self.canvases.get(id).cloned().unwrap_or_default();
+        // No data yet (before a run): nothing to export.
+        let none = !self.has_data(id);
         let png = ctx.link().callback(move |_| Msg::Export(id, "png"));
         let csv = ctx.link().callback(move |_| Msg::Export(id, "csv"));
         let json = ctx.link().callback(move |_| Msg::Export(id, "json"));
@@ -247,9 +325,9 @@ impl App {
                 <figcaption>
                     <span>{title}</span>
                     <span class="exports">
-                        <button onclick={png} aria-label={format!("Download {id} as PNG")}>{"PNG"}</button>
-                        <button onclick={csv} aria-label={format!("Download {id} data as CSV")}>{"CSV"}</button>
-                        <button onclick={json} aria-label={format!("Download {id} data as JSON")}>{"JSON"}</button>
+                        <button onclick={png} disabled={none} aria-label={format!("Download {id} as PNG")}>{"PNG"}</button>
+                        <button onclick={csv} disabled={none} aria-label={format!("Download {id} data as CSV")}>{"CSV"}</button>
+                        <button onclick={json} disabled={none} aria-label={format!("Download {id} data as JSON")}>{"JSON"}</button>
                     </span>
                 </figcaption>
             </figure>
@@ -285,9 +363,10 @@ impl App {
             let el: HtmlInputElement = e.target_unchecked_into();
             Msg::SetMetagraphEpochs(el.value_as_number())
         });
+        // The slider counts epochs from 1, as the labels do.
         let on_epoch = link.callback(|e: InputEvent| {
             let el: HtmlInputElement = e.target_unchecked_into();
-            Msg::SetEpoch(el.value_as_number().max(0.0) as usize)
+            Msg::SetEpoch((el.value_as_number().max(1.0) as usize).saturating_sub(1))
         });
         let on_miner = link.callback(|e: Event| {
             let el: HtmlSelectElement = e.target_unchecked_into();
@@ -297,12 +376,17 @@ impl App {
         let epoch = c.epoch(s);
         let miner = c.miner(s);
         let is_metagraph = matches!(s.scenario, ScenarioId::Sn15 | ScenarioId::Upload);
-        let variant_options = |selected: Option<Variant>| -> Html {
+        let variant_options = |selected: Option<Variant>, except: Option<Variant>| -> Html {
             Variant::ALL
                 .iter()
+                .filter(|v| Some(**v) != except)
                 .map(|v| html! { <option value={v.as_str()} selected={Some(*v) == selected}>{v.display_name()}</option> })
                 .collect()
         };
+        // A comparison with the main rule itself is no comparison.
+        let compare = s.compare.filter(|v| *v != s.variant);
+        let la_off = (!s.params.liquid_alpha)
+            .then_some("Applies with liquid alpha on: tick “Liquid alpha” to use it.");
         let servers: Vec<String> = c
             .main
             .out
@@ -348,25 +432,25 @@ impl App {
                     <fieldset>
                         <legend>{"Rule"}</legend>
                         <label for="variant">{"Yuma variant"}</label>
-                        <select id="variant" onchange={on_variant}>{variant_options(Some(s.variant))}</select>
+                        <select id="variant" onchange={on_variant}>{variant_options(Some(s.variant), None)}</select>
                         <label for="compare">{"Compare with"}</label>
                         <select id="compare" onchange={on_compare}>
-                            <option value="none" selected={s.compare.is_none()}>{"(none)"}</option>
-                            {variant_options(s.compare)}
+                            <option value="none" selected={compare.is_none()}>{"(none)"}</option>
+                            {variant_options(compare, Some(s.variant))}
                         </select>
                     </fieldset>
                     <fieldset class="knobs">
                         <legend>{"Parameters"}</legend>
-                        {self.slider(ctx, Knob::Kappa, "kappa", "κ (kappa)", 0.0, 1.0, 0.01, "stake share that must support a weight")}
-                        {self.slider(ctx, Knob::BondPenalty, "bond-penalty", "Bond penalty β", 0.0, 1.0, 0.01, "0: bonds from raw weights, 1: from clipped")}
-                        {self.slider(ctx, Knob::BondMovingAverage, "bond-ma", "Bonds moving average", 0.0, 1.0, 0.01, "weight of the old bonds in the EMA")}
+                        {self.slider(ctx, Knob::Kappa, "kappa", "κ (kappa)", 0.0, 1.0, 0.01, "stake share that must support a weight", None)}
+                        {self.slider(ctx, Knob::BondPenalty, "bond-penalty", "Bond penalty β", 0.0, 1.0, 0.01, "0: bonds from raw weights, 1: from clipped", None)}
+                        {self.slider(ctx, Knob::BondMovingAverage, "bond-ma", "Bonds moving average", 0.0, 1.0, 0.01, "weight of the old bonds in the EMA", None)}
                         <div class="knob check">
                             <input type="checkbox" id="liquid-alpha" checked={s.params.liquid_alpha} onchange={on_la} />
                             <label for="liquid-alpha">{"Liquid alpha"}</label>
                         </div>
-                        {self.slider(ctx, Knob::AlphaLow, "alpha-low", "α low", 0.0, 1.0, 0.01, "liquid alpha lower bound")}
-                        {self.slider(ctx, Knob::AlphaHigh, "alpha-high", "α high", 0.0, 1.0, 0.01, "liquid alpha upper bound")}
-                        {self.slider(ctx, Knob::AlphaSteepness, "alpha-steepness", "α steepness", 0.0, 100.0, 0.5, "steepness of the sigmoid")}
+                        {self.slider(ctx, Knob::AlphaLow, "alpha-low", "α low", 0.0, 1.0, 0.01, "liquid alpha lower bound", la_off)}
+                        {self.slider(ctx, Knob::AlphaHigh, "alpha-high", "α high", 0.0, 1.0, 0.01, "liquid alpha upper bound", la_off)}
+                        {self.slider(ctx, Knob::AlphaSteepness, "alpha-steepness", "α steepness", 0.0, 100.0, 0.5, "steepness of the sigmoid", la_off)}
                         <button id="reset-params" onclick={link.callback(|_| Msg::ResetParams)}>{"Reset parameters"}</button>
                     </fieldset>
                 </div>
@@ -377,9 +461,10 @@ impl App {
                         onclick={link.callback(|_| Msg::TogglePlay)}>{if self.playing.is_some() { "Pause" } else { "Play" }}</button>
                     <button id="epoch-next" aria-label="Next epoch" onclick={link.callback(|_| Msg::Step(1))}>{"Next ▶"}</button>
                     <button id="epoch-last" aria-label="Last epoch" onclick={link.callback(move |_| Msg::SetEpoch(n_epochs.saturating_sub(1)))}>{"Last"}</button>
-                    <label for="epoch">{format!("Epoch {epoch} of {}", n_epochs.saturating_sub(1))}</label>
-                    <input type="range" id="epoch" min="0" max={n_epochs.saturating_sub(1).to_string()} step="1"
-                        value={epoch.to_string()} oninput={on_epoch} />
+                    <label for="epoch" id="epoch-label">{format!("Epoch {} of {n_epochs}", epoch + 1)}</label>
+                    <input type="range" id="epoch" min="1" max={n_epochs.max(1).to_string()} step="1"
+                        value={(epoch + 1).to_string()} oninput={on_epoch}
+                        aria-valuetext={format!("Epoch {} of {n_epochs}", epoch + 1)} />
                     <label for="miner">{"Server"}</label>
                     <select id="miner" onchange={on_miner}>
                         { for servers.iter().enumerate().map(|(j, n)| html! { <option value={j.to_string()} selected={j == miner}>{n}</option> }) }
@@ -460,7 +545,34 @@ impl App {
         });
         let recycled_day =
             crate::economy::recycled_per_block(s.recycle) as f64 * 7200.0 / crate::economy::RAO;
-        let t = self.tokenomics.table("halvings", s);
+        // The halvings table: each column in one format (numbers with the same decimals).
+        let rows = &self.tokenomics.rows[..self.tokenomics.rows.len().min(10)];
+        let tao = |f: fn(&taolab::emission::HalvingRow) -> u64| {
+            let xs: Vec<f64> = rows
+                .iter()
+                .map(|r| f(r) as f64 / crate::economy::RAO)
+                .collect();
+            crate::table::grouped_column(&xs)
+        };
+        let cols: [Vec<String>; 6] = [
+            rows.iter().map(|r| r.halving.to_string()).collect(),
+            rows.iter()
+                .map(|r| match (&r.date, r.passed) {
+                    (Some(d), _) => d.clone(),
+                    (None, true) => "passed".into(),
+                    (None, false) => "never".into(),
+                })
+                .collect(),
+            rows.iter()
+                .map(|r| {
+                    r.block
+                        .map_or("—".into(), |b| crate::table::grouped(b as f64))
+                })
+                .collect(),
+            tao(|r| r.issuance_threshold),
+            tao(|r| r.emission_per_block),
+            tao(|r| r.emission_per_day),
+        ];
         html! {
             <section class="view" id="view-tokenomics" aria-labelledby="tab-tokenomics">
                 <div class="controls">
@@ -471,10 +583,10 @@ impl App {
                             <input type="range" id="recycle" min="0" max="1" step="0.01" value={s.recycle.to_string()} oninput={on_recycle}
                                 aria-describedby="recycle-help" />
                             <output for="recycle" id="recycle-value">{format!("{:.0}%", s.recycle * 100.0)}</output>
-                            <small id="recycle-help">{format!("share of today's emission recycled each block: {recycled_day:.0} TAO/day (registration burns and the like)")}</small>
+                            <small id="recycle-help">{format!("share of today's emission recycled each block (registration burns and the like): {recycled_day:.0} TAO/day, a fixed amount computed from today's emission, the same after each halving")}</small>
                         </div>
                         <label for="years">{"Years shown"}</label>
-                        <input type="number" id="years" min="1" max="100" value={s.years.to_string()} onchange={on_years} />
+                        <input type="number" id="years" min="1" max="100" step="1" value={s.years.to_string()} onchange={on_years} />
                     </fieldset>
                 </div>
                 <div class="table-wrap">
@@ -482,11 +594,8 @@ impl App {
                     <caption>{"Halvings: projected dates (12-second blocks from the reference of 14 December 2025)"}</caption>
                     <thead><tr>{ for ["Halving", "Date", "Block", "Issuance at start (TAO)", "Emission / block (TAO)", "Emission / day (TAO)"].iter().map(|h| html! { <th scope="col">{*h}</th> }) }</tr></thead>
                     <tbody>
-                    { for t.rows.iter().take(10).map(|r| html! {
-                        <tr>{ for r.iter().take(6).map(|c| html! { <td>{ match c {
-                            crate::table::Cell::Text(x) => x.clone(),
-                            crate::table::Cell::Num(x) => crate::table::grouped(*x),
-                        } }</td> }) }</tr>
+                    { for (0..rows.len()).map(|i| html! {
+                        <tr>{ for cols.iter().map(|c| html! { <td>{ c[i].clone() }</td> }) }</tr>
                     }) }
                     </tbody>
                 </table>
@@ -529,7 +638,7 @@ impl App {
                 </div>
                 { self.run_bar(ctx, &RunBar {
                     id: "world", group: "World run", label: "Run", unit: "bins",
-                    run: || Msg::WorldRerun, cancel: || Msg::WorldCancel,
+                    run: || Msg::WorldRerun, cancel: || Msg::WorldCancel, stale: false,
                 }, self.world_job.as_ref(), self.world_error.as_ref()) }
                 <div class="charts">
                     { for econ::SUBNETS.iter().copied().map(|id| self.figure(ctx, id, match id {
@@ -557,7 +666,7 @@ impl App {
         let (run, cancel, id) = (bar.run, bar.cancel, bar.id);
         html! {
             <div class="sweep" role="group" aria-label={bar.group}>
-                <button id={format!("{id}-run")} disabled={job.is_some()} onclick={link.callback(move |_| run())}>{bar.label}</button>
+                <button id={format!("{id}-run")} class={classes!(bar.stale.then_some("stale"))} disabled={job.is_some()} onclick={link.callback(move |_| run())}>{bar.label}</button>
                 if let Some(j) = job {
                     <progress id={format!("{id}-progress")} max={j.total.max(1).to_string()} value={j.done.to_string()}></progress>
                     <span>{format!("{} / {} {}", j.done, j.total, bar.unit)}</span>
@@ -629,8 +738,8 @@ impl App {
                     </fieldset>
                     <fieldset class="knobs">
                         <legend>{"Parameters"}</legend>
-                        {self.slider(ctx, Knob::Kappa, "kappa", "κ (kappa)", 0.0, 1.0, 0.01, "stake share that must support a weight")}
-                        {self.slider(ctx, Knob::BondPenalty, "bond-penalty", "Bond penalty β", 0.0, 1.0, 0.01, "0: bonds from raw weights, 1: from clipped")}
+                        {self.slider(ctx, Knob::Kappa, "kappa", "κ (kappa)", 0.0, 1.0, 0.01, "stake share that must support a weight", None)}
+                        {self.slider(ctx, Knob::BondPenalty, "bond-penalty", "Bond penalty β", 0.0, 1.0, 0.01, "0: bonds from raw weights, 1: from clipped", None)}
                         <label for="map-stake">{"Heatmap: honest stake S_H"}</label>
                         <select id="map-stake" onchange={on_stake}>
                             { for STAKE_LEVELS.iter().enumerate().map(|(l, x)| html! {
@@ -641,8 +750,11 @@ impl App {
                 </div>
                 { self.run_bar(ctx, &RunBar {
                     id: "map", group: "Consensus map run", label: "Run the map (in a worker)", unit: "epochs",
-                    run: || Msg::MapRun, cancel: || Msg::MapCancel,
+                    run: || Msg::MapRun, cancel: || Msg::MapCancel, stale: self.map_stale(),
                 }, self.map_job.as_ref(), self.map_error.as_ref()) }
+                if self.map_stale() {
+                    <p class="stale" id="map-stale" role="status">{"Parameters changed since this map was computed: it still shows the old ones (in its titles). Press Run to update it."}</p>
+                }
                 if let Some(m) = &self.map {
                     <p class="status" id="map-backend-used" aria-live="polite">{format!("backend: {}", m.backend.label)}</p>
                     <p class="status" id="map-status">{m.summary()}</p>
@@ -668,22 +780,32 @@ impl App {
                 format!("{x:.4}")
             }
         };
+        let n = c.epochs();
+        let total_help = format!(
+            "Total dividends over all {n} epochs of the run per 1,000 TAO of stake (not at the epoch shown)"
+        );
         html! {
             <div class="table-wrap">
             <table id="numbers">
-                <caption>{format!("Validators at epoch {e}")}</caption>
-                // The rule's name over its three columns, so a comparison stays narrow.
+                <caption>{format!("Validators at epoch {} of {n}; run totals over all {n} epochs", e + 1)}</caption>
+                // The rule's name over its three columns, so a comparison stays narrow; under
+                // it, what is at the epoch shown and what is a total over the run.
                 <thead><tr>
-                    <th scope="col" rowspan="2">{"Validator"}</th>
-                    <th scope="col" rowspan="2">{"Stake share"}</th>
+                    <th scope="col" rowspan="3">{"Validator"}</th>
+                    <th scope="col" rowspan="3">{"Stake share"}</th>
                     { for runs.iter().map(|(n, _)| html! {
                         <th scope="colgroup" colspan="3" class="rule">{n.to_string()}</th>
                     }) }
                 </tr><tr>
                     { for runs.iter().map(|_| html! { <>
+                        <th scope="colgroup" colspan="2" class="rule">{format!("at epoch {}", e + 1)}</th>
+                        <th scope="col" class="rule run-total" title={total_help.clone()}>{"run total"}</th>
+                    </> }) }
+                </tr><tr>
+                    { for runs.iter().map(|_| html! { <>
                         <th scope="col">{"Dividends"}</th>
                         <th scope="col">{"V-trust"}</th>
-                        <th scope="col">{"Total div./1000 τ"}</th>
+                        <th scope="col" class="run-total" title={total_help.clone()}>{"Div. / 1000 τ"}</th>
                     </> }) }
                 </tr></thead>
                 <tbody>
@@ -696,7 +818,7 @@ impl App {
                             html! { <>
                                 <td>{f(ep.dividends.get(i).copied().unwrap_or(0.0))}</td>
                                 <td>{f(ep.validator_trust.get(i).copied().unwrap_or(0.0))}</td>
-                                <td>{f(o.total_dividends.get(i).map_or(0.0, |t| t.total))}</td>
+                                <td class="run-total">{f(o.total_dividends.get(i).map_or(0.0, |t| t.total))}</td>
                             </> }
                         }) }
                     </tr>
@@ -730,12 +852,20 @@ impl Component for App {
         if state.view == View::Subnets {
             ctx.link().send_message(Msg::SetView(View::Subnets));
         }
-        let link = ctx.link().clone();
-        let hash_listener = web_sys::window().map(|w| {
-            gloo::events::EventListener::new(&w, "hashchange", move |_| {
-                link.send_message(Msg::HashChanged)
-            })
-        });
+        // Back and forward (popstate; hashchange for a fragment typed or linked to).
+        let mut listeners = Vec::new();
+        if let Some(w) = web_sys::window() {
+            for (event, msg) in [
+                ("popstate", (|| Msg::HashChanged) as fn() -> Msg),
+                ("hashchange", || Msg::HashChanged),
+                ("resize", || Msg::Resized),
+            ] {
+                let link = ctx.link().clone();
+                listeners.push(gloo::events::EventListener::new(&w, event, move |_| {
+                    link.send_message(msg())
+                }));
+            }
+        }
         let mut app = App {
             state,
             notes,
@@ -751,8 +881,13 @@ impl Component for App {
             playing: None,
             sweep: None,
             sweep_error: None,
-            _hash_listener: hash_listener,
+            _listeners: listeners,
             last_fragment: String::new(),
+            url_state: AppState::default(),
+            push_next: false,
+            input_notes: Vec::new(),
+            focus_tab: false,
+            resize_timer: None,
             tokenomics: Tokenomics::compute(&state_for_tokenomics),
             world: None,
             world_job: None,
@@ -793,11 +928,15 @@ impl Component for App {
             Msg::SetVariant(v) => {
                 if let Ok(v) = v.parse() {
                     self.state.variant = v;
+                    // Compared with itself: no comparison.
+                    if self.state.compare == Some(v) {
+                        self.state.compare = None;
+                    }
                     recompute = true;
                 }
             }
             Msg::SetCompare(v) => {
-                self.state.compare = v.parse().ok();
+                self.state.compare = v.parse().ok().filter(|c| *c != self.state.variant);
                 recompute = true;
             }
             Msg::SetKnob(k, x) => {
@@ -830,14 +969,19 @@ impl Component for App {
             }
             Msg::ResetParams => {
                 self.state.params = Params::default();
+                self.push_next = true;
                 recompute = true;
             }
             Msg::SetMetagraphEpochs(x) => {
-                let n = if x.is_finite() {
-                    x.round().clamp(1.0, MAX_METAGRAPH_EPOCHS as f64) as usize
-                } else {
-                    DEFAULT_METAGRAPH_EPOCHS
-                };
+                let n = self
+                    .typed(
+                        "metagraph-epochs",
+                        "Epochs to repeat the snapshot",
+                        x,
+                        1,
+                        MAX_METAGRAPH_EPOCHS as u32,
+                    )
+                    .map_or(DEFAULT_METAGRAPH_EPOCHS, |n| n as usize);
                 self.state.metagraph_epochs = n;
                 self.state.epoch = self.state.epoch.min(n - 1);
                 recompute = true;
@@ -923,11 +1067,7 @@ impl Component for App {
                 let table = || match self.state.view {
                     View::Consensus => self.consensus.table(id, &self.state),
                     View::Tokenomics => self.tokenomics.table(id, &self.state),
-                    View::Subnets => self
-                        .world
-                        .as_ref()
-                        .map(|w| econ::subnets_table(id, w))
-                        .unwrap_or_default(),
+                    View::Subnets => self.world.as_ref().map(|w| w.table(id)).unwrap_or_default(),
                     View::Map => self
                         .map
                         .as_ref()
@@ -1016,8 +1156,8 @@ impl Component for App {
                 }
             }
             Msg::SetYears(x) => {
-                if x.is_finite() {
-                    self.state.years = x.round().clamp(1.0, 100.0) as u32;
+                if let Some(y) = self.typed("years", "Years shown", x, 1, 100) {
+                    self.state.years = y;
                     self.tokenomics = Tokenomics::compute(&self.state);
                     self.dirty = true;
                 }
@@ -1028,9 +1168,9 @@ impl Component for App {
                 }
             }
             Msg::SetWorldDays(x) => {
-                if x.is_finite() {
-                    self.state.world_days =
-                        x.round().clamp(1.0, crate::state::MAX_WORLD_DAYS as f64) as u32;
+                let max = crate::state::MAX_WORLD_DAYS;
+                if let Some(d) = self.typed("world-days", "Days to simulate", x, 1, max) {
+                    self.state.world_days = d;
                 }
             }
             Msg::WorldRerun => {
@@ -1131,13 +1271,48 @@ impl Component for App {
                 }
             },
             Msg::HashChanged => {
+                // Back or forward (or a fragment typed in): show the state it names.
                 let f = dom::fragment();
-                if f != self.last_fragment {
-                    let (state, notes) = AppState::from_fragment(&f);
-                    self.state = state;
-                    self.notes = notes;
-                    recompute = true;
+                if f == self.last_fragment {
+                    return false;
                 }
+                let (state, notes) = AppState::from_fragment_with(&f, self.upload.is_some());
+                self.state = state;
+                self.notes = notes;
+                self.input_notes.clear();
+                self.playing = None;
+                self.tokenomics = Tokenomics::compute(&self.state);
+                // The entry stays as it is: remember it without writing it again.
+                self.last_fragment = self.state.to_fragment();
+                self.url_state = self.state.clone();
+                if self.last_fragment != f {
+                    dom::set_fragment(&self.last_fragment, false);
+                }
+                recompute = true;
+            }
+            Msg::TabKey(v, key) => {
+                let all = View::ALL;
+                let i = all.iter().position(|x| *x == v).unwrap_or(0);
+                let next = match key.as_str() {
+                    "ArrowRight" | "ArrowDown" => all[(i + 1) % all.len()],
+                    "ArrowLeft" | "ArrowUp" => all[(i + all.len() - 1) % all.len()],
+                    "Home" => all[0],
+                    "End" => all[all.len() - 1],
+                    _ => return false,
+                };
+                self.state.view = next;
+                self.focus_tab = true;
+                self.dirty = true;
+            }
+            Msg::Resized => {
+                // Redraw once the size settles, at the charts' new size.
+                let link = ctx.link().clone();
+                self.resize_timer = Some(Timeout::new(150, move || link.send_message(Msg::Redraw)));
+                return false;
+            }
+            Msg::Redraw => {
+                self.resize_timer = None;
+                self.dirty = true;
             }
         }
         if recompute {
@@ -1156,12 +1331,23 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
+        // The WAI-ARIA tabs pattern: one tab in the Tab order (the selected one); arrows,
+        // Home and End select and focus another.
         let tabs = View::ALL.iter().map(|v| {
             let v = *v;
             let selected = self.state.view == v;
+            let onkeydown = ctx.link().batch_callback(move |e: KeyboardEvent| {
+                let key = e.key();
+                matches!(key.as_str(), "ArrowRight" | "ArrowLeft" | "ArrowUp" | "ArrowDown" | "Home" | "End")
+                    .then(|| {
+                        e.prevent_default();
+                        Msg::TabKey(v, key)
+                    })
+            });
             html! {
                 <button role="tab" id={format!("tab-{}", v.as_str())} aria-selected={selected.to_string()}
-                    class={classes!("tab", selected.then_some("selected"))}
+                    aria-controls={format!("view-{}", v.as_str())} tabindex={if selected { "0" } else { "-1" }}
+                    class={classes!("tab", selected.then_some("selected"))} {onkeydown}
                     onclick={ctx.link().callback(move |_| Msg::SetView(v))}>{v.label()}</button>
             }
         });
@@ -1171,9 +1357,10 @@ impl Component for App {
                     <h1><a href="../">{"taolab"}</a>{" playground"}</h1>
                     <nav role="tablist" aria-label="Views">{ for tabs }</nav>
                 </header>
-                if !self.notes.is_empty() {
+                if !self.notes.is_empty() || !self.input_notes.is_empty() {
                     <ul class="notes" id="notes" role="status">
                         { for self.notes.iter().map(|n| html! { <li>{n}</li> }) }
+                        { for self.input_notes.iter().map(|(f, n)| html! { <li id={format!("note-{f}")}>{n}</li> }) }
                     </ul>
                 }
                 { match self.state.view {
@@ -1187,6 +1374,9 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if std::mem::take(&mut self.focus_tab) {
+            dom::focus(&format!("tab-{}", self.state.view.as_str()));
+        }
         if self.dirty {
             self.dirty = false;
             self.draw();

@@ -1,12 +1,149 @@
 //! plotters drawings on canvas. Each function draws one chart from data the core computed.
 
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+// The backend traits by path only: in scope, `BackendStyle::stroke_width` would clash with
+// `Color::stroke_width`.
+use plotters_backend::{BackendColor, BackendCoord, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
-use web_sys::HtmlCanvasElement;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-type Area = DrawingArea<CanvasBackend, Shift>;
+/// The canvas backend at the canvas's CSS size: plotters draws in CSS pixels, and the
+/// context's transform maps them onto a pixel buffer of CSS size × devicePixelRatio, so
+/// that text is as large as the page's and sharp on high-density screens.
+pub struct Canvas {
+    inner: CanvasBackend,
+    size: (u32, u32),
+}
+
+type Area = DrawingArea<Canvas, Shift>;
+type Fail = DrawingErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>;
+
+impl DrawingBackend for Canvas {
+    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+    fn ensure_prepared(&mut self) -> Result<(), Fail> {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> Result<(), Fail> {
+        self.inner.present()
+    }
+    fn draw_pixel(&mut self, p: BackendCoord, c: BackendColor) -> Result<(), Fail> {
+        self.inner.draw_pixel(p, c)
+    }
+    fn draw_line<S: plotters_backend::BackendStyle>(
+        &mut self,
+        a: BackendCoord,
+        b: BackendCoord,
+        s: &S,
+    ) -> Result<(), Fail> {
+        self.inner.draw_line(a, b, s)
+    }
+    fn draw_rect<S: plotters_backend::BackendStyle>(
+        &mut self,
+        a: BackendCoord,
+        b: BackendCoord,
+        s: &S,
+        fill: bool,
+    ) -> Result<(), Fail> {
+        self.inner.draw_rect(a, b, s, fill)
+    }
+    fn draw_path<S: plotters_backend::BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        s: &S,
+    ) -> Result<(), Fail> {
+        self.inner.draw_path(path, s)
+    }
+    fn draw_circle<S: plotters_backend::BackendStyle>(
+        &mut self,
+        c: BackendCoord,
+        r: u32,
+        s: &S,
+        fill: bool,
+    ) -> Result<(), Fail> {
+        self.inner.draw_circle(c, r, s, fill)
+    }
+    fn fill_polygon<S: plotters_backend::BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        s: &S,
+    ) -> Result<(), Fail> {
+        self.inner.fill_polygon(path, s)
+    }
+    fn draw_text<S: plotters_backend::BackendTextStyle>(
+        &mut self,
+        text: &str,
+        s: &S,
+        p: BackendCoord,
+    ) -> Result<(), Fail> {
+        self.inner.draw_text(text, s, p)
+    }
+    fn estimate_text_size<S: plotters_backend::BackendTextStyle>(
+        &self,
+        text: &str,
+        s: &S,
+    ) -> Result<(u32, u32), Fail> {
+        self.inner.estimate_text_size(text, s)
+    }
+}
+
+/// A chart's size in CSS pixels for a canvas `css_width` wide (0: not laid out yet): as
+/// wide as its box, 0.6 of that high, within bounds that keep a plot readable.
+pub fn chart_size(css_width: i32) -> (u32, u32) {
+    let w = if css_width > 0 { css_width as u32 } else { 640 }.clamp(240, 2000);
+    let h = ((f64::from(w) * 0.6).round() as u32).clamp(280, 460);
+    (w, h)
+}
+
+/// Sizes the canvas's pixel buffer to its CSS box × devicePixelRatio (at most 3) and
+/// scales its context to match; returns the size in CSS pixels that the chart is drawn at.
+fn fit(canvas: &HtmlCanvasElement) -> Result<(Canvas, (u32, u32)), String> {
+    let (w, h) = chart_size(canvas.client_width());
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 3.0);
+    let (pw, ph) = (
+        (f64::from(w) * dpr).round() as u32,
+        (f64::from(h) * dpr).round() as u32,
+    );
+    if canvas.width() != pw {
+        canvas.set_width(pw);
+    }
+    if canvas.height() != ph {
+        canvas.set_height(ph);
+    }
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or("no 2D context on the canvas")?;
+    ctx.set_transform(
+        f64::from(pw) / f64::from(w),
+        0.0,
+        0.0,
+        f64::from(ph) / f64::from(h),
+        0.0,
+        0.0,
+    )
+    .map_err(err)?;
+    let inner =
+        CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context on the canvas")?;
+    Ok((
+        Canvas {
+            inner,
+            size: (w, h),
+        },
+        (w, h),
+    ))
+}
 
 /// Series colours: the colour-blind-safe Okabe–Ito eight, then four darker ones, so that the
 /// twelve series a legend shows (a metagraph's validators) each have their own.
@@ -39,11 +176,40 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
 }
 
 fn area(canvas: &HtmlCanvasElement) -> Result<Area, String> {
-    let backend =
-        CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context on the canvas")?;
+    let (backend, _) = fit(canvas)?;
     let root = backend.into_drawing_area();
     root.fill(&BG).map_err(err)?;
     Ok(root)
+}
+
+/// The range of the values, padded 5% each side, not forced to include 0 (small changes
+/// of a large value stay visible).
+fn range_fit(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.05)
+        .max(hi.abs().max(lo.abs()) * 1e-3)
+        .max(1e-9);
+    (lo - pad, hi + pad)
+}
+
+/// The positive range of the values for a log axis, a bit wider each side.
+fn range_log(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite() && *v > 0.0) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.1, 10.0);
+    }
+    (lo / 1.6, hi * 1.6)
 }
 
 fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
@@ -64,7 +230,7 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
 
 /// The series legend, boxed the same way on every chart.
 fn legend<CT: CoordTranslate>(
-    chart: &mut ChartContext<'_, CanvasBackend, CT>,
+    chart: &mut ChartContext<'_, Canvas, CT>,
     at: SeriesLabelPosition,
 ) -> Result<(), String> {
     chart
@@ -245,13 +411,18 @@ pub fn consensus_curve(
         )
         .map_err(err)?;
     if curve.len() <= 5 {
+        // Labels of points in the right part of the plot end at the point, the others start
+        // there, so that none runs past the plot's edge.
         chart
-            .draw_series(
-                curve
-                    .iter()
-                    .filter(|p| p.0 > 0.0)
-                    .map(|p| Text::new(label(p.2), (p.0, p.1), (FONT, 11).into_font())),
-            )
+            .draw_series(curve.iter().filter(|p| p.0 > 0.0).map(|p| {
+                let right = p.0 > xmax * 0.55;
+                let style = TextStyle::from((FONT, 11).into_font()).pos(Pos::new(
+                    if right { HPos::Right } else { HPos::Left },
+                    VPos::Bottom,
+                ));
+                EmptyElement::at((p.0, p.1))
+                    + Text::new(label(p.2), (if right { -6 } else { 6 }, -3), style)
+            }))
             .map_err(err)?;
     }
     legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
@@ -272,7 +443,7 @@ pub fn bars(
     // Headroom for the legend (upper right, a row per run), so that it sits above the bars.
     let ymax = ymax * (1.1 + 0.07 * runs.len() as f64);
     // Characters of an 11 px label that fit under one bar (about 6 px each).
-    let fit = ((f64::from(canvas.width()) - 70.0) / n as f64 / 6.0).max(3.0) as usize;
+    let fit = ((f64::from(root.dim_in_pixel().0) - 70.0) / n as f64 / 6.0).max(3.0) as usize;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, (FONT, 16))
         .margin(8)
@@ -320,7 +491,20 @@ pub fn bars(
     root.present().map_err(err)
 }
 
-/// Lines over an x axis (epochs, κ values), with an optional vertical marker.
+/// How [`lines`] draws its series.
+#[derive(Default, Clone, Copy)]
+pub struct LineOpts<'a> {
+    /// A vertical marker at x (the epoch shown, the κ set) and its label.
+    pub marker: Option<(f64, &'a str)>,
+    /// A logarithmic y axis, for series orders of magnitude apart.
+    pub log_y: bool,
+    /// A y axis that fits the data instead of starting at 0.
+    pub fit_y: bool,
+    /// The series drawn dashed (by index), so that one that lies on another still shows.
+    pub dashed: &'a [usize],
+}
+
+/// Lines over an x axis (epochs, κ values), drawn as `opts` says.
 #[allow(clippy::too_many_arguments)]
 pub fn lines(
     canvas: &HtmlCanvasElement,
@@ -330,14 +514,14 @@ pub fn lines(
     series: &[Vec<f64>],
     x_desc: &str,
     y_desc: &str,
-    marker: Option<f64>,
+    opts: &LineOpts,
 ) -> Result<(), String> {
     let root = area(canvas)?;
-    let (x0, x1) = match (x.first(), x.last()) {
+    let xr = match (x.first(), x.last()) {
         (Some(&a), Some(&b)) if b > a => (a, b),
         _ => (0.0, 1.0),
     };
-    let (y0, y1) = range(series.iter().flat_map(|s| s.iter().copied()));
+    let values = || series.iter().flat_map(|s| s.iter().copied());
     // One series needs no legend: the title names it.
     let legend_names = if names.len() > 1 {
         &names[..names.len().min(LEGEND_MAX)]
@@ -345,53 +529,123 @@ pub fn lines(
         &[]
     };
     let (plot, side) = beside(&root, title, legend_names)?;
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(8)
-        .x_label_area_size(34)
-        .y_label_area_size(84)
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .x_label_formatter(&|v| crate::table::tick(*v))
-        .y_label_formatter(&|v| crate::table::tick(*v))
-        .label_style((FONT, 11))
-        .draw()
-        .map_err(err)?;
-    if let Some(m) = marker {
-        chart
-            .draw_series(LineSeries::new(
-                vec![(m, y0), (m, y1)],
-                RGBColor(160, 160, 160).stroke_width(1),
-            ))
-            .map_err(err)?;
-    }
-    for (i, s) in series.iter().enumerate() {
-        let c = colour(i);
-        chart
-            .draw_series(LineSeries::new(
-                x.iter().copied().zip(s.iter().copied()),
-                c.stroke_width(2),
-            ))
-            .map_err(err)?;
+    let data = LineData {
+        x,
+        series,
+        x_desc,
+        y_desc,
+        opts,
+    };
+    if opts.log_y {
+        let yr = range_log(values());
+        draw_lines(&plot, xr, (yr.0..yr.1).log_scale(), yr, &data)?;
+    } else {
+        let yr = if opts.fit_y {
+            range_fit(values())
+        } else {
+            range(values())
+        };
+        draw_lines(&plot, xr, yr.0..yr.1, yr, &data)?;
     }
     if let Some(side) = side {
-        let entries: Vec<(&str, RGBColor)> = names
+        let entries: Vec<(&str, RGBColor, bool)> = names
             .iter()
             .take(LEGEND_MAX)
             .enumerate()
-            .map(|(i, n)| (n.as_str(), colour(i)))
+            .map(|(i, n)| (n.as_str(), colour(i), opts.dashed.contains(&i)))
             .collect();
         side_legend(&side, &entries, false)?;
     }
     root.present().map_err(err)
 }
 
+struct LineData<'a> {
+    x: &'a [f64],
+    series: &'a [Vec<f64>],
+    x_desc: &'a str,
+    y_desc: &'a str,
+    opts: &'a LineOpts<'a>,
+}
+
+/// The plot of [`lines`] on a linear or a log y axis (`y`, spanning `yr`).
+fn draw_lines<Y>(
+    plot: &Area,
+    xr: (f64, f64),
+    y: Y,
+    yr: (f64, f64),
+    d: &LineData,
+) -> Result<(), String>
+where
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
+    let log = d.opts.log_y;
+    // A narrow plot (a phone) keeps less room for the y labels and fewer x labels.
+    let narrow = plot.dim_in_pixel().0 < 400;
+    let mut chart = ChartBuilder::on(plot)
+        .margin(8)
+        .x_label_area_size(34)
+        .y_label_area_size(if narrow { 60 } else { 84 })
+        .build_cartesian_2d(xr.0..xr.1, y)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(d.x_desc)
+        .y_desc(d.y_desc)
+        .x_labels(if narrow { 5 } else { 10 })
+        .x_label_formatter(&|v| crate::table::tick(*v))
+        .y_label_formatter(&|v| crate::table::tick(*v))
+        .label_style((FONT, 11))
+        .draw()
+        .map_err(err)?;
+    if let Some((m, label)) = d.opts.marker {
+        let grey = RGBColor(90, 90, 90);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(m, yr.0), (m, yr.1)],
+                5,
+                4,
+                grey.stroke_width(1),
+            ))
+            .map_err(err)?;
+        if !label.is_empty() {
+            // Inside the plot: right of the line, or left of it near the right edge.
+            let right = m > xr.0 + (xr.1 - xr.0) * 0.7;
+            let style = (FONT, 11).into_font().color(&grey).pos(Pos::new(
+                if right { HPos::Right } else { HPos::Left },
+                VPos::Top,
+            ));
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((m, yr.1))
+                        + Text::new(label.to_string(), (if right { -4 } else { 4 }, 4), style),
+                ))
+                .map_err(err)?;
+        }
+    }
+    for (i, s) in d.series.iter().enumerate() {
+        let c = colour(i);
+        let pts =
+            d.x.iter()
+                .copied()
+                .zip(s.iter().copied())
+                .filter(|p| !log || p.1 > 0.0);
+        if d.opts.dashed.contains(&i) {
+            chart
+                .draw_series(DashedLineSeries::new(pts, 7, 5, c.stroke_width(2)))
+                .map_err(err)?;
+        } else {
+            chart
+                .draw_series(LineSeries::new(pts, c.stroke_width(2)))
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
 /// The chart's title on `root`, and the area below it split into the plot and, when there
 /// are names, a legend column at the right (where it hides none of the data), as wide as
-/// the longest name needs (22 characters at most, a third of the width at most).
+/// the longest name needs (26 characters at most, two fifths of the width at most).
 fn beside(root: &Area, title: &str, names: &[String]) -> Result<(Area, Option<Area>), String> {
     let body = root.titled(title, (FONT, 16)).map_err(err)?;
     if names.is_empty() {
@@ -400,29 +654,40 @@ fn beside(root: &Area, title: &str, names: &[String]) -> Result<(Area, Option<Ar
     let w = body.dim_in_pixel().0 as i32;
     let chars = names
         .iter()
-        .map(|n| n.chars().count().min(23))
+        .map(|n| n.chars().count().min(27))
         .max()
         .unwrap_or(0);
-    let legend = (26 + 7 * chars as i32).min(w / 3);
+    let legend = (26 + 7 * chars as i32).min(if w < 480 { w * 3 / 10 } else { w * 2 / 5 });
     let (plot, side) = body.split_horizontally(w - legend);
     Ok((plot, Some(side)))
 }
 
-/// The legend column of [`beside`]: per entry, top down, a line (or, with `filled`, a
-/// swatch) in its colour and its name.
-fn side_legend(side: &Area, entries: &[(&str, RGBColor)], filled: bool) -> Result<(), String> {
-    for (i, &(name, c)) in entries.iter().enumerate() {
+/// The legend column of [`beside`]: per entry, top down, a line (dashed where the entry
+/// says so; with `filled`, a swatch) in its colour and its name, cut to fit the column.
+fn side_legend(
+    side: &Area,
+    entries: &[(&str, RGBColor, bool)],
+    filled: bool,
+) -> Result<(), String> {
+    // About 7 px per character of an 11 px label, after the 19 px of the sample.
+    let fit = ((side.dim_in_pixel().0 as i32 - 19) / 7).clamp(4, 26) as usize;
+    for (i, &(name, c, dashed)) in entries.iter().enumerate() {
         let y = 14 + 16 * i as i32;
         if filled {
             side.draw(&Rectangle::new(
                 [(0, y - 5), (14, y + 5)],
                 c.mix(0.8).filled(),
             ))
+        } else if dashed {
+            side.draw(&PathElement::new(vec![(0, y), (5, y)], c.stroke_width(2)))
+                .and_then(|_| {
+                    side.draw(&PathElement::new(vec![(9, y), (14, y)], c.stroke_width(2)))
+                })
         } else {
             side.draw(&PathElement::new(vec![(0, y), (14, y)], c.stroke_width(2)))
         }
         .map_err(err)?;
-        let label = crate::table::short(name, 22);
+        let label = crate::table::short(name, fit);
         side.draw(&Text::new(label, (19, y - 7), (FONT, 11)))
             .map_err(err)?;
     }
@@ -485,11 +750,11 @@ pub fn stacked(
     }
     if let Some(side) = side {
         // Top down, as the layers stack.
-        let entries: Vec<(&str, RGBColor)> = names
+        let entries: Vec<(&str, RGBColor, bool)> = names
             .iter()
             .enumerate()
             .rev()
-            .map(|(k, n)| (n.as_str(), colour(k)))
+            .map(|(k, n)| (n.as_str(), colour(k), false))
             .collect();
         side_legend(&side, &entries, true)?;
     }
@@ -505,7 +770,7 @@ fn ramp(i: usize, n: usize) -> RGBColor {
     RGBColor(mix(r0, r1), mix(g0, g1), mix(b0, b1))
 }
 
-type UnitSquare<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type UnitSquare<'a> = ChartContext<'a, Canvas, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// A chart over the unit square with both axes labelled in tenths (and its title, if
 /// `root` does not have it yet).
@@ -560,10 +825,10 @@ pub fn ramp_lines(
             .map_err(err)?;
     }
     if let Some(side) = side {
-        let entries: Vec<(&str, RGBColor)> = names
+        let entries: Vec<(&str, RGBColor, bool)> = names
             .iter()
             .enumerate()
-            .map(|(i, s)| (s.as_str(), ramp(i, n)))
+            .map(|(i, s)| (s.as_str(), ramp(i, n), false))
             .collect();
         side_legend(&side, &entries, false)?;
     }

@@ -121,9 +121,10 @@ impl Consensus {
         v
     }
 
-    /// A chart's title.
+    /// A chart's title (epochs counted from 1, as on the page; the URL and the exports
+    /// keep the 0-based index).
     pub fn title(&self, id: &str, s: &AppState) -> String {
-        let e = self.epoch(s);
+        let e = self.epoch(s) + 1;
         let m = self.miner(s);
         let server = self
             .main
@@ -148,7 +149,10 @@ impl Consensus {
                 None => "Dividends over epochs: (no comparison rule)".into(),
             },
             "bonds-epochs" => format!("Bonds on {server} over epochs"),
-            "sweep" => "Total dividends per 1,000 TAO against κ (sweep)".into(),
+            "sweep" => format!(
+                "Total dividends per 1,000 TAO against κ ({} sweep)",
+                self.main.variant.display_name()
+            ),
             _ => id.into(),
         }
     }
@@ -174,7 +178,11 @@ impl Consensus {
                         &sw.totals,
                         "κ",
                         "total dividend / 1,000 TAO",
-                        Some(s.params.kappa),
+                        &charts::LineOpts {
+                            marker: Some((s.params.kappa, &format!("κ = {:.2}", s.params.kappa))),
+                            fit_y: true,
+                            ..Default::default()
+                        },
                     ),
                     None => charts::message(
                         canvas,
@@ -190,7 +198,13 @@ impl Consensus {
         let ep = &out.epochs[e];
         let vnames = &out.validators;
         let runs = self.runs();
-        let epochs_x: Vec<f64> = (0..out.epochs.len()).map(|x| x as f64).collect();
+        // Epochs on the x axis from 1, as the page counts them.
+        let epochs_x: Vec<f64> = (1..=out.epochs.len()).map(|x| x as f64).collect();
+        let marker = format!("epoch {}", e + 1);
+        let at_epoch = charts::LineOpts {
+            marker: Some(((e + 1) as f64, &marker)),
+            ..Default::default()
+        };
         match id {
             "weights" => charts::heatmap(
                 canvas,
@@ -239,7 +253,7 @@ impl Consensus {
                 &table::dividends_over_epochs(out),
                 "epoch",
                 "dividends D̂",
-                Some(e as f64),
+                &at_epoch,
             ),
             "bonds-epochs" => charts::lines(
                 canvas,
@@ -249,7 +263,7 @@ impl Consensus {
                 &table::bonds_over_epochs(out, m),
                 "epoch",
                 "bond",
-                Some(e as f64),
+                &at_epoch,
             ),
             _ => Ok(()),
         }

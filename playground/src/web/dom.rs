@@ -22,10 +22,39 @@ pub fn fragment() -> String {
         .to_string()
 }
 
-/// Replaces the URL fragment without adding a history entry.
-pub fn set_fragment(frag: &str) {
+/// Sets the URL fragment: with `push`, as a new history entry (Back returns to the
+/// previous one), otherwise in place of the current entry.
+pub fn set_fragment(frag: &str, push: bool) {
     if let Ok(h) = window().history() {
-        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{frag}")));
+        let url = format!("#{frag}");
+        let _ = if push {
+            h.push_state_with_url(&JsValue::NULL, "", Some(&url))
+        } else {
+            h.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        };
+    }
+}
+
+/// Moves the keyboard focus to the element with `id`, if there is one.
+pub fn focus(id: &str) {
+    if let Some(el) = window()
+        .document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// Sets the value an `<input id>` shows (after the app corrected what was typed: the page
+/// keeps what was typed when the state it renders did not change).
+pub fn set_input_value(id: &str, value: &str) {
+    if let Some(el) = window()
+        .document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        el.set_value(value);
     }
 }
 

@@ -3,14 +3,14 @@
 use super::charts;
 use crate::economy::{self, WorldSummary, EVENT_KINDS, FLOW_NAMES, RAO};
 use crate::state::AppState;
-use crate::table::{self, Cell, Table};
+use crate::table::{Cell, Table};
 use taolab::emission::{HalvingRow, ScheduleStart};
 use web_sys::HtmlCanvasElement;
 
 /// Chart ids of the tokenomics view.
 pub const TOKENOMICS: [&str; 3] = ["issuance", "emission-day", "inflation"];
 /// Chart ids of the subnets view.
-pub const SUBNETS: [&str; 5] = ["shares", "prices", "flows", "costs", "ecology"];
+pub const SUBNETS: [&str; 5] = economy::SUBNET_CHARTS;
 
 /// The tokenomics view's data.
 pub struct Tokenomics {
@@ -74,19 +74,36 @@ impl Tokenomics {
                 let (x1, y1) = extend(x1, y1, self.until, &self.rows, recycled_day);
                 let (x0, y0) = extend(x0, y0, self.until, &self.base, 0.0);
                 let grid = merge_x(&[&x1, &x0]);
-                let series = vec![interp(&x1, &y1, &grid), interp(&x0, &y0, &grid)];
+                let base = interp(&x0, &y0, &grid);
+                let title = "Total issuance (TAO); halvings where the slope breaks";
+                if recycled_day <= 0.0 {
+                    // Without recycling the two lines are one: draw it once.
+                    return charts::lines(
+                        c,
+                        title,
+                        &grid,
+                        &["no recycling".into()],
+                        &[base],
+                        "year",
+                        "TAO issued",
+                        &charts::LineOpts::default(),
+                    );
+                }
                 charts::lines(
                     c,
-                    "Total issuance (TAO); halvings where the slope breaks",
+                    title,
                     &grid,
                     &[
                         format!("recycling {:.0} TAO/day", recycled_day),
                         "no recycling".into(),
                     ],
-                    &series,
+                    &[interp(&x1, &y1, &grid), base],
                     "year",
                     "TAO issued",
-                    None,
+                    &charts::LineOpts {
+                        dashed: &[1],
+                        ..Default::default()
+                    },
                 )
             }
             "emission-day" => {
@@ -99,7 +116,7 @@ impl Tokenomics {
                     &[y],
                     "year",
                     "TAO per day",
-                    None,
+                    &charts::LineOpts::default(),
                 )
             }
             "inflation" => {
@@ -112,7 +129,7 @@ impl Tokenomics {
                     &[y],
                     "year",
                     "% per year",
-                    None,
+                    &charts::LineOpts::default(),
                 )
             }
             _ => Ok(()),
@@ -159,22 +176,17 @@ impl Tokenomics {
                     .to_vec(),
                     rows: Vec::new(),
                 };
+                // Whole numbers as integers, `passed` as a boolean, an unknown date or
+                // block as null (the `passed` column says whether it is in the past).
                 for r in &self.rows {
                     t.rows.push(vec![
-                        (r.halving as usize).into(),
-                        Cell::Text(r.date.clone().unwrap_or_else(|| {
-                            if r.passed {
-                                "passed".into()
-                            } else {
-                                "never".into()
-                            }
-                        })),
-                        r.block
-                            .map_or(Cell::Text(String::new()), |b| Cell::Num(b as f64)),
+                        Cell::Int(i64::from(r.halving)),
+                        r.date.clone().into(),
+                        r.block.map(|b| Cell::Int(b as i64)).into(),
                         (r.issuance_threshold as f64 / RAO).into(),
                         (r.emission_per_block as f64 / RAO).into(),
                         (r.emission_per_day as f64 / RAO).into(),
-                        Cell::Text(r.passed.to_string()),
+                        r.passed.into(),
                     ]);
                 }
                 t
@@ -267,27 +279,40 @@ fn step_at(xs: &[f64], ys: &[f64], x: f64) -> f64 {
 /// Draws a subnets chart from a world run.
 pub fn draw_subnets(id: &str, c: &HtmlCanvasElement, w: &WorldSummary) -> Result<(), String> {
     let days = &w.days;
-    let title = |t: &str| format!("{t} ({}, {:.0} days)", w.preset, w.blocks as f64 / 7200.0);
+    let days = (w.blocks as f64 / 7200.0).round();
+    let unit = if days == 1.0 { "day" } else { "days" };
+    let title = |t: &str| format!("{t} ({}, {days} {unit})", w.preset);
+    let plain = charts::LineOpts::default();
     match id {
-        "shares" => charts::lines(
-            c,
-            &title("Emission share per subnet"),
-            days,
-            &w.subnets,
-            &w.shares,
-            "day",
-            "share",
-            None,
-        ),
+        "shares" => {
+            // The named subnets only, on their own scale: "others" (every other subnet,
+            // over half the emission) would squash them; its mean is in the title and its
+            // series in the exports.
+            let named = w.price_names();
+            let t = match w.others_share() {
+                Some(o) => format!("Emission share per subnet; others: {:.0}%", o * 100.0),
+                None => "Emission share per subnet".into(),
+            };
+            charts::lines(
+                c,
+                &title(&t),
+                days,
+                named,
+                &w.shares[..named.len().min(w.shares.len())],
+                "day",
+                "share",
+                &plain,
+            )
+        }
         "prices" => charts::lines(
             c,
             &title("Pool price, TAO per alpha"),
             days,
-            &w.subnets,
+            w.price_names(),
             &w.prices,
             "day",
             "TAO / alpha",
-            None,
+            &plain,
         ),
         "flows" => {
             let names: Vec<String> = FLOW_NAMES.iter().map(|s| s.to_string()).collect();
@@ -301,21 +326,24 @@ pub fn draw_subnets(id: &str, c: &HtmlCanvasElement, w: &WorldSummary) -> Result
                 "alpha",
             )
         }
+        // A log axis: the UID burn (fractions of a TAO) and the lock cost (a thousand TAO)
+        // are orders of magnitude apart.
         "costs" => charts::lines(
             c,
-            &title("Registration costs (TAO)"),
+            &title("Registration costs (TAO, log scale)"),
             days,
-            &[
-                "UID burn (mean over subnets)".into(),
-                "subnet lock cost".into(),
-            ],
+            &["UID burn (subnet mean)".into(), "subnet lock cost".into()],
             &[w.burn.clone(), w.lock_cost.clone()],
             "day",
             "TAO",
-            None,
+            &charts::LineOpts {
+                log_y: true,
+                ..Default::default()
+            },
         ),
         "ecology" => {
             let names: Vec<String> = EVENT_KINDS.iter().map(|(_, l)| l.to_string()).collect();
+            // Prunings dashed: they often equal the registrations and would hide them.
             charts::lines(
                 c,
                 &title("Subnet ecology: events per bin"),
@@ -324,39 +352,12 @@ pub fn draw_subnets(id: &str, c: &HtmlCanvasElement, w: &WorldSummary) -> Result
                 &w.events,
                 "day",
                 "events",
-                None,
+                &charts::LineOpts {
+                    dashed: &[1, 3],
+                    ..Default::default()
+                },
             )
         }
         _ => Ok(()),
     }
-}
-
-/// The data behind a subnets chart.
-pub fn subnets_table(id: &str, w: &WorldSummary) -> Table {
-    let mut days = w.days.clone();
-    days.iter_mut()
-        .for_each(|d| *d = (*d * 1000.0).round() / 1000.0);
-    let (names, series): (Vec<String>, Vec<Vec<f64>>) = match id {
-        "shares" => (w.subnets.clone(), w.shares.clone()),
-        "prices" => (w.subnets.clone(), w.prices.clone()),
-        "flows" => (
-            FLOW_NAMES.iter().map(|s| s.to_string()).collect(),
-            w.flows.clone(),
-        ),
-        "costs" => (
-            vec!["uidBurnTao".into(), "lockCostTao".into()],
-            vec![w.burn.clone(), w.lock_cost.clone()],
-        ),
-        "ecology" => (
-            EVENT_KINDS.iter().map(|(k, _)| k.to_string()).collect(),
-            w.events.clone(),
-        ),
-        _ => return Table::default(),
-    };
-    let mut t = table::over_epochs(&names, &series);
-    t.headers[0] = "day".into();
-    for (r, d) in t.rows.iter_mut().zip(&days) {
-        r[0] = (*d).into();
-    }
-    t
 }

@@ -71,6 +71,31 @@ fn run_case_1_yuma2_prints_epochs_and_totals() {
     assert_eq!(totals[0]["percentVsBase"], 0.0);
 }
 
+/// When the base validator earned nothing, no validator gets a percentage against it: `null`
+/// in JSON, empty in CSV, `n/a` in the table (not `+0.00%`).
+#[test]
+fn percent_vs_a_base_that_earned_nothing_is_missing() {
+    let input = r#"{"validators":["a","b"],"baseValidator":"a","epochs":[{"weights":[[1,0],[1,0]],"stakes":[0,1]}]}"#;
+    let o = taolab(&["run", "--input", "-"], Some(input));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let totals = v["totalDividends"].as_array().unwrap();
+    assert!(totals[1]["total"].as_f64().unwrap() > 0.0);
+    assert!(
+        totals.iter().all(|t| t["percentVsBase"].is_null()),
+        "{totals:?}"
+    );
+    let o = taolab(&["run", "--input", "-", "--format", "table"], Some(input));
+    let table = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        table.contains("n/a") && !table.contains("+0.00%"),
+        "{table}"
+    );
+    let o = taolab(&["run", "--input", "-", "--format", "csv"], Some(input));
+    let csv = String::from_utf8(o.stdout).unwrap();
+    assert!(csv.contains("total,validator,,b,percentVsBase,\n"), "{csv}");
+}
+
 #[test]
 fn run_table_format_shows_the_total_dividends_table() {
     let o = taolab(

@@ -237,7 +237,7 @@ fn case2_eager_validator_is_clipped_until_big_follows() {
         .iter()
         .find(|t| t.validator == out.base_validator)
         .unwrap();
-    assert_eq!(base.percent_vs_base, 0.0);
+    assert_eq!(base.percent_vs_base, Some(0.0));
 }
 
 #[test]

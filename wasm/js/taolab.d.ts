@@ -148,8 +148,8 @@ export interface TotalDividends {
   validator: string;
   /** Σ over epochs of the dividend per 1,000 TAO. */
   total: number;
-  /** (total − base) / base × 100. */
-  percentVsBase: number;
+  /** (total − base) / base × 100; `null` when the base validator earned nothing. */
+  percentVsBase: number | null;
 }
 
 /** The `taolab run` output. */

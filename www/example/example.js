@@ -26,7 +26,7 @@ function showCase() {
   $("case-title").textContent = `${out.name} — ${out.variant}, ${out.epochs.length} epochs`;
   drawDividends(out);
   $("totals").tBodies[0].innerHTML = out.totalDividends
-    .map((t) => row([t.validator, t.total.toFixed(6), `${t.percentVsBase >= 0 ? "+" : ""}${t.percentVsBase.toFixed(2)}%`]))
+    .map((t) => row([t.validator, t.total.toFixed(6), t.percentVsBase === null ? "n/a" : `${t.percentVsBase >= 0 ? "+" : ""}${t.percentVsBase.toFixed(2)}%`]))
     .join("");
 }
 

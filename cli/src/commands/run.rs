@@ -164,7 +164,7 @@ fn print_csv(out: &CaseOutput) -> CliResult {
             w,
             "total,validator,,{},percentVsBase,{}",
             csv_name(&t.validator),
-            num(t.percent_vs_base)
+            t.percent_vs_base.map(num).unwrap_or_default()
         )?;
     }
     w.flush()?;
@@ -347,7 +347,8 @@ fn print_table(out: &CaseOutput) -> CliResult {
         rows.push(vec![
             format!("  {}", t.validator),
             short(t.total),
-            format!("{:+.2}%", t.percent_vs_base),
+            t.percent_vs_base
+                .map_or_else(|| "n/a".into(), |p| format!("{p:+.2}%")),
         ]);
     }
     write_columns(&mut w, &rows, &[true])?;

@@ -327,8 +327,9 @@ pub struct TotalDividends {
     pub validator: String,
     /// Σ over epochs of the dividend per 1,000 TAO.
     pub total: f64,
-    /// (total − base) / base × 100; 0 for the base validator, and 0 when the base is 0.
-    pub percent_vs_base: f64,
+    /// (total − base) / base × 100; 0 for the base validator. `None` (JSON `null`) when the
+    /// base validator earned nothing, where no percentage means anything.
+    pub percent_vs_base: Option<f64>,
 }
 
 /// The `taolab run` output.
@@ -372,11 +373,7 @@ pub fn total_dividends(
         .map(|(name, &total)| TotalDividends {
             validator: name.clone(),
             total,
-            percent_vs_base: if base_total > 0.0 {
-                (total - base_total) / base_total * 100.0
-            } else {
-                0.0
-            },
+            percent_vs_base: (base_total > 0.0).then(|| (total - base_total) / base_total * 100.0),
         })
         .collect()
 }

@@ -55,7 +55,10 @@ impl Metagraph {
             return Err(Error::invalid("n", "is 0"));
         }
         if self.n > limits::MAX_UIDS {
-            return Err(Error::too_large("n", self.n, limits::MAX_UIDS));
+            return Err(Error::invalid(
+                "n",
+                format!("is {}, over the limit of {} UIDs", self.n, limits::MAX_UIDS),
+            ));
         }
         if self.stake.len() != self.n {
             return Err(Error::shape(format!(

@@ -121,7 +121,12 @@ fn errors_name_the_field_and_the_index() {
         err(&no_stake),
         "taoWeight is missing (alphaStake, taoStake and taoWeight go together)"
     );
-    assert!(err(r#"{"n":70000,"block":0,"lastUpdate":[],"blockAtRegistration":[],"stake":[],"raoEmission":1}"#).contains("over the limit"));
+    assert_eq!(
+        err(
+            r#"{"n":70000,"block":0,"lastUpdate":[],"blockAtRegistration":[],"stake":[],"raoEmission":1}"#
+        ),
+        "n is 70000, over the limit of 65536 UIDs"
+    );
 }
 
 #[test]

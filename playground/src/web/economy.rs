@@ -279,9 +279,9 @@ fn step_at(xs: &[f64], ys: &[f64], x: f64) -> f64 {
 /// Draws a subnets chart from a world run.
 pub fn draw_subnets(id: &str, c: &HtmlCanvasElement, w: &WorldSummary) -> Result<(), String> {
     let days = &w.days;
-    let days = (w.blocks as f64 / 7200.0).round();
-    let unit = if days == 1.0 { "day" } else { "days" };
-    let title = |t: &str| format!("{t} ({}, {days} {unit})", w.preset);
+    let span = (w.blocks as f64 / 7200.0).round();
+    let unit = if span == 1.0 { "day" } else { "days" };
+    let title = |t: &str| format!("{t} ({}, {span} {unit})", w.preset);
     let plain = charts::LineOpts::default();
     match id {
         "shares" => {

@@ -230,7 +230,10 @@ impl ChainInput {
     pub fn validate(&self) -> Result<()> {
         let n = self.n;
         if n > limits::MAX_UIDS {
-            return Err(Error::too_large("n", n, limits::MAX_UIDS));
+            return Err(Error::invalid(
+                "n",
+                format!("is {}, over the limit of {} UIDs", n, limits::MAX_UIDS),
+            ));
         }
         let len = |field: &str, got: usize| -> Result<()> {
             if got != n {

@@ -15,14 +15,17 @@
 //! * [`registry`] — UID and subnet registration: burn prices, lock costs, immunity, pruning.
 //! * [`world`] — the multi-subnet network stepped block by block from a [`world::Scenario`],
 //!   with its recorded series.
-//! * [`metagraph`] — a subnet's stakes and weights (the shipped snapshot of subnet 15).
+//! * [`metagraph`] — a subnet's stakes and weights as a metagraph snapshot holds them, read
+//!   into a multi-epoch case (the shipped subnet-15 snapshot itself is in `data/` and, for
+//!   the default world, [`world::default`]).
 //! * [`preset`] — the rule sets in force on a date, and "as described".
-//! * `agents` and `study` (feature `std`) — validator and miner behaviours, the
-//!   consensus-guarantee map and parameter sweeps; `gpu` (feature `gpu`) — the batch scorer
-//!   on wgpu.
+//! * [`agents`] and [`study`] — validator and miner behaviours, the consensus-guarantee map
+//!   and parameter sweeps; `gpu` (feature `gpu`) — the batch scorer on wgpu.
 //!
-//! The crate is `#![no_std]` with `alloc`; `std` and `serde` are default features. Errors are
-//! values ([`Error`]) that name the field and index at fault.
+//! The crate is `#![no_std]` with `alloc`. Features: `std` and `serde` (the JSON shapes of
+//! the interface contract) by default; `parallel` (rayon for sweeps and large batches,
+//! native), `toml` (TOML scenarios) and `gpu` (wgpu). Errors are values ([`Error`]) that name
+//! the field and index at fault.
 //!
 //! A community case under a research variant:
 //!

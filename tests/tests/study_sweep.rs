@@ -91,3 +91,27 @@ fn random_search_and_errors() {
     assert!(e.to_string().contains("grid.kappa[0]"), "{e}");
     assert!(Shard::parse("0/3").is_err() && Shard::parse("4/3").is_err());
 }
+
+/// A shard built by hand outside `0 ≤ index < count` is an error, never a slice panic or a
+/// division by zero; `run_one` checks its spec as `run_sweep` does.
+#[test]
+fn shards_out_of_range_and_unchecked_specs_are_errors() {
+    let spec = small();
+    for (index, count) in [(3, 2), (2, 2), (0, 0), (usize::MAX, 1)] {
+        let shard = Shard { index, count };
+        let e = run_sweep(&spec, shard, SweepFormat::Csv, &mut |_, _| true).unwrap_err();
+        assert!(e.to_string().starts_with("shard index"), "{e}");
+        assert!(Shard::new(index, count).is_err());
+        assert_eq!(shard.range(8), 8..8);
+    }
+    assert_eq!(Shard::new(1, 2).unwrap(), Shard::parse("2/2").unwrap());
+    assert_eq!(
+        Shard::new(1, 3).unwrap().range(usize::MAX),
+        usize::MAX / 3..usize::MAX / 3 * 2
+    );
+    let mut bad = small();
+    bad.every = 0;
+    let run = &spec.runs().unwrap()[0];
+    let e = taolab::study::sweep::run_one(&bad, run, SweepFormat::Csv, &mut String::new());
+    assert_eq!(e.unwrap_err().to_string(), "every is 0");
+}

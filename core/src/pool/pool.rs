@@ -63,7 +63,7 @@ pub struct Pool {
     pub tao: u64,
     /// Alpha reserve $x$, rao (`SubnetAlphaIn`).
     pub alpha: u64,
-    /// Quote (TAO) weight $w_2$, Perquintill parts.
+    /// Quote (TAO) weight $w_2$, Perquintill parts (10^18 = 1; a larger value counts as 1).
     pub quote_weight: u64,
     /// Fee rate, /65535.
     pub fee_rate: u16,
@@ -96,12 +96,17 @@ impl Pool {
         }
     }
 
+    /// $w_2$, at most one whole (the field is public).
+    fn quote(&self) -> u64 {
+        self.quote_weight.min(PERQUINTILL)
+    }
+
     fn base_weight(&self) -> u64 {
-        PERQUINTILL - self.quote_weight
+        PERQUINTILL - self.quote()
     }
 
     fn even(&self) -> bool {
-        self.curve == Curve::ConstantProduct || self.quote_weight == PERQUINTILL / 2
+        self.curve == Curve::ConstantProduct || self.quote() == PERQUINTILL / 2
     }
 
     /// Spot price, TAO per alpha, as the chain computes it (U64F64; 0 when $x = 0$).
@@ -115,23 +120,23 @@ impl Pool {
         }
         // `U64F64::from_num(w1).checked_div(U64F64::from_num(w2))` (0 when w2 = 0): both are
         // integers below 2⁶⁰, so the quotient is one native division, `floor(w1·2⁶⁴/w2)`.
-        let w = if self.quote_weight == 0 {
+        let w = if self.quote() == 0 {
             U64F64::from_num(0)
         } else {
-            crate::math::fixed::wide::ratio_u64f64(self.base_weight(), self.quote_weight)
+            crate::math::fixed::wide::ratio_u64f64(self.base_weight(), self.quote())
         };
         w.saturating_mul(ratio)
     }
 
     /// Spot price in f64.
     pub fn price_f64(&self) -> f64 {
-        if self.alpha == 0 || self.quote_weight == 0 {
+        if self.alpha == 0 || self.quote() == 0 {
             return 0.0;
         }
         let w = if self.even() {
             1.0
         } else {
-            self.base_weight() as f64 / self.quote_weight as f64
+            self.base_weight() as f64 / self.quote() as f64
         };
         w * self.tao as f64 / self.alpha as f64
     }
@@ -185,13 +190,7 @@ impl Pool {
             dy = cap;
         }
         // dx = x(1 − (y/(y+dy))^(w2/w1))
-        let out = self.out_amount(
-            self.alpha,
-            self.tao,
-            dy,
-            self.quote_weight,
-            self.base_weight(),
-        );
+        let out = self.out_amount(self.alpha, self.tao, dy, self.quote(), self.base_weight());
         Swap {
             input: dy,
             fee,
@@ -228,26 +227,14 @@ impl Pool {
             dx = cap;
         }
         let out = self
-            .out_amount(
-                self.tao,
-                self.alpha,
-                dx,
-                self.base_weight(),
-                self.quote_weight,
-            )
+            .out_amount(self.tao, self.alpha, dx, self.base_weight(), self.quote())
             .min(self.tao.saturating_sub(1));
         self.alpha = self.alpha.saturating_add(dx);
         self.tao -= out;
         let mut fee_tao = 0;
         if fee > 0 {
             let f = self
-                .out_amount(
-                    self.tao,
-                    self.alpha,
-                    fee,
-                    self.base_weight(),
-                    self.quote_weight,
-                )
+                .out_amount(self.tao, self.alpha, fee, self.base_weight(), self.quote())
                 .min(self.tao.saturating_sub(1));
             self.alpha = self.alpha.saturating_add(fee);
             self.tao -= f;
@@ -270,7 +257,7 @@ impl Pool {
         if self.curve == Curve::Balancer {
             let (x, y) = (self.alpha as f64, self.tao as f64);
             let w1 = self.base_weight() as f64 / PERQUINTILL as f64;
-            let w2 = self.quote_weight as f64 / PERQUINTILL as f64;
+            let w2 = self.quote() as f64 / PERQUINTILL as f64;
             let q1 = w1 * y * (x + alpha as f64);
             let q2 = w2 * x * (y + tao as f64);
             let w2n = if q1 + q2 > 0.0 {
@@ -293,6 +280,28 @@ impl Pool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A quote weight past one whole (the field is public) counts as one whole: no overflow
+    /// and no panic in any operation, at the edge weights too.
+    #[test]
+    fn any_quote_weight_is_safe() {
+        for qw in [
+            0,
+            1,
+            PERQUINTILL - 1,
+            PERQUINTILL,
+            PERQUINTILL + 1,
+            u64::MAX,
+        ] {
+            let mut p = Pool::new(Curve::Balancer, 1_000_000_000_000, 2_000_000_000_000, 300);
+            p.quote_weight = qw;
+            let _ = (p.price(), p.price_f64(), p.quote_buy(10_000_000_000, false));
+            p.buy(10_000_000_000, false);
+            p.sell(10_000_000_000, false);
+            p.inject(1_000_000, 1_000_000);
+            assert!(p.tao > 0 && p.alpha > 0, "quote weight {qw}");
+        }
+    }
 
     proptest! {
         /// The fee's closed form gives the library's bits.

@@ -150,11 +150,36 @@ impl Shard {
         })
     }
 
-    /// The runs of this shard among `total`.
+    /// Shard `index` (0-based) of `count`; an error unless `index < count`.
+    pub fn new(index: usize, count: usize) -> Result<Shard> {
+        let shard = Shard { index, count };
+        shard.check()?;
+        Ok(shard)
+    }
+
+    /// An error unless `index < count` (the fields are public, so a shard may be built
+    /// without [`Shard::new`]; [`run_sweep`] checks it).
+    pub fn check(&self) -> Result<()> {
+        if self.index < self.count {
+            Ok(())
+        } else {
+            Err(Error::invalid(
+                "shard",
+                format!(
+                    "index {} of {} is not below the count (0-based index)",
+                    self.index, self.count
+                ),
+            ))
+        }
+    }
+
+    /// The runs of this shard among `total`; none for a shard that fails [`Shard::check`].
     pub fn range(&self, total: usize) -> Range<usize> {
-        let a = total * self.index / self.count;
-        let b = total * (self.index + 1) / self.count;
-        a..b
+        if self.check().is_err() {
+            return total..total;
+        }
+        let at = |k: usize| (total as u128 * k as u128 / self.count as u128) as usize;
+        at(self.index)..at(self.index + 1)
     }
 }
 
@@ -462,6 +487,12 @@ pub fn csv_header(spec: &SweepSpec) -> String {
 
 /// Runs one run and appends its rows to `out`.
 pub fn run_one(spec: &SweepSpec, run: &Run, format: SweepFormat, out: &mut String) -> Result<()> {
+    spec.validate()?;
+    run_checked(spec, run, format, out)
+}
+
+/// [`run_one`] for a spec [`SweepSpec::runs`] has validated.
+fn run_checked(spec: &SweepSpec, run: &Run, format: SweepFormat, out: &mut String) -> Result<()> {
     let sc = spec.scenario(run)?;
     let sim = simulate(&sc)?;
     let m = metrics(&sim);
@@ -531,6 +562,7 @@ pub fn run_sweep(
     format: SweepFormat,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<String> {
+    shard.check()?;
     let runs = spec.runs()?;
     let mine = &runs[shard.range(runs.len())];
     let mut out = String::new();
@@ -548,7 +580,7 @@ pub fn run_sweep(
                 .par_iter()
                 .map(|r| {
                     let mut s = String::new();
-                    run_one(spec, r, format, &mut s).map(|_| s)
+                    run_checked(spec, r, format, &mut s).map(|_| s)
                 })
                 .collect();
             for p in parts {
@@ -562,7 +594,7 @@ pub fn run_sweep(
     }
     #[cfg(not(feature = "parallel"))]
     for (k, r) in mine.iter().enumerate() {
-        run_one(spec, r, format, &mut out)?;
+        run_checked(spec, r, format, &mut out)?;
         if !progress(k + 1, total) {
             return Err(Error::invalid("sweep", "was cancelled"));
         }

@@ -392,7 +392,8 @@ pub struct Scenario {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub variant: Option<Variant>,
-    /// RNG seed (the CLI's `--seed` overrides it).
+    /// RNG seed (the CLI's `--seed` overrides it). [`crate::world::World::new`] takes the
+    /// seed as an argument; the faces pass this one when given none.
     #[cfg_attr(feature = "serde", serde(default))]
     pub seed: u64,
     /// First block.

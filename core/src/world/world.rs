@@ -367,7 +367,9 @@ fn build_subnet(
 }
 
 impl World {
-    /// Builds a world from a scenario; `seed` drives every random draw.
+    /// Builds a world from a scenario; `seed` drives every random draw. The scenario's own
+    /// `seed` field is not read here: pass `scenario.seed` for the world the CLI, the npm
+    /// package and the playground build from the same scenario without a seed option.
     pub fn new(scenario: &Scenario, seed: u64) -> Result<World> {
         scenario.validate()?;
         let rules = scenario.rules()?;

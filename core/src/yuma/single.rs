@@ -96,7 +96,10 @@ impl EpochInput {
         if v > limits::MAX_VALIDATORS {
             return Err(Error::too_large("weights", v, limits::MAX_VALIDATORS));
         }
-        if n > limits::MAX_SERVERS || v * n > limits::MAX_MATRIX_ENTRIES {
+        if n > limits::MAX_SERVERS {
+            return Err(Error::too_large("weights[0]", n, limits::MAX_SERVERS));
+        }
+        if v * n > limits::MAX_MATRIX_ENTRIES {
             return Err(Error::too_large(
                 "weights",
                 v * n,
@@ -172,4 +175,32 @@ pub fn run_epoch(input: &EpochInput, variant: Option<Variant>) -> Result<EpochOu
         &mut Workspace::default(),
     )?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    /// Each size limit is named by itself: a row past the servers' limit is not reported as
+    /// a matrix past the entries' limit.
+    #[test]
+    fn size_limits_name_the_one_passed() {
+        let input = |v: usize, n: usize| EpochInput {
+            weights: vec![vec![0.0; n]; v],
+            stakes: vec![1.0; v],
+            ..Default::default()
+        };
+        let err = |i: EpochInput| i.validate().unwrap_err().to_string();
+        assert_eq!(
+            err(input(1, 70_000)),
+            "weights[0] has 70000 entries, over the limit of 65536"
+        );
+        assert_eq!(
+            err(input(300, 60_000)),
+            "weights has 18000000 entries, over the limit of 16777216"
+        );
+        assert!(input(2, 3).validate().is_ok());
+    }
 }

@@ -396,3 +396,26 @@ fn dividend_per_1000_tao_does_not_depend_on_the_stakes_unit() {
         );
     }
 }
+
+/// The `taolab run` output reads back into the Rust types, value for value, under every
+/// variant (the chain's leaves some outputs out; liquid alpha gives an α matrix).
+#[test]
+fn run_output_reads_back_into_the_rust_types() {
+    for v in Variant::ALL {
+        for n in [1, 3] {
+            let mut case = cases::case(n).unwrap();
+            case.variant = Some(v);
+            case.params.liquid_alpha = n == 3;
+            let out = run_case(&case).unwrap();
+            let text = serde_json::to_string(&out).unwrap();
+            let back: CaseOutput = serde_json::from_str(&text).unwrap();
+            assert!(back == out, "case {n} under {v}");
+        }
+    }
+    let e = serde_json::from_str::<taolab::math::Dense>("[[1, 2], [3]]").unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("row 1 has 1 entries, row 0 has 2"),
+        "{e}"
+    );
+}

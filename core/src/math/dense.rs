@@ -76,6 +76,22 @@ impl Dense {
     }
 }
 
+/// Reads the JSON shape (rows); rows of unequal length are an error.
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Dense {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        let rows: Vec<Vec<f64>> = crate::limits::bounded::matrix(d)?;
+        let cols = rows.first().map_or(0, Vec::len);
+        if let Some(i) = rows.iter().position(|r| r.len() != cols) {
+            return Err(serde::de::Error::custom(alloc::format!(
+                "row {i} has {} entries, row 0 has {cols}",
+                rows[i].len()
+            )));
+        }
+        Ok(Dense::from_rows(&rows, cols))
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for Dense {
     fn serialize<S: serde::Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {

@@ -255,7 +255,7 @@ pub(crate) fn check_vector(field: &str, xs: &[f64]) -> Result<()> {
 
 /// The EMA weight reported for an epoch: one number, or one per (validator, server).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(untagged))]
 pub enum Alpha {
     /// Not reported by this variant (Yuma 2C).
@@ -271,7 +271,7 @@ pub enum Alpha {
 /// one entry per column, those indexed by validator one per row. A variant that does not
 /// compute an output leaves it empty (and it is left out of the JSON).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct EpochOutput {
     /// Row-normalised weights Wn.
@@ -279,24 +279,36 @@ pub struct EpochOutput {
     /// Normalised stake Sn.
     pub stake: Vec<f64>,
     /// Prerank P_j = Σ_i Sn_i·Wn_ij.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub prerank: Vec<f64>,
     /// Consensus C_j (after quantisation).
     pub consensus: Vec<f64>,
     /// Clipped weights Wc.
     pub clipped_weights: Dense,
     /// Rank R_j = Σ_i Sn_i·Wc_ij.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub rank: Vec<f64>,
     /// Incentive I = R/ΣR (or winner-takes-all).
     pub incentive: Vec<f64>,
     /// Server trust T_j = R_j/P_j.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub trust: Vec<f64>,
     /// Validator trust Tv_i = Σ_j Wc_ij / Σ_j Wn_ij.
     pub validator_trust: Vec<f64>,
     /// Fresh bonds of this epoch, before the EMA (empty for 2C and 3).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "is_empty_matrix"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "is_empty_matrix")
+    )]
     pub fresh_bonds: Dense,
     /// The bond state after the epoch, carried to the next one.
     pub bonds: Dense,
@@ -320,7 +332,7 @@ fn is_empty_matrix(m: &Dense) -> bool {
 
 /// Total dividends of one validator over a case, against the base validator.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct TotalDividends {
     /// Validator display name.
@@ -334,11 +346,14 @@ pub struct TotalDividends {
 
 /// The `taolab run` output.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct CaseOutput {
     /// The case's name, if any.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The variant that ran.
     pub variant: Variant,

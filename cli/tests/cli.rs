@@ -290,12 +290,15 @@ fn oversized_matrices_are_refused_before_running() {
     rejects(&["run"], Some(&input), "over the limit of 16777216");
 }
 
+/// The shipped subnet-15 metagraph snapshot.
+const SN15: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../data/metagraph-sn15-block4769998.json"
+);
+
 #[test]
 fn runs_the_real_subnet_15_metagraph() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../data/metagraph-sn15-block4769998.json"
-    );
+    let path = SN15;
     let o = taolab(
         &[
             "run",
@@ -750,10 +753,7 @@ fn run_table_is_readable_for_large_numbers_and_many_servers() {
         "{header}\n{epoch0}"
     );
 
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../data/metagraph-sn15-block4769998.json"
-    );
+    let path = SN15;
     let o = taolab(
         &[
             "run",

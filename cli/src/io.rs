@@ -171,8 +171,8 @@ pub fn num(x: f64) -> String {
 /// A rao amount in TAO, exactly: `107988.447120001` (no trailing zeros, no fraction when
 /// whole), so that amounts printed side by side add up.
 pub fn tao(rao: u128) -> String {
-    const RAO_PER_TAO: u128 = 1_000_000_000;
-    let (whole, frac) = (rao / RAO_PER_TAO, rao % RAO_PER_TAO);
+    let per = u128::from(taolab::emission::issuance::RAO_PER_TAO);
+    let (whole, frac) = (rao / per, rao % per);
     if frac == 0 {
         whole.to_string()
     } else {

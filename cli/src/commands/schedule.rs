@@ -43,15 +43,9 @@ fn tao_to_rao(field: &str, tao: f64) -> CliResult<u64> {
     Ok((tao * RAO_PER_TAO as f64).round() as u64)
 }
 
+/// A rao amount in TAO, exactly ([`crate::io::tao`]).
 fn tao(rao: u64) -> String {
-    let whole = rao / RAO_PER_TAO;
-    let frac = rao % RAO_PER_TAO;
-    if frac == 0 {
-        format!("{whole}")
-    } else {
-        let s = format!("{whole}.{frac:09}");
-        s.trim_end_matches('0').to_string()
-    }
+    crate::io::tao(rao.into())
 }
 
 pub fn run(args: Args) -> CliResult {

@@ -242,9 +242,16 @@ fn ratio_report() {
     let (w, s) = metagraph_input();
     inputs.push((format!("sn15 {}x{}", w.rows, w.cols), w, s));
     let mode = if PARALLEL {
-        "parallel (rayon)"
+        // rayon's pool: RAYON_NUM_THREADS, else one thread per core.
+        let threads = std::env::var("RAYON_NUM_THREADS")
+            .ok()
+            .and_then(|t| t.parse::<usize>().ok())
+            .filter(|&t| t > 0)
+            .or_else(|| std::thread::available_parallelism().ok().map(|t| t.get()))
+            .unwrap_or(1);
+        format!("parallel (rayon, {threads} threads; the baseline on one)")
     } else {
-        "single thread"
+        "single thread".to_string()
     };
     let stat = if std::env::var("TAOLAB_BENCH_STAT").as_deref() == Ok("min") {
         "minima"

@@ -80,7 +80,12 @@ pub struct Workspace {
 /// bond numerators (Yuma 1/2/2B) or the bonds themselves (2C, 3); then the bond
 /// normalisation, EMA and dividends. Every sum keeps the order of the plain formulas (rows in
 /// order for column sums, columns in order for row sums), so the results are bit-identical to
-/// them; row sums run four rows at a time to hide the add latency.
+/// them; row sums run eight rows at a time to hide the add latency.
+///
+/// Under the `parallel` feature, a matrix of at least 2^17 entries splits the passes over
+/// rayon's threads (all but [`epoch_lean`]'s clip pass): passes that sum rows take blocks of rows, passes
+/// that sum columns take stripes of columns, and each sum still runs in the same order, so
+/// the outputs are the same bits as on one thread.
 #[allow(clippy::too_many_arguments)]
 pub fn epoch(
     variant: Variant,
@@ -342,7 +347,7 @@ fn normalize_and_consensus(
         return;
     }
     #[cfg(feature = "parallel")]
-    if v * n >= PARALLEL_MIN {
+    if parallel_at(v, n) {
         // The parallel tasks split the columns by the prerank's chunks: it is always made.
         out.prerank.resize(n, 0.0);
         parallel::normalize_and_consensus(w, n, stake, kappa, out, ws);
@@ -372,9 +377,21 @@ fn normalize_and_consensus(
     }
 }
 
-/// Matrices from this many entries split the first pass over rayon's threads.
+/// Matrices from this many entries split the epoch's passes over rayon's threads.
 #[cfg(feature = "parallel")]
 const PARALLEL_MIN: usize = 1 << 17;
+
+/// Whether a `v × n` epoch splits its passes over rayon's threads (never without the
+/// `parallel` feature).
+fn parallel_at(v: usize, n: usize) -> bool {
+    #[cfg(feature = "parallel")]
+    return v * n >= PARALLEL_MIN;
+    #[cfg(not(feature = "parallel"))]
+    {
+        let _ = (v, n);
+        false
+    }
+}
 
 #[cfg(feature = "parallel")]
 mod parallel {
@@ -425,6 +442,204 @@ mod parallel {
                 },
             );
     }
+
+    /// The rows `i0 ..` of a row-major `v × n` matrix that `len` entries from row `i0` cover.
+    fn block(m: &[f64], n: usize, i0: usize, len: usize) -> &[f64] {
+        &m[i0 * n..i0 * n + len]
+    }
+
+    /// [`ClipPass::run`] in two parallel passes. Blocks of [`BLOCK`] rows on rayon's threads
+    /// store `Wc` and `m` (or put `Wc` in a chunk of scratch) and sum each row for the
+    /// validator trust, columns in order. Then stripes of columns sum the rank and `col`,
+    /// each over the rows in order, from the stored matrices, or from `Wc` and `m` worked out
+    /// again where they are not stored. Every sum keeps its order: the same bits.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn clip(
+        pass: &ClipPass<'_>,
+        wc: &mut [f64],
+        m: &mut [f64],
+        rank: &mut [f64],
+        col: &mut [f64],
+        trust: &mut Vec<f64>,
+        row_const: impl Fn(usize) -> [f64; 2] + Sync,
+        bond: impl Fn([f64; 2], f64, f64, f64, f64) -> f64 + Sync,
+    ) {
+        let (v, n) = (pass.stake.len(), pass.n);
+        trust.clear();
+        if pass.trust {
+            trust.resize(v, 0.0);
+        }
+        let rows = |i0: usize, len: usize, wc: &mut [f64], m: &mut [f64], t: &mut [f64]| {
+            let sub = ClipPass {
+                n,
+                src: block(pass.src, n, i0, len),
+                wn: block(pass.wn, n, i0, len),
+                consensus: pass.consensus,
+                stake: &pass.stake[i0..i0 + t.len()],
+                aux: [
+                    block(pass.aux[0], n, i0, len),
+                    block(pass.aux[1], n, i0, len),
+                ],
+                store: pass.store,
+                lean: false,
+                cols: false,
+                trust: true,
+            };
+            let mut tv = Vec::with_capacity(BLOCK);
+            sub.rows(
+                wc,
+                m,
+                &mut [],
+                &mut [],
+                &mut tv,
+                |i| row_const(i0 + i),
+                &bond,
+            );
+            t.copy_from_slice(&tv);
+        };
+        if pass.store {
+            wc.par_chunks_mut(BLOCK * n)
+                .zip(m.par_chunks_mut(BLOCK * n))
+                .zip(trust.par_chunks_mut(BLOCK))
+                .enumerate()
+                .for_each(|(k, ((wc, m), t))| rows(k * BLOCK, wc.len(), wc, m, t));
+        } else if pass.trust {
+            trust.par_chunks_mut(BLOCK).enumerate().for_each_init(
+                || alloc::vec![0.0; BLOCK * CHUNK],
+                |chunks, (k, t)| rows(k * BLOCK, t.len() * n, chunks, &mut [], t),
+            );
+        }
+        let (wc, m) = (&*wc, &*m);
+        rank.par_chunks_mut(COLUMNS)
+            .zip(col.par_chunks_mut(COLUMNS))
+            .enumerate()
+            .for_each(|(k, (rk, cl))| {
+                let (j0, len) = (k * COLUMNS, rk.len());
+                for (i, &si) in pass.stake.iter().enumerate() {
+                    let o = i * n + j0;
+                    if pass.store {
+                        for (((r, c), &x), &y) in rk
+                            .iter_mut()
+                            .zip(cl.iter_mut())
+                            .zip(&wc[o..o + len])
+                            .zip(&m[o..o + len])
+                        {
+                            *r += si * x;
+                            *c += y;
+                        }
+                    } else {
+                        let k = row_const(i);
+                        ClipRow {
+                            src: &pass.src[o..o + len],
+                            c: &pass.consensus[j0..j0 + len],
+                            si,
+                            aux: [&pass.aux[0][o..o + len], &pass.aux[1][o..o + len]],
+                        }
+                        .run::<false, false, true>(
+                            &mut [],
+                            &mut [],
+                            rk,
+                            cl,
+                            |w, x, a, b| bond(k, w, x, a, b),
+                        );
+                    }
+                }
+            });
+    }
+
+    /// [`EmaPass::run`] in parallel: blocks of [`BLOCK`] rows on rayon's threads (`Wc`, the
+    /// fresh and the EMA bonds, and each row's dividends), then Yuma 1's column sums of the
+    /// bonds by stripes of columns, each over the rows in order (the same bits).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn ema(
+        pass: &EmaPass<'_>,
+        wc: &mut [f64],
+        fresh: &mut [f64],
+        bonds: &mut [f64],
+        dividends: &mut Vec<f64>,
+        sums: &mut [f64],
+        trust: &mut Vec<f64>,
+        ema: impl Fn(f64, f64, f64) -> f64 + Sync,
+    ) {
+        let (v, n) = (pass.v, pass.n);
+        dividends.clear();
+        dividends.resize(v, 0.0);
+        // Written only where the pass sums the validator trust.
+        let mut spare = Vec::new();
+        let tv = if pass.wn.is_some() { trust } else { &mut spare };
+        tv.clear();
+        tv.resize(v, 0.0);
+        let tail = match pass.tail {
+            Tail::Dividends => Tail::Dividends,
+            _ => Tail::Nothing,
+        };
+        wc.par_chunks_mut(BLOCK * n)
+            .zip(fresh.par_chunks_mut(BLOCK * n))
+            .zip(bonds.par_chunks_mut(BLOCK * n))
+            .zip(dividends.par_chunks_mut(BLOCK))
+            .zip(tv.par_chunks_mut(BLOCK))
+            .enumerate()
+            .for_each(|(k, ((((wc, f), b), d), t))| {
+                let (i0, len) = (k * BLOCK, wc.len());
+                let sub = EmaPass {
+                    v: d.len(),
+                    src: block(pass.src, n, i0, len),
+                    stake: &pass.stake[i0..i0 + d.len()],
+                    aux: [
+                        block(pass.aux[0], n, i0, len),
+                        block(pass.aux[1], n, i0, len),
+                    ],
+                    tail,
+                    wn: pass.wn.map(|wn| block(wn, n, i0, len)),
+                    ..*pass
+                };
+                let (mut dv, mut tr) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
+                sub.rows(wc, f, b, &mut dv, &mut [], &mut tr, &ema);
+                if tail == Tail::Dividends {
+                    d.copy_from_slice(&dv);
+                }
+                if sub.wn.is_some() {
+                    t.copy_from_slice(&tr);
+                }
+            });
+        if pass.tail != Tail::Dividends {
+            dividends.clear();
+        }
+        if pass.tail == Tail::ColumnSums {
+            let bonds = &*bonds;
+            sums.par_chunks_mut(COLUMNS).enumerate().for_each(|(k, s)| {
+                let (j0, len) = (k * COLUMNS, s.len());
+                for row in bonds.chunks_exact(n) {
+                    for (s, &b) in s.iter_mut().zip(&row[j0..j0 + len]) {
+                        *s += b;
+                    }
+                }
+            });
+        }
+    }
+
+    /// [`dividends_pass`] by blocks of [`BLOCK`] rows on rayon's threads (each row's sum
+    /// keeps its order: the same bits).
+    pub(super) fn dividends(
+        m: &mut [f64],
+        n: usize,
+        d: &[f64],
+        incentive: &[f64],
+        store: bool,
+        out: &mut Vec<f64>,
+        map: impl Fn(f64, f64) -> f64 + Sync,
+    ) {
+        let v = m.len() / n;
+        out.clear();
+        out.resize(v, 0.0);
+        m.par_chunks_mut(BLOCK * n)
+            .zip(out.par_chunks_mut(BLOCK))
+            .for_each_init(Vec::new, |tmp, (m, o)| {
+                let mut dv = Vec::with_capacity(BLOCK);
+                dividend_rows(m, o.len(), n, d, incentive, store, tmp, &mut dv, &map);
+                o.copy_from_slice(&dv);
+            });
+    }
 }
 
 /// The matrices and vectors of the clip pass.
@@ -443,6 +658,12 @@ struct ClipPass<'a> {
     store: bool,
     /// No validator trust (left empty) and no `Wc` (not even as scratch); `m` as `store` says.
     lean: bool,
+    /// Whether the rank and `col` are summed (always, within `lean`); a row block of the
+    /// parallel pass leaves them to the column pass.
+    cols: bool,
+    /// Whether the validator trust is summed here (outside `lean`); where the parallel EMA
+    /// pass of Yuma 1, 2 and 2B sums it instead, `trust` is left empty.
+    trust: bool,
 }
 
 impl ClipPass<'_> {
@@ -450,9 +671,33 @@ impl ClipPass<'_> {
     /// `Σ_j Wc_ij / Σ_j Wn_ij`, and per entry `m_ij = bond(k_i, src_ij, Wc_ij, aux…)` with its
     /// column sums `col_j += m_ij`. `k_i` comes from `row_const(i)`. Without `store` the pass
     /// writes no matrix (a later pass recomputes `Wc` and `m` where it needs them).
+    ///
+    /// Under the `parallel` feature a large matrix (outside `lean`) runs as
+    /// [`parallel::clip`]: row blocks on rayon's threads, then the column sums by column
+    /// stripes, each still over the rows in order (the same bits).
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn run(
+        &self,
+        wc: &mut [f64],
+        m: &mut [f64],
+        rank: &mut [f64],
+        col: &mut [f64],
+        trust: &mut Vec<f64>,
+        row_const: impl Fn(usize) -> [f64; 2] + Sync,
+        bond: impl Fn([f64; 2], f64, f64, f64, f64) -> f64 + Sync,
+    ) {
+        #[cfg(feature = "parallel")]
+        if self.cols && !self.lean && parallel_at(self.stake.len(), self.n) {
+            return parallel::clip(self, wc, m, rank, col, trust, row_const, bond);
+        }
+        self.rows(wc, m, rank, col, trust, row_const, bond);
+    }
+
+    /// [`ClipPass::run`] on the calling thread.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn rows(
         &self,
         wc: &mut [f64],
         m: &mut [f64],
@@ -467,15 +712,18 @@ impl ClipPass<'_> {
         if n == 0 {
             return;
         }
+        let cols = self.cols || self.lean;
         for i0 in (0..v).step_by(BLOCK) {
             let rn = BLOCK.min(v - i0);
-            let mut sum_wc = [0.0; BLOCK];
-            let mut sum_wn = [-0.0; BLOCK];
+            let mut tv = TrustSums::new();
             for j0 in (0..n).step_by(CHUNK) {
                 let len = CHUNK.min(n - j0);
                 let c = &self.consensus[j0..j0 + len];
-                let rk = &mut rank[j0..j0 + len];
-                let cl = &mut col[j0..j0 + len];
+                let (rk, cl): (&mut [f64], &mut [f64]) = if cols {
+                    (&mut rank[j0..j0 + len], &mut col[j0..j0 + len])
+                } else {
+                    (&mut [], &mut [])
+                };
                 for i in i0..i0 + rn {
                     let (o, si, k) = (i * n + j0, self.stake[i], row_const(i));
                     let row = ClipRow {
@@ -486,24 +734,41 @@ impl ClipPass<'_> {
                     };
                     let bond = |w, x, a, b| bond(k, w, x, a, b);
                     let r = (i - i0) * CHUNK;
-                    match (self.lean, self.store) {
-                        (false, true) => row.run::<true, true>(
+                    let (rk, cl) = (&mut *rk, &mut *cl);
+                    match (self.lean, self.store, cols) {
+                        (false, true, true) => row.run::<true, true, true>(
                             &mut wc[o..o + len],
                             &mut m[o..o + len],
                             rk,
                             cl,
                             bond,
                         ),
-                        (false, false) => {
-                            row.run::<true, false>(&mut wc[r..r + len], &mut [], rk, cl, bond)
+                        (false, true, false) => row.run::<true, true, false>(
+                            &mut wc[o..o + len],
+                            &mut m[o..o + len],
+                            rk,
+                            cl,
+                            bond,
+                        ),
+                        (false, false, true) => {
+                            row.run::<true, false, true>(&mut wc[r..r + len], &mut [], rk, cl, bond)
                         }
-                        (true, true) => {
-                            row.run::<false, true>(&mut [], &mut m[o..o + len], rk, cl, bond)
+                        (false, false, false) => row.run::<true, false, false>(
+                            &mut wc[r..r + len],
+                            &mut [],
+                            rk,
+                            cl,
+                            bond,
+                        ),
+                        (true, true, _) => {
+                            row.run::<false, true, true>(&mut [], &mut m[o..o + len], rk, cl, bond)
                         }
-                        (true, false) => row.run::<false, false>(&mut [], &mut [], rk, cl, bond),
+                        (true, false, _) => {
+                            row.run::<false, false, true>(&mut [], &mut [], rk, cl, bond)
+                        }
                     }
                 }
-                if self.lean {
+                if self.lean || !self.trust {
                     continue;
                 }
                 let wcr = if self.store {
@@ -511,23 +776,41 @@ impl ClipPass<'_> {
                 } else {
                     rows_at(wc, CHUNK, 0, rn, 0, len)
                 };
-                accumulate(&wcr[..rn], None, &mut sum_wc[..rn]);
-                accumulate(
-                    &rows_at(self.wn, n, i0, rn, j0, len)[..rn],
-                    None,
-                    &mut sum_wn[..rn],
-                );
+                tv.add(&wcr[..rn], &rows_at(self.wn, n, i0, rn, j0, len)[..rn]);
             }
-            if !self.lean {
-                trust.extend(
-                    sum_wc
-                        .iter()
-                        .zip(&sum_wn)
-                        .take(rn)
-                        .map(|(&a, &b)| safe_div(a, b)),
-                );
+            if !self.lean && self.trust {
+                tv.finish(rn, trust);
             }
         }
+    }
+}
+
+/// The validator trust `Tv_i = Σ_j Wc_ij / Σ_j Wn_ij` of a block of rows, summed chunk by
+/// chunk, columns in order (`Σ Wc` from 0.0, `Σ Wn` from −0.0).
+struct TrustSums {
+    wc: [f64; BLOCK],
+    wn: [f64; BLOCK],
+}
+
+impl TrustSums {
+    fn new() -> Self {
+        TrustSums {
+            wc: [0.0; BLOCK],
+            wn: [-0.0; BLOCK],
+        }
+    }
+
+    /// Adds the next chunk of the block's rows of Wc and Wn.
+    #[inline(always)]
+    fn add(&mut self, wc: &[&[f64]], wn: &[&[f64]]) {
+        accumulate(wc, None, &mut self.wc[..wc.len()]);
+        accumulate(wn, None, &mut self.wn[..wn.len()]);
+    }
+
+    /// Appends the first `rn` rows' trust to `out`.
+    fn finish(&self, rn: usize, out: &mut Vec<f64>) {
+        let pairs = self.wc.iter().zip(&self.wn).take(rn);
+        out.extend(pairs.map(|(&a, &b)| safe_div(a, b)));
     }
 }
 
@@ -541,10 +824,10 @@ struct ClipRow<'a> {
 }
 
 impl ClipRow<'_> {
-    /// `x = min(src, C)` (into `wc` if `WC`), `rank += si·x`, `y = bond(src, x, aux…)` (into `m`
-    /// if `M`), `col += y`.
+    /// `x = min(src, C)` (into `wc` if `WC`), `rank += si·x` (if `COLS`), `y = bond(src, x,
+    /// aux…)` (into `m` if `M`), `col += y` (if `COLS`).
     #[inline(always)]
-    fn run<const WC: bool, const M: bool>(
+    fn run<const WC: bool, const M: bool, const COLS: bool>(
         &self,
         wc: &mut [f64],
         m: &mut [f64],
@@ -554,7 +837,9 @@ impl ClipRow<'_> {
     ) {
         let len = self.src.len();
         let (src, c, [a0, a1]) = (self.src, &self.c[..len], self.aux);
-        let (a0, a1, rank, col) = (&a0[..len], &a1[..len], &mut rank[..len], &mut col[..len]);
+        let (a0, a1) = (&a0[..len], &a1[..len]);
+        let rank = if COLS { &mut rank[..len] } else { rank };
+        let col = if COLS { &mut col[..len] } else { col };
         let wc = if WC { &mut wc[..len] } else { wc };
         let m = if M { &mut m[..len] } else { m };
         for j in 0..len {
@@ -563,12 +848,16 @@ impl ClipRow<'_> {
             if WC {
                 wc[j] = x;
             }
-            rank[j] += self.si * x;
+            if COLS {
+                rank[j] += self.si * x;
+            }
             let y = bond(w, x, a0[j], a1[j]);
             if M {
                 m[j] = y;
             }
-            col[j] += y;
+            if COLS {
+                col[j] += y;
+            }
         }
     }
 }
@@ -616,9 +905,29 @@ fn grow_chunks(buf: &mut Vec<f64>) {
 }
 
 /// Dividends `D_i = Σ_j q_ij·I_j` in column order (from −0.0), with `q_ij = map(m_ij, d_j)`
-/// (vectorised), four rows at a time; `q` replaces `m` when `store`.
+/// (vectorised), eight rows at a time; `q` replaces `m` when `store`.
 #[allow(clippy::too_many_arguments)]
 fn dividends_pass(
+    m: &mut [f64],
+    v: usize,
+    n: usize,
+    d: &[f64],
+    incentive: &[f64],
+    store: bool,
+    tmp: &mut Vec<f64>,
+    out: &mut Vec<f64>,
+    map: impl Fn(f64, f64) -> f64 + Sync,
+) {
+    #[cfg(feature = "parallel")]
+    if parallel_at(v, n) {
+        return parallel::dividends(m, n, d, incentive, store, out, map);
+    }
+    dividend_rows(m, v, n, d, incentive, store, tmp, out, map);
+}
+
+/// [`dividends_pass`] on the calling thread.
+#[allow(clippy::too_many_arguments)]
+fn dividend_rows(
     m: &mut [f64],
     v: usize,
     n: usize,
@@ -702,6 +1011,8 @@ fn stake_weighted_bonds(
     };
     let (beta, keep) = (params.bond_penalty, 1.0 - params.bond_penalty);
     grow_chunks(&mut ws.chunks);
+    // On the parallel road the EMA pass, which stores Wc anyway, sums the validator trust.
+    let late_trust = !lean && parallel_at(v, n);
     ClipPass {
         n,
         src,
@@ -711,6 +1022,8 @@ fn stake_weighted_bonds(
         aux: [src, src],
         store: false,
         lean,
+        cols: true,
+        trust: !late_trust,
     }
     .run(
         &mut ws.chunks,
@@ -749,28 +1062,33 @@ fn stake_weighted_bonds(
             bonds_old.unwrap_or(wn),
             liquid.as_ref().map_or(wn, |m| &m.data),
         ],
-        col_sums: variant == Variant::Yuma1,
+        tail: if variant == Variant::Yuma1 {
+            Tail::ColumnSums
+        } else {
+            Tail::Dividends
+        },
+        wn: late_trust.then_some(wn),
     };
     let (wc, fresh, bonds) = (
         &mut out.clipped_weights.data,
         &mut out.fresh_bonds.data,
         &mut out.bonds.data,
     );
-    let d = &mut out.dividends_raw;
+    let (d, tv) = (&mut out.dividends_raw, &mut out.validator_trust);
     ws.quot.clear();
     ws.quot.resize(n, 0.0);
     let sums = &mut ws.quot;
     match (bonds_old, &liquid) {
-        (Some(_), Some(_)) => pass.run(wc, fresh, bonds, d, sums, |f, old, a| {
+        (Some(_), Some(_)) => pass.run(wc, fresh, bonds, d, sums, tv, |f, old, a| {
             a * f + (1.0 - a) * old
         }),
         (Some(_), None) => {
             let keep = 1.0 - scalar;
-            pass.run(wc, fresh, bonds, d, sums, |f, old, _| {
+            pass.run(wc, fresh, bonds, d, sums, tv, |f, old, _| {
                 scalar * f + keep * old
             })
         }
-        (None, _) => pass.run(wc, fresh, bonds, d, sums, |f, _, _| f),
+        (None, _) => pass.run(wc, fresh, bonds, d, sums, tv, |f, _, _| f),
     }
     out.alpha = match liquid {
         Some(m) => Alpha::Matrix(m),
@@ -829,14 +1147,31 @@ struct EmaPass<'a> {
     incentive: &'a [f64],
     /// Previous bonds and liquid α, or any `v × n` matrix where unused.
     aux: [&'a [f64]; 2],
-    /// Yuma 1: the column sums of the EMA bonds instead of the dividends.
-    col_sums: bool,
+    /// What the pass sums besides the bonds.
+    tail: Tail,
+    /// This epoch's Wn where this pass sums the validator trust `Σ_j Wc_ij / Σ_j Wn_ij`
+    /// (the parallel road, whose clip pass leaves it), else `None`.
+    wn: Option<&'a [f64]>,
+}
+
+/// What [`EmaPass`] sums of the EMA bonds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tail {
+    /// The dividends `Σ_j B_ij·I_j`.
+    Dividends,
+    /// Yuma 1: the column sums of `B` (its dividends come from a second normalisation).
+    ColumnSums,
+    /// Neither (a row block of the parallel pass, which sums the columns afterwards).
+    #[cfg_attr(not(feature = "parallel"), allow(dead_code))]
+    Nothing,
 }
 
 impl EmaPass<'_> {
     /// Rows in order: `Wc = min(src, C)`, `F = Sn_i·((1−β)·src + β·Wc)/d_j` (0 where
     /// `d_j ≤ 0`), `B = ema(F, B_old, α)`; then either the dividends `Σ_j B_ij·I_j` or the
-    /// column sums of `B` into `sums`.
+    /// column sums of `B` into `sums`. Under the `parallel` feature a large matrix runs as
+    /// [`parallel::ema`] (row blocks on rayon's threads, then the column sums by stripes).
+    #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn run(
         &self,
@@ -845,18 +1180,48 @@ impl EmaPass<'_> {
         bonds: &mut [f64],
         dividends: &mut Vec<f64>,
         sums: &mut [f64],
+        trust: &mut Vec<f64>,
+        ema: impl Fn(f64, f64, f64) -> f64 + Sync,
+    ) {
+        #[cfg(feature = "parallel")]
+        if self.tail != Tail::Nothing && parallel_at(self.v, self.n) {
+            return parallel::ema(self, wc, fresh, bonds, dividends, sums, trust, ema);
+        }
+        self.rows(wc, fresh, bonds, dividends, sums, trust, ema);
+    }
+
+    /// [`EmaPass::run`] on the calling thread.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn rows(
+        &self,
+        wc: &mut [f64],
+        fresh: &mut [f64],
+        bonds: &mut [f64],
+        dividends: &mut Vec<f64>,
+        sums: &mut [f64],
+        trust: &mut Vec<f64>,
         ema: impl Fn(f64, f64, f64) -> f64,
     ) {
         let (v, n) = (self.v, self.n);
+        let (col_sums, dots) = (self.tail == Tail::ColumnSums, self.tail == Tail::Dividends);
         dividends.clear();
+        if self.wn.is_some() {
+            trust.clear();
+        }
         for i0 in (0..v).step_by(BLOCK) {
             let rn = BLOCK.min(v - i0);
             let mut acc = [-0.0; BLOCK];
+            let mut tv = TrustSums::new();
             for j0 in (0..n).step_by(CHUNK) {
                 let len = CHUNK.min(n - j0);
                 let d = &self.col[j0..j0 + len];
                 let c = &self.consensus[j0..j0 + len];
-                let s = &mut sums[j0..j0 + len];
+                let s: &mut [f64] = if col_sums {
+                    &mut sums[j0..j0 + len]
+                } else {
+                    &mut []
+                };
                 let [beta, keep] = self.beta;
                 for i in i0..i0 + rn {
                     let (o, si) = (i * n + j0, self.stake[i]);
@@ -874,12 +1239,16 @@ impl EmaPass<'_> {
                         f[j] = x;
                         let y = ema(x, a0[j], a1[j]);
                         b[j] = y;
-                        if self.col_sums {
+                        if col_sums {
                             s[j] += y;
                         }
                     }
                 }
-                if !self.col_sums {
+                if let Some(wn) = self.wn {
+                    let wcr = rows_at(wc, n, i0, rn, j0, len);
+                    tv.add(&wcr[..rn], &rows_at(wn, n, i0, rn, j0, len)[..rn]);
+                }
+                if dots {
                     let inc = &self.incentive[j0..j0 + len];
                     accumulate(
                         &rows_at(bonds, n, i0, rn, j0, len)[..rn],
@@ -888,8 +1257,11 @@ impl EmaPass<'_> {
                     );
                 }
             }
-            if !self.col_sums {
+            if dots {
                 dividends.extend_from_slice(&acc[..rn]);
+            }
+            if self.wn.is_some() {
+                tv.finish(rn, trust);
             }
         }
     }
@@ -955,6 +1327,8 @@ fn held_bonds(
         ],
         store: true,
         lean,
+        cols: true,
+        trust: true,
     };
     let (wc, b, rank, col, tv) = (
         &mut out.clipped_weights.data,

@@ -453,6 +453,12 @@ test('works at phone width', async (browser) => {
   const r0 = await drawn(page);
   await page.setViewportSize({ width: 900, height: 800 });
   await waitDrawn(page, r0);
+  // The first redraw after r0 may be one that was already under way (a CI run caught one
+  // at the old size): wait, up to 10 s, for the one at the new size.
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#view-consensus canvas');
+    return c.width > 500 && Math.abs(c.width - c.clientWidth) <= 1;
+  }, null, { timeout: 10_000 }).catch(() => {});
   const [[w2, cw2]] = await sizes();
   assert.ok(w2 > 500 && Math.abs(w2 - cw2) <= 1, `after resizing: ${w2} px buffer, ${cw2} px box`);
   await page.setViewportSize({ width: 390, height: 844 });

@@ -484,6 +484,7 @@ mod parallel {
                 lean: false,
                 cols: false,
                 trust: true,
+                wc_only: pass.wc_only,
             };
             let mut tv = Vec::with_capacity(BLOCK);
             sub.rows(
@@ -503,17 +504,39 @@ mod parallel {
                 .zip(trust.par_chunks_mut(BLOCK))
                 .enumerate()
                 .for_each(|(k, ((wc, m), t))| rows(k * BLOCK, wc.len(), wc, m, t));
+        } else if pass.trust && pass.wc_only {
+            wc.par_chunks_mut(BLOCK * n)
+                .zip(trust.par_chunks_mut(BLOCK))
+                .enumerate()
+                .for_each(|(k, (wc, t))| rows(k * BLOCK, wc.len(), wc, &mut [], t));
         } else if pass.trust {
             trust.par_chunks_mut(BLOCK).enumerate().for_each_init(
                 || alloc::vec![0.0; BLOCK * CHUNK],
                 |chunks, (k, t)| rows(k * BLOCK, t.len() * n, chunks, &mut [], t),
             );
         }
-        let (wc, m) = (&*wc, &*m);
+        // Where no row pass wrote `Wc` to keep, the stripes write it: each stripe takes its
+        // segment of every row.
+        let stripes = n.div_ceil(COLUMNS);
+        let write_wc = !pass.store && pass.wc_only && !pass.trust;
+        let (wc, segments): (&[f64], Vec<Vec<&mut [f64]>>) = if write_wc {
+            let mut segments: Vec<Vec<&mut [f64]>> =
+                (0..stripes).map(|_| Vec::with_capacity(v)).collect();
+            for row in wc.chunks_mut(n) {
+                for (s, part) in segments.iter_mut().zip(row.chunks_mut(COLUMNS)) {
+                    s.push(part);
+                }
+            }
+            (&[], segments)
+        } else {
+            (&*wc, (0..stripes).map(|_| Vec::new()).collect())
+        };
+        let m = &*m;
         rank.par_chunks_mut(COLUMNS)
             .zip(col.par_chunks_mut(COLUMNS))
+            .zip(segments.into_par_iter())
             .enumerate()
-            .for_each(|(k, (rk, cl))| {
+            .for_each(|(k, ((rk, cl), mut segment))| {
                 let (j0, len) = (k * COLUMNS, rk.len());
                 for (i, &si) in pass.stake.iter().enumerate() {
                     let o = i * n + j0;
@@ -529,19 +552,17 @@ mod parallel {
                         }
                     } else {
                         let k = row_const(i);
-                        ClipRow {
+                        let row = ClipRow {
                             src: &pass.src[o..o + len],
                             c: &pass.consensus[j0..j0 + len],
                             si,
                             aux: [&pass.aux[0][o..o + len], &pass.aux[1][o..o + len]],
+                        };
+                        let bond = |w, x, a, b| bond(k, w, x, a, b);
+                        match segment.get_mut(i) {
+                            Some(x) => row.run::<true, false, true>(x, &mut [], rk, cl, bond),
+                            None => row.run::<false, false, true>(&mut [], &mut [], rk, cl, bond),
                         }
-                        .run::<false, false, true>(
-                            &mut [],
-                            &mut [],
-                            rk,
-                            cl,
-                            |w, x, a, b| bond(k, w, x, a, b),
-                        );
                     }
                 }
             });
@@ -664,6 +685,9 @@ struct ClipPass<'a> {
     /// Whether the validator trust is summed here (outside `lean`); where the parallel EMA
     /// pass of Yuma 1, 2 and 2B sums it instead, `trust` is left empty.
     trust: bool,
+    /// Without `store` (and outside `lean`): `Wc` stored whole all the same, `m` not (the
+    /// parallel road of Yuma 1, 2 and 2B, whose EMA pass then leaves `Wc` as it is).
+    wc_only: bool,
 }
 
 impl ClipPass<'_> {
@@ -735,43 +759,29 @@ impl ClipPass<'_> {
                     let bond = |w, x, a, b| bond(k, w, x, a, b);
                     let r = (i - i0) * CHUNK;
                     let (rk, cl) = (&mut *rk, &mut *cl);
+                    let x: &mut [f64] = match (self.lean, self.store || self.wc_only) {
+                        (true, _) => &mut [],
+                        (false, true) => &mut wc[o..o + len],
+                        (false, false) => &mut wc[r..r + len],
+                    };
+                    let y: &mut [f64] = if self.store {
+                        &mut m[o..o + len]
+                    } else {
+                        &mut []
+                    };
                     match (self.lean, self.store, cols) {
-                        (false, true, true) => row.run::<true, true, true>(
-                            &mut wc[o..o + len],
-                            &mut m[o..o + len],
-                            rk,
-                            cl,
-                            bond,
-                        ),
-                        (false, true, false) => row.run::<true, true, false>(
-                            &mut wc[o..o + len],
-                            &mut m[o..o + len],
-                            rk,
-                            cl,
-                            bond,
-                        ),
-                        (false, false, true) => {
-                            row.run::<true, false, true>(&mut wc[r..r + len], &mut [], rk, cl, bond)
-                        }
-                        (false, false, false) => row.run::<true, false, false>(
-                            &mut wc[r..r + len],
-                            &mut [],
-                            rk,
-                            cl,
-                            bond,
-                        ),
-                        (true, true, _) => {
-                            row.run::<false, true, true>(&mut [], &mut m[o..o + len], rk, cl, bond)
-                        }
-                        (true, false, _) => {
-                            row.run::<false, false, true>(&mut [], &mut [], rk, cl, bond)
-                        }
+                        (false, true, true) => row.run::<true, true, true>(x, y, rk, cl, bond),
+                        (false, true, false) => row.run::<true, true, false>(x, y, rk, cl, bond),
+                        (false, false, true) => row.run::<true, false, true>(x, y, rk, cl, bond),
+                        (false, false, false) => row.run::<true, false, false>(x, y, rk, cl, bond),
+                        (true, true, _) => row.run::<false, true, true>(x, y, rk, cl, bond),
+                        (true, false, _) => row.run::<false, false, true>(x, y, rk, cl, bond),
                     }
                 }
                 if self.lean || !self.trust {
                     continue;
                 }
-                let wcr = if self.store {
+                let wcr = if self.store || self.wc_only {
                     rows_at(wc, n, i0, rn, j0, len)
                 } else {
                     rows_at(wc, CHUNK, 0, rn, 0, len)
@@ -1013,6 +1023,12 @@ fn stake_weighted_bonds(
     grow_chunks(&mut ws.chunks);
     // On the parallel road the EMA pass, which stores Wc anyway, sums the validator trust.
     let late_trust = !lean && parallel_at(v, n);
+    // There the clip stripes store Wc too, and the EMA pass (bound by memory) only reads it.
+    let wc_buf = if late_trust {
+        &mut out.clipped_weights.data
+    } else {
+        &mut ws.chunks
+    };
     ClipPass {
         n,
         src,
@@ -1024,9 +1040,10 @@ fn stake_weighted_bonds(
         lean,
         cols: true,
         trust: !late_trust,
+        wc_only: late_trust,
     }
     .run(
-        &mut ws.chunks,
+        wc_buf,
         &mut [],
         &mut out.rank,
         &mut ws.col,
@@ -1068,6 +1085,7 @@ fn stake_weighted_bonds(
             Tail::Dividends
         },
         wn: late_trust.then_some(wn),
+        wc_stored: late_trust,
     };
     let (wc, fresh, bonds) = (
         &mut out.clipped_weights.data,
@@ -1152,6 +1170,8 @@ struct EmaPass<'a> {
     /// This epoch's Wn where this pass sums the validator trust `Σ_j Wc_ij / Σ_j Wn_ij`
     /// (the parallel road, whose clip pass leaves it), else `None`.
     wn: Option<&'a [f64]>,
+    /// `Wc` is stored already (by the parallel clip pass): read, not written.
+    wc_stored: bool,
 }
 
 /// What [`EmaPass`] sums of the EMA bonds.
@@ -1233,7 +1253,9 @@ impl EmaPass<'_> {
                     for j in 0..len {
                         let w = src[j];
                         let z = if w < c[j] { w } else { c[j] };
-                        dwc[j] = z;
+                        if !self.wc_stored {
+                            dwc[j] = z;
+                        }
                         let num = bond_weight(si, keep, beta, w, z);
                         let x = div_or_zero(num, d[j]);
                         f[j] = x;
@@ -1329,6 +1351,7 @@ fn held_bonds(
         lean,
         cols: true,
         trust: true,
+        wc_only: false,
     };
     let (wc, b, rank, col, tv) = (
         &mut out.clipped_weights.data,

@@ -23,8 +23,8 @@
 //!   and parameter sweeps; `gpu` (feature `gpu`) — the batch scorer on wgpu.
 //!
 //! The crate is `#![no_std]` with `alloc`. Features: `std` and `serde` (the JSON shapes of
-//! the interface contract) by default; `parallel` (rayon for sweeps and large batches,
-//! native), `toml` (TOML scenarios) and `gpu` (wgpu). Errors are values ([`Error`]) that name
+//! the interface contract) by default; `parallel` (rayon for sweeps, large batches and
+//! the passes of a large research epoch, with the same bits; native), `toml` (TOML scenarios) and `gpu` (wgpu). Errors are values ([`Error`]) that name
 //! the field and index at fault.
 //!
 //! A community case under a research variant:

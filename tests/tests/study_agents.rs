@@ -112,3 +112,23 @@ fn every_shipped_study_runs_and_bad_names_are_errors() {
     let e = by_name("nope").unwrap_err().to_string();
     assert!(e.contains("weight-copying"), "{e}");
 }
+
+#[test]
+fn a_group_of_no_validators_reports_plain_zeros() {
+    let mut sc = by_name("weight-copying").unwrap();
+    let copier = sc
+        .validators
+        .iter()
+        .position(|v| v.role == Role::Copier)
+        .unwrap();
+    sc.validators[copier].count = 0;
+    let name = sc.validators[copier].name.clone();
+    let m = metrics(&simulate(&sc).unwrap());
+    assert!(!m.is_empty());
+    for ep in &m {
+        for key in ["dividends", "yield", "vtrust"] {
+            let x = ep.values[&format!("{key}.{name}")];
+            assert_eq!(x.to_bits(), 0.0f64.to_bits(), "{key}.{name} is {x:?}");
+        }
+    }
+}

@@ -452,6 +452,13 @@ pub fn metrics(run: &AgentRun) -> Vec<EpochMetrics> {
                     .map(|&i| out.validator_trust.get(i).copied().unwrap_or(0.0))
                     .sum::<f64>()
                     / members.len().max(1) as f64;
+                // A group of no validators (`count: 0`) reports zeros, not the −0.0 of an
+                // empty sum.
+                let (d, s, vt) = if members.is_empty() {
+                    (0.0, 0.0, 0.0)
+                } else {
+                    (d, s, vt)
+                };
                 let name = &run.group_names[g];
                 let d_share = if d_total > 0.0 { d / d_total } else { 0.0 };
                 let s_share = if stake_total > 0.0 {

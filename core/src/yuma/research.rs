@@ -398,7 +398,8 @@ mod parallel {
     use super::*;
     use rayon::prelude::*;
 
-    /// Columns per parallel task of the prerank and consensus.
+    /// Columns per stripe of the passes that sum down columns (prerank and consensus, rank
+    /// and the bonds' column sums): 4096 columns make eight tasks.
     const COLUMNS: usize = 8 * consensus::TILE;
 
     pub(super) fn normalize_and_consensus(

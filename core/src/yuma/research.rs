@@ -83,9 +83,9 @@ pub struct Workspace {
 /// them; row sums run eight rows at a time to hide the add latency.
 ///
 /// Under the `parallel` feature, a matrix of at least 2^17 entries splits the passes over
-/// rayon's threads (all but [`epoch_lean`]'s clip pass): passes that sum rows take blocks of rows, passes
-/// that sum columns take stripes of columns, and each sum still runs in the same order, so
-/// the outputs are the same bits as on one thread.
+/// rayon's threads (all but [`epoch_lean`]'s clip pass): passes that sum rows take blocks of
+/// rows, passes that sum columns take stripes of columns, and each sum still runs in the same
+/// order, so the outputs are the same bits as on one thread.
 #[allow(clippy::too_many_arguments)]
 pub fn epoch(
     variant: Variant,
@@ -453,7 +453,8 @@ mod parallel {
     /// store `Wc` and `m` (or put `Wc` in a chunk of scratch) and sum each row for the
     /// validator trust, columns in order. Then stripes of columns sum the rank and `col`,
     /// each over the rows in order, from the stored matrices, or from `Wc` and `m` worked out
-    /// again where they are not stored. Every sum keeps its order: the same bits.
+    /// again where they are not stored (and there store `Wc` if `wc_only` asks for it and no
+    /// row pass ran). Every sum keeps its order: the same bits.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn clip(
         pass: &ClipPass<'_>,

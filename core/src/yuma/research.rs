@@ -449,12 +449,12 @@ mod parallel {
         &m[i0 * n..i0 * n + len]
     }
 
-    /// [`ClipPass::run`] in two parallel passes. Blocks of [`BLOCK`] rows on rayon's threads
-    /// store `Wc` and `m` (or put `Wc` in a chunk of scratch) and sum each row for the
-    /// validator trust, columns in order. Then stripes of columns sum the rank and `col`,
-    /// each over the rows in order, from the stored matrices, or from `Wc` and `m` worked out
-    /// again where they are not stored (and there store `Wc` if `wc_only` asks for it and no
-    /// row pass ran). Every sum keeps its order: the same bits.
+    /// [`ClipPass::run`] in parallel, for its two roads. With `store` (Yuma 2C and 3), blocks
+    /// of [`BLOCK`] rows on rayon's threads store `Wc` and `m` and sum each row for the
+    /// validator trust, columns in order; then stripes of columns sum the rank and `col` from
+    /// the stored matrices. With `ema_trust` (Yuma 1, 2 and 2B) the stripes alone work `Wc`
+    /// and `m` out, store `Wc` (each stripe owns its segment of every row) and sum the rank
+    /// and `col`. Each column's sums run over the rows in order: the same bits.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn clip(
         pass: &ClipPass<'_>,
@@ -468,7 +468,7 @@ mod parallel {
     ) {
         let (v, n) = (pass.stake.len(), pass.n);
         trust.clear();
-        if pass.trust {
+        if pass.store {
             trust.resize(v, 0.0);
         }
         let rows = |i0: usize, len: usize, wc: &mut [f64], m: &mut [f64], t: &mut [f64]| {
@@ -482,11 +482,10 @@ mod parallel {
                     block(pass.aux[0], n, i0, len),
                     block(pass.aux[1], n, i0, len),
                 ],
-                store: pass.store,
+                store: true,
                 lean: false,
                 cols: false,
-                trust: true,
-                wc_only: pass.wc_only,
+                ema_trust: false,
             };
             let mut tv = Vec::with_capacity(BLOCK);
             sub.rows(
@@ -506,22 +505,10 @@ mod parallel {
                 .zip(trust.par_chunks_mut(BLOCK))
                 .enumerate()
                 .for_each(|(k, ((wc, m), t))| rows(k * BLOCK, wc.len(), wc, m, t));
-        } else if pass.trust && pass.wc_only {
-            wc.par_chunks_mut(BLOCK * n)
-                .zip(trust.par_chunks_mut(BLOCK))
-                .enumerate()
-                .for_each(|(k, (wc, t))| rows(k * BLOCK, wc.len(), wc, &mut [], t));
-        } else if pass.trust {
-            trust.par_chunks_mut(BLOCK).enumerate().for_each_init(
-                || alloc::vec![0.0; BLOCK * CHUNK],
-                |chunks, (k, t)| rows(k * BLOCK, t.len() * n, chunks, &mut [], t),
-            );
         }
-        // Where no row pass wrote `Wc` to keep, the stripes write it: each stripe takes its
-        // segment of every row.
+        // Without `store` the stripes write `Wc`: each takes its segment of every row.
         let stripes = n.div_ceil(COLUMNS);
-        let write_wc = !pass.store && pass.wc_only && !pass.trust;
-        let (wc, segments): (&[f64], Vec<Vec<&mut [f64]>>) = if write_wc {
+        let (wc, segments): (&[f64], Vec<Vec<&mut [f64]>>) = if !pass.store {
             let mut segments: Vec<Vec<&mut [f64]>> =
                 (0..stripes).map(|_| Vec::with_capacity(v)).collect();
             for row in wc.chunks_mut(n) {
@@ -684,12 +671,10 @@ struct ClipPass<'a> {
     /// Whether the rank and `col` are summed (always, within `lean`); a row block of the
     /// parallel pass leaves them to the column pass.
     cols: bool,
-    /// Whether the validator trust is summed here (outside `lean`); where the parallel EMA
-    /// pass of Yuma 1, 2 and 2B sums it instead, `trust` is left empty.
-    trust: bool,
-    /// Without `store` (and outside `lean`): `Wc` stored whole all the same, `m` not (the
-    /// parallel road of Yuma 1, 2 and 2B, whose EMA pass then leaves `Wc` as it is).
-    wc_only: bool,
+    /// Without `store` (and outside `lean`): `Wc` is stored whole all the same (`m` is not),
+    /// and the validator trust is left empty for the EMA pass, which reads `Wc` and sums it
+    /// (the parallel road of Yuma 1, 2 and 2B).
+    ema_trust: bool,
 }
 
 impl ClipPass<'_> {
@@ -713,8 +698,13 @@ impl ClipPass<'_> {
         row_const: impl Fn(usize) -> [f64; 2] + Sync,
         bond: impl Fn([f64; 2], f64, f64, f64, f64) -> f64 + Sync,
     ) {
+        // The parallel roads: Yuma 2C and 3 (`store`), Yuma 1, 2 and 2B (`ema_trust`).
         #[cfg(feature = "parallel")]
-        if self.cols && !self.lean && parallel_at(self.stake.len(), self.n) {
+        if (self.store || self.ema_trust)
+            && self.cols
+            && !self.lean
+            && parallel_at(self.stake.len(), self.n)
+        {
             return parallel::clip(self, wc, m, rank, col, trust, row_const, bond);
         }
         self.rows(wc, m, rank, col, trust, row_const, bond);
@@ -761,7 +751,7 @@ impl ClipPass<'_> {
                     let bond = |w, x, a, b| bond(k, w, x, a, b);
                     let r = (i - i0) * CHUNK;
                     let (rk, cl) = (&mut *rk, &mut *cl);
-                    let x: &mut [f64] = match (self.lean, self.store || self.wc_only) {
+                    let x: &mut [f64] = match (self.lean, self.store || self.ema_trust) {
                         (true, _) => &mut [],
                         (false, true) => &mut wc[o..o + len],
                         (false, false) => &mut wc[r..r + len],
@@ -780,17 +770,17 @@ impl ClipPass<'_> {
                         (true, false, _) => row.run::<false, false, true>(x, y, rk, cl, bond),
                     }
                 }
-                if self.lean || !self.trust {
+                if self.lean || self.ema_trust {
                     continue;
                 }
-                let wcr = if self.store || self.wc_only {
+                let wcr = if self.store || self.ema_trust {
                     rows_at(wc, n, i0, rn, j0, len)
                 } else {
                     rows_at(wc, CHUNK, 0, rn, 0, len)
                 };
                 tv.add(&wcr[..rn], &rows_at(self.wn, n, i0, rn, j0, len)[..rn]);
             }
-            if !self.lean && self.trust {
+            if !self.lean && !self.ema_trust {
                 tv.finish(rn, trust);
             }
         }
@@ -1041,8 +1031,7 @@ fn stake_weighted_bonds(
         store: false,
         lean,
         cols: true,
-        trust: !late_trust,
-        wc_only: late_trust,
+        ema_trust: late_trust,
     }
     .run(
         wc_buf,
@@ -1352,8 +1341,7 @@ fn held_bonds(
         store: true,
         lean,
         cols: true,
-        trust: true,
-        wc_only: false,
+        ema_trust: false,
     };
     let (wc, b, rank, col, tv) = (
         &mut out.clipped_weights.data,

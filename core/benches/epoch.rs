@@ -196,37 +196,56 @@ fn thread_cpu_time() -> Option<Duration> {
     None
 }
 
-/// Medians of `reps` runs: wall-clock time, and the thread's CPU time where the platform has
-/// it (the wall time when it does not, or when `f` runs on other threads too).
-fn median_time(mut f: impl FnMut(), reps: usize) -> (Duration, Duration) {
+/// One run of `f`: wall-clock time, and the thread's CPU time where the platform has it (the
+/// wall time when it does not, or when `f` runs on other threads too).
+fn sample(f: &mut dyn FnMut()) -> (Duration, Duration) {
+    let (c0, start) = (thread_cpu_time(), Instant::now());
     f();
-    let mut wall = Vec::with_capacity(reps);
-    let mut cpu = Vec::with_capacity(reps);
-    for _ in 0..reps {
-        let (c0, start) = (thread_cpu_time(), Instant::now());
-        f();
-        let w = start.elapsed();
-        wall.push(w);
-        cpu.push(match (c0, thread_cpu_time()) {
-            (Some(a), Some(b)) if !PARALLEL => b.saturating_sub(a),
-            _ => w,
-        });
-    }
-    wall.sort();
-    cpu.sort();
-    let at = if std::env::var("TAOLAB_BENCH_STAT").as_deref() == Ok("min") {
-        0
-    } else {
-        reps / 2
+    let w = start.elapsed();
+    let c = match (c0, thread_cpu_time()) {
+        (Some(a), Some(b)) if !PARALLEL => b.saturating_sub(a),
+        _ => w,
     };
-    (wall[at], cpu[at])
+    (w, c)
+}
+
+/// `reps` runs of `f` back to back, as a simulation runs its epochs, bracketed by `reps` runs
+/// of the baseline, half before and half after, so that a shared machine's drift over the
+/// seconds of the measurement reaches both: the median, or with `TAOLAB_BENCH_STAT=min` the
+/// minimum, of each one's wall-clock and CPU times. (Taking the two in turn run by run would
+/// wake rayon's threads after every single-threaded baseline, which no simulation does.)
+fn paired_times(
+    mut base: impl FnMut(),
+    mut f: impl FnMut(),
+    reps: usize,
+) -> [(Duration, Duration); 2] {
+    let runs = |g: &mut dyn FnMut(), n: usize, t: &mut [Vec<Duration>; 2]| {
+        g();
+        for _ in 0..n {
+            let (w, c) = sample(g);
+            t[0].push(w);
+            t[1].push(c);
+        }
+    };
+    let mut times = [[Vec::new(), Vec::new()], [Vec::new(), Vec::new()]];
+    runs(&mut base, reps / 2, &mut times[0]);
+    runs(&mut f, reps, &mut times[1]);
+    runs(&mut base, reps - reps / 2, &mut times[0]);
+    let min = std::env::var("TAOLAB_BENCH_STAT").as_deref() == Ok("min");
+    times.map(|[mut w, mut c]| {
+        w.sort();
+        c.sort();
+        let at = if min { 0 } else { w.len() / 2 };
+        (w[at], c[at])
+    })
 }
 
 const PARALLEL: bool = cfg!(feature = "parallel");
 
-/// Prints each variant's epoch against the 5× streaming baseline of its own weight matrix,
-/// same run, at every size: wall-clock medians and, single-threaded, CPU-time medians (the
-/// thread's own time, so that other work on a shared machine does not count against it).
+/// Prints each variant's epoch against the 5× streaming baseline of its own weight matrix at
+/// every size, the baseline's runs around the epoch's ([`paired_times`]): wall-clock medians and,
+/// single-threaded, CPU-time medians (the thread's own time, so that other work on a shared
+/// machine does not count against it).
 /// `TAOLAB_BENCH_VARIANT=yuma2` runs one variant, `TAOLAB_BENCH_SIZE=256x4096` one size, and
 /// `TAOLAB_BENCH_STAT=min` reports minima instead of medians.
 fn ratio_report() {
@@ -265,35 +284,34 @@ fn ratio_report() {
         if size.as_deref().is_some_and(|x| !name.contains(x)) {
             continue;
         }
-        let reps = if w.data.len() > 100_000 { 21 } else { 201 };
-        let base = median_time(
-            || {
-                black_box(stream_five_times(&w.data));
-            },
-            reps,
-        );
-        println!("{name}: baseline wall {:?}, cpu {:?}", base.0, base.1);
+        let reps = if w.data.len() > 100_000 { 40 } else { 200 };
+        let base = || {
+            black_box(stream_five_times(&w.data));
+        };
+        println!("{name}:");
+        let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
         let mut floor = Floor::new(&w.data);
-        let f = median_time(|| floor.step(), reps);
+        let [b, f] = paired_times(base, || floor.step(), reps);
         println!(
-            "  floor (read W, B; write Wn, Wc, B) wall {:>10.3?} ({:>5.2}x)",
+            "  floor   wall {:>10.3?} ({:>5.2}x)   baseline wall {:>10.3?}   (read W, B; write Wn, Wc, B)",
             f.0,
-            f.0.as_secs_f64() / base.0.as_secs_f64()
+            ratio(f.0, b.0),
+            b.0,
         );
         for variant in VARIANTS {
             if only.as_deref().is_some_and(|x| x != variant.as_str()) {
                 continue;
             }
             let mut r = Runner::new(variant, w.clone(), s.clone());
-            let t = median_time(|| r.step(), reps);
-            let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+            let [b, t] = paired_times(base, || r.step(), reps);
             println!(
-                "  {:<7} wall {:>10.3?} ({:>5.2}x)   cpu {:>10.3?} ({:>5.2}x)",
+                "  {:<7} wall {:>10.3?} ({:>5.2}x)   baseline wall {:>10.3?}   cpu {:>10.3?} ({:>5.2}x)",
                 variant.as_str(),
                 t.0,
-                ratio(t.0, base.0),
+                ratio(t.0, b.0),
+                b.0,
                 t.1,
-                ratio(t.1, base.1),
+                ratio(t.1, b.1),
             );
         }
     }

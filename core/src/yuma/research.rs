@@ -619,7 +619,7 @@ mod parallel {
             dividends.clear();
         }
         if pass.tail == Tail::ColumnSums {
-            let bonds = &*bonds;
+            let bonds: &[f64] = if pass.store_bonds { bonds } else { fresh };
             sums.par_chunks_mut(COLUMNS).enumerate().for_each(|(k, s)| {
                 let (j0, len) = (k * COLUMNS, s.len());
                 for row in bonds.chunks_exact(n) {
@@ -634,22 +634,22 @@ mod parallel {
     /// [`dividends_pass`] by blocks of [`BLOCK`] rows on rayon's threads (each row's sum
     /// keeps its order: the same bits).
     pub(super) fn dividends(
-        m: &mut [f64],
+        m: Bonds<'_>,
+        v: usize,
         n: usize,
         d: &[f64],
         incentive: &[f64],
-        store: bool,
         out: &mut Vec<f64>,
         map: impl Fn(f64, f64) -> f64 + Sync,
     ) {
-        let v = m.len() / n;
         out.clear();
         out.resize(v, 0.0);
-        m.par_chunks_mut(BLOCK * n)
+        m.blocks(BLOCK * n)
+            .into_par_iter()
             .zip(out.par_chunks_mut(BLOCK))
             .for_each_init(Vec::new, |tmp, (m, o)| {
                 let mut dv = Vec::with_capacity(BLOCK);
-                dividend_rows(m, o.len(), n, d, incentive, store, tmp, &mut dv, &map);
+                dividend_rows(m, o.len(), n, d, incentive, tmp, &mut dv, &map);
                 o.copy_from_slice(&dv);
             });
     }
@@ -909,36 +909,82 @@ fn grow_chunks(buf: &mut Vec<f64>) {
     }
 }
 
+/// The matrix `m` that [`dividends_pass`] maps, and where `q` goes.
+enum Bonds<'a> {
+    /// `m`, read only.
+    Read(&'a [f64]),
+    /// `m`, replaced by `q`.
+    InPlace(&'a mut [f64]),
+    /// Yuma 1's `B_ema = 1·F + 0·B_old` without the EMA: `m` is the fresh bonds `F` (the
+    /// first), `q` goes into the third. `1·F + 0·B_old` is `F` but where `F` is −0.0 (the
+    /// old bonds are finite): there the sum is formed from the second, `B_old` (if any), so
+    /// that its zero keeps its sign. Nothing else reads `B_old`.
+    Fresh(&'a [f64], Option<&'a [f64]>, &'a mut [f64]),
+}
+
+impl<'a> Bonds<'a> {
+    /// The same, cut into blocks of `len` entries (for the blocks of rows of the parallel
+    /// pass).
+    #[cfg(feature = "parallel")]
+    fn blocks(self, len: usize) -> Vec<Bonds<'a>> {
+        match self {
+            Bonds::Read(m) => m.chunks(len).map(Bonds::Read).collect(),
+            Bonds::InPlace(m) => m.chunks_mut(len).map(Bonds::InPlace).collect(),
+            Bonds::Fresh(f, old, dst) => {
+                let mut old = old.map(|o| o.chunks(len));
+                f.chunks(len)
+                    .zip(dst.chunks_mut(len))
+                    .map(|(f, d)| Bonds::Fresh(f, old.as_mut().and_then(|o| o.next()), d))
+                    .collect()
+            }
+        }
+    }
+}
+
 /// Dividends `D_i = Σ_j q_ij·I_j` in column order (from −0.0), with `q_ij = map(m_ij, d_j)`
-/// (vectorised), eight rows at a time; `q` replaces `m` when `store`.
+/// (vectorised), eight rows at a time; `q` stored as [`Bonds`] says.
 #[allow(clippy::too_many_arguments)]
 fn dividends_pass(
-    m: &mut [f64],
+    m: Bonds<'_>,
     v: usize,
     n: usize,
     d: &[f64],
     incentive: &[f64],
-    store: bool,
     tmp: &mut Vec<f64>,
     out: &mut Vec<f64>,
     map: impl Fn(f64, f64) -> f64 + Sync,
 ) {
     #[cfg(feature = "parallel")]
     if parallel_at(v, n) {
-        return parallel::dividends(m, n, d, incentive, store, out, map);
+        return parallel::dividends(m, v, n, d, incentive, out, map);
     }
-    dividend_rows(m, v, n, d, incentive, store, tmp, out, map);
+    dividend_rows(m, v, n, d, incentive, tmp, out, map);
+}
+
+/// `t_j = map(m_j, d_j)`.
+#[inline(always)]
+fn map_row(t: &mut [f64], m: &[f64], d: &[f64], map: &impl Fn(f64, f64) -> f64) {
+    for ((q, &b), &dj) in t.iter_mut().zip(m).zip(d) {
+        *q = map(b, dj);
+    }
+}
+
+/// Whether `x` holds a −0.0 (vectorised: no early exit).
+#[inline(always)]
+fn has_negative_zero(x: &[f64]) -> bool {
+    x.iter()
+        .fold(0u64, |a, &f| a | u64::from(f.to_bits() == 1 << 63))
+        != 0
 }
 
 /// [`dividends_pass`] on the calling thread.
 #[allow(clippy::too_many_arguments)]
 fn dividend_rows(
-    m: &mut [f64],
+    mut m: Bonds<'_>,
     v: usize,
     n: usize,
     d: &[f64],
     incentive: &[f64],
-    store: bool,
     tmp: &mut Vec<f64>,
     out: &mut Vec<f64>,
     map: impl Fn(f64, f64) -> f64,
@@ -953,16 +999,31 @@ fn dividend_rows(
             let dc = &d[j0..j0 + len];
             for (r, t) in tmp.chunks_exact_mut(CHUNK).take(rn).enumerate() {
                 let o = (i0 + r) * n + j0;
-                let src = &mut m[o..o + len];
                 let t = &mut t[..len];
-                if store {
-                    for ((q, b), &dj) in t.iter_mut().zip(src.iter_mut()).zip(dc) {
-                        *b = map(*b, dj);
-                        *q = *b;
+                match &mut m {
+                    Bonds::Read(m) => map_row(t, &m[o..o + len], dc, &map),
+                    Bonds::InPlace(m) => {
+                        let b = &mut m[o..o + len];
+                        map_row(t, b, dc, &map);
+                        b.copy_from_slice(t);
                     }
-                } else {
-                    for ((q, &b), &dj) in t.iter_mut().zip(src.iter()).zip(dc) {
-                        *q = map(b, dj);
+                    Bonds::Fresh(f, old, dst) => {
+                        let f = &f[o..o + len];
+                        match old {
+                            Some(old) if has_negative_zero(f) => {
+                                let old = &old[o..o + len];
+                                for (((q, &b), &dj), &z) in t.iter_mut().zip(f).zip(dc).zip(old) {
+                                    let b = if b.to_bits() == 1 << 63 {
+                                        b + 0.0 * z
+                                    } else {
+                                        b
+                                    };
+                                    *q = map(b, dj);
+                                }
+                            }
+                            _ => map_row(t, f, dc, &map),
+                        }
+                        dst[o..o + len].copy_from_slice(t);
                     }
                 }
             }
@@ -1055,6 +1116,10 @@ fn stake_weighted_bonds(
 
     // Column-normalise with the variant's epsilon (0/0 → 0), EMA, dividends.
     let eps = if variant == Variant::Yuma1 { EPS } else { 0.0 };
+    // Yuma 1's α is 1 (without liquid alpha): `B_ema = 1·F + 0·B_old` is F, but for the sign
+    // of a zero, which its dividends pass restores. So the EMA pass stores only F and does
+    // not read B_old (and B_ema's column sums are F's: a sum from +0.0 ignores a zero's sign).
+    let no_ema = variant == Variant::Yuma1 && liquid.is_none();
     for d in ws.col.iter_mut() {
         *d += eps;
     }
@@ -1080,6 +1145,7 @@ fn stake_weighted_bonds(
         },
         wn: late_trust.then_some(wn),
         wc_stored: late_trust,
+        store_bonds: !no_ema,
     };
     let (wc, fresh, bonds) = (
         &mut out.clipped_weights.data,
@@ -1094,13 +1160,13 @@ fn stake_weighted_bonds(
         (Some(_), Some(_)) => pass.run(wc, fresh, bonds, d, sums, tv, move |f, old, a| {
             a * f + (1.0 - a) * old
         }),
-        (Some(_), None) => {
+        (Some(_), None) if !no_ema => {
             let keep = 1.0 - scalar;
             pass.run(wc, fresh, bonds, d, sums, tv, move |f, old, _| {
                 scalar * f + keep * old
             })
         }
-        (None, _) => pass.run(wc, fresh, bonds, d, sums, tv, move |f, _, _| f),
+        _ => pass.run(wc, fresh, bonds, d, sums, tv, move |f, _, _| f),
     }
     out.alpha = match liquid {
         Some(m) => Alpha::Matrix(m),
@@ -1111,13 +1177,17 @@ fn stake_weighted_bonds(
         for d in d2.iter_mut() {
             *d += EPS;
         }
+        let m = if no_ema {
+            Bonds::Fresh(&out.fresh_bonds.data, bonds_old, &mut out.bonds.data)
+        } else {
+            Bonds::InPlace(&mut out.bonds.data)
+        };
         dividends_pass(
-            &mut out.bonds.data,
+            m,
             v,
             n,
             &d2,
             &out.incentive,
-            true,
             &mut ws.chunks,
             &mut out.dividends_raw,
             div_or_zero,
@@ -1166,6 +1236,9 @@ struct EmaPass<'a> {
     wn: Option<&'a [f64]>,
     /// `Wc` is stored already (by the parallel clip pass): read, not written.
     wc_stored: bool,
+    /// Whether the EMA bonds are stored. Not for Yuma 1 without liquid alpha, whose α of 1
+    /// makes them the fresh bonds: its dividends pass reads those ([`Bonds::Fresh`]).
+    store_bonds: bool,
 }
 
 /// What [`EmaPass`] sums of the EMA bonds.
@@ -1217,7 +1290,7 @@ impl EmaPass<'_> {
         trust: &mut Vec<f64>,
         ema: impl Fn(f64, f64, f64) -> f64,
     ) {
-        let (v, n) = (self.v, self.n);
+        let (v, n, store) = (self.v, self.n, self.store_bonds);
         let (col_sums, dots) = (self.tail == Tail::ColumnSums, self.tail == Tail::Dividends);
         dividends.clear();
         if self.wn.is_some() {
@@ -1254,7 +1327,9 @@ impl EmaPass<'_> {
                         let x = div_or_zero(num, d[j]);
                         f[j] = x;
                         let y = ema(x, a0[j], a1[j]);
-                        b[j] = y;
+                        if store {
+                            b[j] = y;
+                        }
                         if col_sums {
                             s[j] += y;
                         }
@@ -1411,12 +1486,11 @@ fn held_bonds(
         *c += EPS;
     }
     dividends_pass(
-        &mut out.bonds.data,
+        Bonds::Read(&out.bonds.data),
         v,
         n,
         &ws.col,
         &out.incentive,
-        false,
         &mut ws.chunks,
         &mut out.dividends_raw,
         |b, c| b / c,

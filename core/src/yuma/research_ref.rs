@@ -582,4 +582,72 @@ mod tests {
         assert_eq!(count, shapes.len() * 6 * 5 * 3);
         let _ = vec![0u8; 0];
     }
+
+    /// Yuma 1 does not form its EMA (`1·F + 0·B_old`, α = 1) but reads the fresh bonds in its
+    /// place; the two differ only where F is −0.0 (a −0.0 weight), where the sum takes the
+    /// old bond's zero sign. The same weights epoch after epoch keep −0.0 bonds where the old
+    /// bond is −0.0; new −0.0 weights over +0.0 bonds give +0.0. Small and parallel shapes.
+    #[test]
+    fn yuma1_without_its_ema_keeps_the_sign_of_zero_bonds() {
+        for (v, n) in [(3, 4), (260, 520)] {
+            let mut r = Rng(0x2545_f491_4f6c_dd1d);
+            let weights = |r: &mut Rng, at: u64| {
+                let mut w = Dense::zeros(v, n);
+                for i in 0..v {
+                    for j in 0..n {
+                        let x = if (i + j) as u64 % 3 == at {
+                            -0.0
+                        } else {
+                            r.unit()
+                        };
+                        w.set(i, j, x);
+                    }
+                }
+                w
+            };
+            let s: Vec<f64> = (0..v).map(|_| r.unit()).collect();
+            let params = Params::default();
+            let (mut pa, mut pb): (Option<EpochOutput>, Option<EpochOutput>) = (None, None);
+            let (mut ws, mut wr) = (research::Workspace::default(), Workspace::default());
+            let mut signs = [0usize; 2];
+            // −0.0 at (i + j) % 3 == 0 for three epochs, then at == 1.
+            for (e, at) in [0, 0, 0, 1].into_iter().enumerate() {
+                let w = weights(&mut r, at);
+                let (mut a, mut b) = (EpochOutput::default(), EpochOutput::default());
+                research::epoch(
+                    Variant::Yuma1,
+                    &params,
+                    &w,
+                    &s,
+                    pa.as_ref(),
+                    None,
+                    &mut a,
+                    &mut ws,
+                )
+                .unwrap();
+                epoch(
+                    Variant::Yuma1,
+                    &params,
+                    &w,
+                    &s,
+                    pb.as_ref(),
+                    None,
+                    &mut b,
+                    &mut wr,
+                );
+                check(&a, &b, &alloc::format!("yuma1 {v}x{n} epoch {e}"));
+                if e > 0 {
+                    for (&f, &x) in b.fresh_bonds.data.iter().zip(&b.bonds.data) {
+                        if f == 0.0 && f.is_sign_negative() {
+                            signs[usize::from(x.is_sign_negative())] += 1;
+                        }
+                    }
+                }
+                pa = Some(a);
+                pb = Some(b);
+            }
+            // Both cases met: −0.0 fresh bonds over −0.0 and over +0.0 old bonds.
+            assert!(signs[0] > 0 && signs[1] > 0, "{v}x{n}: {signs:?}");
+        }
+    }
 }

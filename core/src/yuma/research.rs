@@ -70,7 +70,9 @@ pub struct Workspace {
 ///
 /// * `weights` — raw weights W (V × N); `stakes` — raw stakes S (V).
 /// * `prev` — the previous epoch's output (bonds, consensus and weights are the state), or
-///   `None` on the first epoch.
+///   `None` on the first epoch. Its bonds are finite, as every epoch leaves them (and as
+///   [`crate::yuma::EpochInput::validate`] checks): Yuma 1 takes its EMA with α = 1,
+///   `1·F + 0·B_old`, to be F without reading `B_old` but for the sign of a zero.
 /// * `reset_column` — a server whose bond column is zeroed before the epoch (honoured by
 ///   Yuma 2C and Yuma 3 only, as upstream).
 /// * `out` — receives every output; its buffers are reused.

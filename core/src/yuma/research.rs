@@ -399,7 +399,8 @@ fn parallel_at(v: usize, n: usize) -> bool {
 mod parallel {
     //! The bond rules reach these passes as closures. Each must capture its numbers by value
     //! (`move`): captured by reference, a worker thread reloads them through the pointer on
-    //! every entry and the loop does not vectorise (the EMA pass ran scalar and 30 % slower).
+    //! every entry and the loop does not vectorise (the clip stripes and the EMA pass ran
+    //! scalar, and the epoch 10–12 % slower).
     use super::*;
     use rayon::prelude::*;
 

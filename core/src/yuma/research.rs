@@ -972,11 +972,14 @@ fn map_row(t: &mut [f64], m: &[f64], d: &[f64], map: &impl Fn(f64, f64) -> f64) 
     }
 }
 
+/// The bits of −0.0.
+const NEGATIVE_ZERO: u64 = 1 << 63;
+
 /// Whether `x` holds a −0.0 (vectorised: no early exit).
 #[inline(always)]
 fn has_negative_zero(x: &[f64]) -> bool {
     x.iter()
-        .fold(0u64, |a, &f| a | u64::from(f.to_bits() == 1 << 63))
+        .fold(0u64, |a, &f| a | u64::from(f.to_bits() == NEGATIVE_ZERO))
         != 0
 }
 
@@ -1016,7 +1019,7 @@ fn dividend_rows(
                             Some(old) if has_negative_zero(f) => {
                                 let old = &old[o..o + len];
                                 for (((q, &b), &dj), &z) in t.iter_mut().zip(f).zip(dc).zip(old) {
-                                    let b = if b.to_bits() == 1 << 63 {
+                                    let b = if b.to_bits() == NEGATIVE_ZERO {
                                         b + 0.0 * z
                                     } else {
                                         b

@@ -16,8 +16,9 @@
 //! The dense kernel works on tiles of columns read in place, row by row (no transpose): a
 //! 64-bucket stake histogram per column, filled with consecutive columns in flight so that no
 //! two consecutive updates hit the same histogram; a byte per entry remembers its bucket; the
-//! crossing bucket of each column is found from the top; a second sweep over those bytes (eight
-//! at a time) picks the few candidates of the crossing bucket, and a sort or a quickselect
+//! crossing bucket of each column is found from the top; a second sweep over those bytes (a
+//! mask of each row's matches, eight bytes at a time) picks the few candidates of the crossing
+//! bucket, and a sort or a quickselect
 //! over them gives the exact weight. Columns of fewer than [`DIRECT_ROWS`] validators are
 //! selected directly. O(V) per column.
 
@@ -132,10 +133,14 @@ impl Scratch {
             self.crossing.push(cross);
             self.above.push(above);
         }
-        // Candidates: the entries of each column's crossing bucket, found eight bytes at a time.
+        // Candidates: the entries of each column's crossing bucket. Each row's matches, found
+        // eight bytes at a time, make one mask (a tile is at most 64 columns). A row holds
+        // about one match on average, so the first two are taken without a branch (a miss
+        // writes to a spare column, `width`, and counts nothing) and a loop takes the rest:
+        // a branch per match mispredicts about as often as it is taken.
         self.count.clear();
-        self.count.resize(width, 0);
-        self.cand.resize(rows * width, (0.0, 0));
+        self.count.resize(width + 1, 0);
+        self.cand.resize(rows * (width + 1), (0.0, 0));
         for ((brow, row), &f) in self
             .bucket
             .chunks_exact(width)
@@ -143,26 +148,34 @@ impl Scratch {
             .zip(fixed)
         {
             let row = &row[j0..j0 + width];
-            let (cand, count) = (&mut self.cand[..], &mut self.count[..]);
-            let mut take = |t0: usize, mut hits: u64| {
-                while hits != 0 {
-                    let t = t0 + (hits.trailing_zeros() / 8) as usize;
-                    hits &= hits - 1;
-                    cand[t * rows + count[t]] = (row[t], f);
-                    count[t] += 1;
-                }
-            };
             let (bw, cw) = (brow.chunks_exact(8), self.crossing.chunks_exact(8));
             let tail = (bw.remainder(), cw.remainder());
-            let mut t0 = 0;
-            for (b, c) in bw.zip(cw) {
+            let mut hits = 0u64;
+            for (g, (b, c)) in bw.zip(cw).enumerate() {
                 let d = u64::from_le_bytes(b.try_into().unwrap_or([0; 8]))
                     ^ u64::from_le_bytes(c.try_into().unwrap_or([DONE; 8]));
-                take(t0, zero_bytes(d));
-                t0 += 8;
+                hits |= byte_mask(zero_bytes(d)) << (8 * g);
             }
             if !tail.0.is_empty() {
-                take(t0, equal_bytes(tail.0, tail.1));
+                hits |= byte_mask(equal_bytes(tail.0, tail.1)) << (width - tail.0.len());
+            }
+            let (cand, count) = (&mut self.cand[..], &mut self.count[..]);
+            for _ in 0..2 {
+                let hit = hits != 0;
+                let t = if hit {
+                    hits.trailing_zeros() as usize
+                } else {
+                    width
+                };
+                hits &= hits.wrapping_sub(1);
+                cand[t * rows + count[t]] = (row[t.min(width - 1)], f);
+                count[t] += usize::from(hit);
+            }
+            while hits != 0 {
+                let t = hits.trailing_zeros() as usize;
+                hits &= hits - 1;
+                cand[t * rows + count[t]] = (row[t], f);
+                count[t] += 1;
             }
         }
         for (t, o) in out.iter_mut().enumerate() {
@@ -469,6 +482,13 @@ fn equal_bytes(b: &[u8], c: &[u8]) -> u64 {
     x[..b.len()].copy_from_slice(b);
     y[..c.len()].copy_from_slice(c);
     zero_bytes(u64::from_le_bytes(x) ^ u64::from_le_bytes(y))
+}
+
+/// One bit per byte of `z` (bit `k` for byte `k`), from the bytes' high bits (the others
+/// clear, as [`zero_bytes`] and [`equal_bytes`] leave them).
+#[inline(always)]
+fn byte_mask(z: u64) -> u64 {
+    ((z >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
 /// The high bit of each byte of the result is set where that byte of `d` is zero.

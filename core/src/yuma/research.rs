@@ -402,7 +402,9 @@ mod parallel {
     //! every entry and the loop does not vectorise (the clip stripes and the EMA pass ran
     //! scalar, and the epoch 10–12 % slower).
     use super::*;
+    use core::sync::atomic::{AtomicUsize, Ordering};
     use rayon::prelude::*;
+    use std::sync::Mutex;
 
     /// Columns per stripe of the passes that sum down columns (prerank and consensus, rank
     /// and the bonds' column sums): 4096 columns make eight tasks.
@@ -564,8 +566,8 @@ mod parallel {
     }
 
     /// [`EmaPass::run`] in parallel: blocks of [`BLOCK`] rows on rayon's threads (`Wc`, the
-    /// fresh and the EMA bonds, and each row's dividends), then Yuma 1's column sums of the
-    /// bonds by stripes of columns, each over the rows in order (the same bits).
+    /// fresh and the EMA bonds, and each row's dividends). Yuma 1's column sums of the bonds
+    /// come from the blocks too, each adding its rows in turn (rows in order: the same bits).
     #[allow(clippy::too_many_arguments)]
     pub(super) fn ema(
         pass: &EmaPass<'_>,
@@ -589,48 +591,117 @@ mod parallel {
             Tail::Dividends => Tail::Dividends,
             _ => Tail::Nothing,
         };
-        wc.par_chunks_mut(BLOCK * n)
-            .zip(fresh.par_chunks_mut(BLOCK * n))
-            .zip(bonds.par_chunks_mut(BLOCK * n))
-            .zip(dividends.par_chunks_mut(BLOCK))
-            .zip(tv.par_chunks_mut(BLOCK))
-            .enumerate()
-            .for_each(|(k, ((((wc, f), b), d), t))| {
-                let (i0, len) = (k * BLOCK, wc.len());
-                let sub = EmaPass {
-                    v: d.len(),
-                    src: block(pass.src, n, i0, len),
-                    stake: &pass.stake[i0..i0 + d.len()],
-                    aux: [
-                        block(pass.aux[0], n, i0, len),
-                        block(pass.aux[1], n, i0, len),
-                    ],
-                    tail,
-                    wn: pass.wn.map(|wn| block(wn, n, i0, len)),
-                    ..*pass
+        if pass.tail != Tail::ColumnSums {
+            wc.par_chunks_mut(BLOCK * n)
+                .zip(fresh.par_chunks_mut(BLOCK * n))
+                .zip(bonds.par_chunks_mut(BLOCK * n))
+                .zip(dividends.par_chunks_mut(BLOCK))
+                .zip(tv.par_chunks_mut(BLOCK))
+                .enumerate()
+                .for_each(|(k, ((((wc, f), b), d), t))| {
+                    ema_block(pass, tail, k, [wc, f, b], d, t, &ema)
+                });
+        } else {
+            // Yuma 1's column sums of the bonds, rows in order: each block, once its bonds
+            // are done, waits for the block before it to add its rows, and adds its own while
+            // they are still in cache (instead of a pass that reads the bonds again). Workers
+            // take the blocks in order, so the block a worker waits for is always in hand.
+            let blocks: Vec<_> = wc
+                .chunks_mut(BLOCK * n)
+                .zip(fresh.chunks_mut(BLOCK * n))
+                .zip(bonds.chunks_mut(BLOCK * n))
+                .zip(dividends.chunks_mut(BLOCK))
+                .zip(tv.chunks_mut(BLOCK))
+                .map(|b| Mutex::new(Some(b)))
+                .collect();
+            let (sums, store) = (Mutex::new(sums), pass.store_bonds);
+            let (next, added) = (AtomicUsize::new(0), AtomicUsize::new(0));
+            let worker = || loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some(slot) = blocks.get(k) else { return };
+                let Ok(Some(((((wc, f), b), d), t))) = slot.lock().map(|mut s| s.take()) else {
+                    return;
                 };
-                let (mut dv, mut tr) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
-                sub.rows(wc, f, b, &mut dv, &mut [], &mut tr, &ema);
-                if tail == Tail::Dividends {
-                    d.copy_from_slice(&dv);
+                // Passes the turn on even if the block panics (the panic is raised all the
+                // same once every worker is done): no worker waits forever.
+                let _turn = Turn(&added, k + 1);
+                ema_block(pass, tail, k, [&mut *wc, &mut *f, &mut *b], d, t, &ema);
+                while added.load(Ordering::Acquire) < k {
+                    core::hint::spin_loop();
                 }
-                if sub.wn.is_some() {
-                    t.copy_from_slice(&tr);
+                if let Ok(mut sums) = sums.lock() {
+                    add_rows(if store { b } else { f }, n, &mut sums);
                 }
-            });
+            };
+            let workers = rayon::current_num_threads().clamp(1, blocks.len().max(1));
+            (0..workers).into_par_iter().for_each(|_| worker());
+        }
         if pass.tail != Tail::Dividends {
             dividends.clear();
         }
-        if pass.tail == Tail::ColumnSums {
-            let bonds: &[f64] = if pass.store_bonds { bonds } else { fresh };
-            sums.par_chunks_mut(COLUMNS).enumerate().for_each(|(k, s)| {
-                let (j0, len) = (k * COLUMNS, s.len());
-                for row in bonds.chunks_exact(n) {
-                    for (s, &b) in s.iter_mut().zip(&row[j0..j0 + len]) {
-                        *s += b;
-                    }
+    }
+
+    /// Adds the rows of `m` (a block of at most [`BLOCK`] rows of `n`) to `sums`, rows in
+    /// order; a full block's rows at once, so that each sum is loaded and stored once.
+    fn add_rows(m: &[f64], n: usize, sums: &mut [f64]) {
+        let rn = m.len() / n.max(1);
+        if rn == BLOCK {
+            let rows = trimmed(&rows_at(m, n, 0, BLOCK, 0, n), sums.len().min(n));
+            for (j, s) in sums.iter_mut().enumerate() {
+                for row in &rows {
+                    *s += row[j];
                 }
-            });
+            }
+        } else {
+            for row in m.chunks_exact(n) {
+                for (s, &x) in sums.iter_mut().zip(row) {
+                    *s += x;
+                }
+            }
+        }
+    }
+
+    /// Raises the turn counter to the value held when dropped.
+    struct Turn<'a>(&'a AtomicUsize, usize);
+
+    impl Drop for Turn<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_max(self.1, Ordering::Release);
+        }
+    }
+
+    /// Block `k` (of [`BLOCK`] rows) of [`ema`]: its `Wc`, fresh and EMA bonds, dividends
+    /// `d` and validator trust `t`.
+    #[inline(always)]
+    fn ema_block(
+        pass: &EmaPass<'_>,
+        tail: Tail,
+        k: usize,
+        [wc, f, b]: [&mut [f64]; 3],
+        d: &mut [f64],
+        t: &mut [f64],
+        ema: &impl Fn(f64, f64, f64) -> f64,
+    ) {
+        let (i0, len, n) = (k * BLOCK, wc.len(), pass.n);
+        let sub = EmaPass {
+            v: d.len(),
+            src: block(pass.src, n, i0, len),
+            stake: &pass.stake[i0..i0 + d.len()],
+            aux: [
+                block(pass.aux[0], n, i0, len),
+                block(pass.aux[1], n, i0, len),
+            ],
+            tail,
+            wn: pass.wn.map(|wn| block(wn, n, i0, len)),
+            ..*pass
+        };
+        let (mut dv, mut tr) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
+        sub.rows(wc, f, b, &mut dv, &mut [], &mut tr, ema);
+        if tail == Tail::Dividends {
+            d.copy_from_slice(&dv);
+        }
+        if sub.wn.is_some() {
+            t.copy_from_slice(&tr);
         }
     }
 
@@ -1254,7 +1325,7 @@ enum Tail {
     Dividends,
     /// Yuma 1: the column sums of `B` (its dividends come from a second normalisation).
     ColumnSums,
-    /// Neither (a row block of the parallel pass, which sums the columns afterwards).
+    /// Neither (a row block of the parallel pass, which adds the block to the column sums).
     #[cfg_attr(not(feature = "parallel"), allow(dead_code))]
     Nothing,
 }
@@ -1263,7 +1334,7 @@ impl EmaPass<'_> {
     /// Rows in order: `Wc = min(src, C)`, `F = Sn_i·((1−β)·src + β·Wc)/d_j` (0 where
     /// `d_j ≤ 0`), `B = ema(F, B_old, α)`; then either the dividends `Σ_j B_ij·I_j` or the
     /// column sums of `B` into `sums`. Under the `parallel` feature a large matrix runs as
-    /// [`parallel::ema`] (row blocks on rayon's threads, then the column sums by stripes).
+    /// [`parallel::ema`] (row blocks on rayon's threads, adding to the column sums in turn).
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn run(

@@ -350,13 +350,7 @@ fn normalize_and_consensus(
     }
     #[cfg(feature = "parallel")]
     if parallel_at(v, n) {
-        // The parallel tasks split the columns by the prerank's chunks: it is always made.
-        out.prerank.resize(n, 0.0);
-        parallel::normalize_and_consensus(w, n, stake, kappa, out, ws);
-        if !prerank {
-            out.prerank.clear();
-        }
-        return;
+        return parallel::normalize_and_consensus(w, n, stake, kappa, out, ws);
     }
     let wn = &mut out.weights.data;
     for ((src, dst), (sums, s)) in w
@@ -419,15 +413,30 @@ mod parallel {
         ws: &mut Workspace,
     ) {
         let v = stake.len();
-        let wn = &mut out.weights.data;
-        w.par_chunks(BLOCK * n)
-            .zip(wn.par_chunks_mut(BLOCK * n))
-            .zip(ws.row_sums.par_chunks_mut(BLOCK))
-            .for_each(|((src, dst), sums)| normalize_block(src, n, sums, dst));
+        let blocks: Vec<_> = w
+            .chunks(BLOCK * n)
+            .zip(out.weights.data.chunks_mut(BLOCK * n))
+            .zip(ws.row_sums.chunks_mut(BLOCK))
+            .zip(stake.chunks(BLOCK))
+            .collect();
+        let normalize = |_, (((src, dst), sums), _): &mut (((&[f64], &mut [f64]), &mut [f64]), &[f64])| {
+            normalize_block(src, n, sums, dst)
+        };
+        if out.prerank.is_empty() {
+            blocks.into_par_iter().for_each(|mut b| normalize(0, &mut b));
+        } else {
+            // The prerank `P_j = Σ_i Sn_i·Wn_ij`, rows in order: each block adds its rows in
+            // turn while they are in cache.
+            let prerank = Mutex::new(&mut out.prerank[..]);
+            in_turn(blocks, normalize, |_, (((_, wn), _), s)| {
+                if let Ok(mut p) = prerank.lock() {
+                    add_prerank(wn, s, n, &mut p);
+                }
+            });
+        }
         let wn = &out.weights.data;
-        out.prerank
+        ws.col_max
             .par_chunks_mut(COLUMNS)
-            .zip(ws.col_max.par_chunks_mut(COLUMNS))
             .zip(out.consensus.par_chunks_mut(COLUMNS))
             .enumerate()
             .for_each_init(
@@ -436,10 +445,11 @@ mod parallel {
                     scratch.prepare(stake, kappa);
                     scratch
                 },
-                |scratch, (k, ((pre, max), cons))| {
+                |scratch, (k, (max, cons))| {
+                    // The column maxima, which also bring the stripe into cache for the tiles.
                     let j0 = k * COLUMNS;
-                    for (row, &si) in wn.chunks_exact(n).zip(stake) {
-                        prerank_row(&row[j0..j0 + pre.len()], si, pre, max);
+                    for row in wn.chunks_exact(n) {
+                        prerank_row(&row[j0..j0 + max.len()], 0.0, &mut [], max);
                     }
                     for ((t0, c), m) in (j0..)
                         .step_by(consensus::TILE)
@@ -450,6 +460,26 @@ mod parallel {
                     }
                 },
             );
+    }
+
+    /// `P_j += Sn_i·Wn_ij` for the rows of `wn` (a block of at most [`BLOCK`] rows of `n`) in
+    /// order, skipping zero stakes, as [`prerank_row`] does; a full block's rows at once, so
+    /// that each sum is loaded and stored once.
+    fn add_prerank(wn: &[f64], s: &[f64], n: usize, prerank: &mut [f64]) {
+        if let Ok(s) = <[f64; BLOCK]>::try_from(s) {
+            if s.iter().all(|&x| x != 0.0) {
+                let rows = trimmed(&rows_at(wn, n, 0, BLOCK, 0, n), prerank.len().min(n));
+                for (j, p) in prerank.iter_mut().enumerate() {
+                    for (row, &si) in rows.iter().zip(&s) {
+                        *p += si * row[j];
+                    }
+                }
+                return;
+            }
+        }
+        for (row, &si) in wn.chunks_exact(n).zip(s) {
+            prerank_row(row, si, prerank, &mut []);
+        }
     }
 
     /// The rows `i0 ..` of a row-major `v × n` matrix that `len` entries from row `i0` cover.
@@ -602,39 +632,28 @@ mod parallel {
                     ema_block(pass, tail, k, [wc, f, b], d, t, &ema)
                 });
         } else {
-            // Yuma 1's column sums of the bonds, rows in order: each block, once its bonds
-            // are done, waits for the block before it to add its rows, and adds its own while
-            // they are still in cache (instead of a pass that reads the bonds again). Workers
-            // take the blocks in order, so the block a worker waits for is always in hand.
+            // Yuma 1's column sums of the bonds, rows in order: each block adds its rows in
+            // turn, while they are still in cache (instead of a pass that reads the bonds
+            // again).
             let blocks: Vec<_> = wc
                 .chunks_mut(BLOCK * n)
                 .zip(fresh.chunks_mut(BLOCK * n))
                 .zip(bonds.chunks_mut(BLOCK * n))
                 .zip(dividends.chunks_mut(BLOCK))
                 .zip(tv.chunks_mut(BLOCK))
-                .map(|b| Mutex::new(Some(b)))
                 .collect();
             let (sums, store) = (Mutex::new(sums), pass.store_bonds);
-            let (next, added) = (AtomicUsize::new(0), AtomicUsize::new(0));
-            let worker = || loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                let Some(slot) = blocks.get(k) else { return };
-                let Ok(Some(((((wc, f), b), d), t))) = slot.lock().map(|mut s| s.take()) else {
-                    return;
-                };
-                // Passes the turn on even if the block panics (the panic is raised all the
-                // same once every worker is done): no worker waits forever.
-                let _turn = Turn(&added, k + 1);
-                ema_block(pass, tail, k, [&mut *wc, &mut *f, &mut *b], d, t, &ema);
-                while added.load(Ordering::Acquire) < k {
-                    core::hint::spin_loop();
-                }
-                if let Ok(mut sums) = sums.lock() {
-                    add_rows(if store { b } else { f }, n, &mut sums);
-                }
-            };
-            let workers = rayon::current_num_threads().clamp(1, blocks.len().max(1));
-            (0..workers).into_par_iter().for_each(|_| worker());
+            in_turn(
+                blocks,
+                |k, ((((wc, f), b), d), t)| {
+                    ema_block(pass, tail, k, [&mut **wc, &mut **f, &mut **b], d, t, &ema)
+                },
+                |_, ((((_, f), b), _), _)| {
+                    if let Ok(mut sums) = sums.lock() {
+                        add_rows(if store { b } else { f }, n, &mut sums);
+                    }
+                },
+            );
         }
         if pass.tail != Tail::Dividends {
             dividends.clear();
@@ -659,6 +678,37 @@ mod parallel {
                 }
             }
         }
+    }
+
+    /// Runs `each(k, item)` for every item on rayon's threads, and after each item its
+    /// `in_order(k, item)` in the items' order (a call waits for the item before it), while
+    /// the item's data are still in cache: sums that must add the items in order, without a
+    /// pass that reads them again. Workers take the items in order, so the item a worker
+    /// waits for is always in hand.
+    fn in_turn<T: Send>(
+        items: Vec<T>,
+        each: impl Fn(usize, &mut T) + Sync,
+        in_order: impl Fn(usize, &mut T) + Sync,
+    ) {
+        let slots: Vec<_> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
+        let (next, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let worker = || loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(slot) = slots.get(k) else { return };
+            let Ok(Some(mut item)) = slot.lock().map(|mut s| s.take()) else {
+                return;
+            };
+            // Passes the turn on even if `each` panics (the panic is raised all the same
+            // once every worker is done): no worker waits forever.
+            let _turn = Turn(&done, k + 1);
+            each(k, &mut item);
+            while done.load(Ordering::Acquire) < k {
+                core::hint::spin_loop();
+            }
+            in_order(k, &mut item);
+        };
+        let workers = rayon::current_num_threads().clamp(1, slots.len().max(1));
+        (0..workers).into_par_iter().for_each(|_| worker());
     }
 
     /// Raises the turn counter to the value held when dropped.

@@ -419,11 +419,12 @@ mod parallel {
             .zip(ws.row_sums.chunks_mut(BLOCK))
             .zip(stake.chunks(BLOCK))
             .collect();
-        let normalize = |_, (((src, dst), sums), _): &mut (((&[f64], &mut [f64]), &mut [f64]), &[f64])| {
-            normalize_block(src, n, sums, dst)
-        };
+        let normalize =
+            |_, (((src, dst), sums), _): &mut WnBlock<'_>| normalize_block(src, n, sums, dst);
         if out.prerank.is_empty() {
-            blocks.into_par_iter().for_each(|mut b| normalize(0, &mut b));
+            blocks
+                .into_par_iter()
+                .for_each(|mut b| normalize(0, &mut b));
         } else {
             // The prerank `P_j = Σ_i Sn_i·Wn_ij`, rows in order: each block adds its rows in
             // turn while they are in cache.
@@ -461,6 +462,9 @@ mod parallel {
                 },
             );
     }
+
+    /// A block of rows of the Wn pass: W, Wn, the row sums and the stakes.
+    type WnBlock<'a> = (((&'a [f64], &'a mut [f64]), &'a mut [f64]), &'a [f64]);
 
     /// `P_j += Sn_i·Wn_ij` for the rows of `wn` (a block of at most [`BLOCK`] rows of `n`) in
     /// order, skipping zero stakes, as [`prerank_row`] does; a full block's rows at once, so

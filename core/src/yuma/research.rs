@@ -1100,12 +1100,13 @@ fn map_row(t: &mut [f64], m: &[f64], d: &[f64], map: &impl Fn(f64, f64) -> f64) 
 /// The bits of −0.0.
 const NEGATIVE_ZERO: u64 = 1 << 63;
 
-/// Whether `x` holds a −0.0 (vectorised: no early exit).
+/// Whether `x` may hold a −0.0: whether any entry's sign bit is set (the fresh bonds are not
+/// negative, so in practice only a −0.0 sets it; the caller tests each entry exactly). An OR
+/// of the bits, vectorised: SSE2 has no 64-bit compare, and an exact test per entry cost
+/// four instructions a pair.
 #[inline(always)]
-fn has_negative_zero(x: &[f64]) -> bool {
-    x.iter()
-        .fold(0u64, |a, &f| a | u64::from(f.to_bits() == NEGATIVE_ZERO))
-        != 0
+fn may_hold_negative_zero(x: &[f64]) -> bool {
+    x.iter().fold(0u64, |a, &f| a | f.to_bits()) & NEGATIVE_ZERO != 0
 }
 
 /// [`dividends_pass`] on the calling thread.
@@ -1141,7 +1142,7 @@ fn dividend_rows(
                     Bonds::Fresh(f, old, dst) => {
                         let f = &f[o..o + len];
                         match old {
-                            Some(old) if has_negative_zero(f) => {
+                            Some(old) if may_hold_negative_zero(f) => {
                                 let old = &old[o..o + len];
                                 for (((q, &b), &dj), &z) in t.iter_mut().zip(f).zip(dc).zip(old) {
                                     let b = if b.to_bits() == NEGATIVE_ZERO {

@@ -1135,16 +1135,16 @@ fn dividend_rows(
                 match &mut m {
                     Bonds::Read(m) => map_row(t, &m[o..o + len], dc, &map),
                     Bonds::InPlace(m) => {
-                        let b = &mut m[o..o + len];
-                        map_row(t, b, dc, &map);
-                        b.copy_from_slice(t);
+                        for (b, &dj) in m[o..o + len].iter_mut().zip(dc) {
+                            *b = map(*b, dj);
+                        }
                     }
                     Bonds::Fresh(f, old, dst) => {
-                        let f = &f[o..o + len];
+                        let (f, q) = (&f[o..o + len], &mut dst[o..o + len]);
                         match old {
                             Some(old) if may_hold_negative_zero(f) => {
                                 let old = &old[o..o + len];
-                                for (((q, &b), &dj), &z) in t.iter_mut().zip(f).zip(dc).zip(old) {
+                                for (((q, &b), &dj), &z) in q.iter_mut().zip(f).zip(dc).zip(old) {
                                     let b = if b.to_bits() == NEGATIVE_ZERO {
                                         b + 0.0 * z
                                     } else {
@@ -1153,18 +1153,19 @@ fn dividend_rows(
                                     *q = map(b, dj);
                                 }
                             }
-                            _ => map_row(t, f, dc, &map),
+                            _ => map_row(q, f, dc, &map),
                         }
-                        dst[o..o + len].copy_from_slice(t);
                     }
                 }
             }
+            // The dot products read `q` where it went (in cache).
+            let q = match &m {
+                Bonds::Read(_) => rows_at(tmp, CHUNK, 0, rn, 0, len),
+                Bonds::InPlace(m) => rows_at(m, n, i0, rn, j0, len),
+                Bonds::Fresh(_, _, dst) => rows_at(dst, n, i0, rn, j0, len),
+            };
             let inc = &incentive[j0..j0 + len];
-            accumulate(
-                &rows_at(tmp, CHUNK, 0, rn, 0, len)[..rn],
-                Some(inc),
-                &mut acc[..rn],
-            );
+            accumulate(&q[..rn], Some(inc), &mut acc[..rn]);
         }
         out.extend_from_slice(&acc[..rn]);
     }

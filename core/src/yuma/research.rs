@@ -217,6 +217,22 @@ fn shape(m: &mut Dense, rows: usize, cols: usize) {
 /// A block of fewer rows runs as a full one, padded with copies of its first row whose sums
 /// are dropped.
 fn accumulate(rows: &[&[f64]], x: Option<&[f64]>, acc: &mut [f64]) {
+    accumulate_by(rows, x.map_or(Term::Sum, Term::Dot), acc);
+}
+
+/// What [`accumulate_by`] adds up of each entry `w` of a row, at column `j`.
+#[derive(Clone, Copy)]
+enum Term<'a> {
+    /// `w`.
+    Sum,
+    /// `w·x[j]`.
+    Dot(&'a [f64]),
+    /// The clipped weight `min(w, c[j])`, as the clip pass forms it.
+    Clipped(&'a [f64]),
+}
+
+/// [`accumulate`], adding up the given [`Term`] of each entry.
+fn accumulate_by(rows: &[&[f64]], term: Term<'_>, acc: &mut [f64]) {
     let rn = rows.len().min(acc.len());
     if rn == 0 {
         return;
@@ -226,11 +242,28 @@ fn accumulate(rows: &[&[f64]], x: Option<&[f64]>, acc: &mut [f64]) {
     block[..rn].copy_from_slice(&rows[..rn]);
     let mut a = [0.0; BLOCK];
     a[..rn].copy_from_slice(&acc[..rn]);
-    match x {
-        None => sum_block(&block, &mut a),
-        Some(x) => dot_block(&block, x, &mut a),
+    match term {
+        Term::Sum => sum_block(&block, &mut a),
+        Term::Dot(x) => dot_block(&block, x, &mut a),
+        Term::Clipped(c) => clipped_block(&block, c, &mut a),
     }
     acc[..rn].copy_from_slice(&a[..rn]);
+}
+
+#[inline(never)]
+fn clipped_block(rows: &[&[f64]; BLOCK], c: &[f64], acc: &mut [f64]) {
+    let len = rows[0].len();
+    let c = &c[..len];
+    let rows = trimmed(rows, len);
+    let mut a = [0.0; BLOCK];
+    a.copy_from_slice(&acc[..BLOCK]);
+    for j in 0..len {
+        for (s, row) in a.iter_mut().zip(&rows) {
+            let w = row[j];
+            *s += if w < c[j] { w } else { c[j] };
+        }
+    }
+    acc[..BLOCK].copy_from_slice(&a);
 }
 
 #[inline(never)]
@@ -940,6 +973,14 @@ impl TrustSums {
         accumulate(wn, None, &mut self.wn[..wn.len()]);
     }
 
+    /// [`TrustSums::add`], forming Wc from the clipped source and the chunk's consensus `c`
+    /// (`Wc = min(src, C)`, as the clip pass does) instead of reading it.
+    #[inline(always)]
+    fn add_clipped(&mut self, src: &[&[f64]], c: &[f64], wn: &[&[f64]]) {
+        accumulate_by(src, Term::Clipped(c), &mut self.wc[..src.len()]);
+        accumulate(wn, None, &mut self.wn[..wn.len()]);
+    }
+
     /// Appends the first `rn` rows' trust to `out`.
     fn finish(&self, rn: usize, out: &mut Vec<f64>) {
         let pairs = self.wc.iter().zip(&self.wn).take(rn);
@@ -1212,7 +1253,8 @@ fn stake_weighted_bonds(
     grow_chunks(&mut ws.chunks);
     // On the parallel road the EMA pass, which stores Wc anyway, sums the validator trust.
     let late_trust = !lean && parallel_at(v, n);
-    // There the clip stripes store Wc too, and the EMA pass (bound by memory) only reads it.
+    // There the clip stripes store Wc too, and the EMA pass neither writes nor reads it: its
+    // trust sums `min(src, C)` again from the rows it reads anyway.
     let wc_buf = if late_trust {
         &mut out.clipped_weights.data
     } else {
@@ -1367,7 +1409,8 @@ struct EmaPass<'a> {
     /// This epoch's Wn where this pass sums the validator trust `Σ_j Wc_ij / Σ_j Wn_ij`
     /// (the parallel road, whose clip pass leaves it), else `None`.
     wn: Option<&'a [f64]>,
-    /// `Wc` is stored already (by the parallel clip pass): read, not written.
+    /// `Wc` is stored already (by the parallel clip pass): not written (nor read: the trust
+    /// forms it again).
     wc_stored: bool,
     /// Whether the EMA bonds are stored. Not for Yuma 1 without liquid alpha, whose α of 1
     /// makes them the fresh bonds: its dividends pass reads those ([`Bonds::Fresh`]).
@@ -1469,8 +1512,11 @@ impl EmaPass<'_> {
                     }
                 }
                 if let Some(wn) = self.wn {
-                    let wcr = rows_at(wc, n, i0, rn, j0, len);
-                    tv.add(&wcr[..rn], &rows_at(wn, n, i0, rn, j0, len)[..rn]);
+                    let (src, wn) = (
+                        rows_at(self.src, n, i0, rn, j0, len),
+                        rows_at(wn, n, i0, rn, j0, len),
+                    );
+                    tv.add_clipped(&src[..rn], c, &wn[..rn]);
                 }
                 if dots {
                     let inc = &self.incentive[j0..j0 + len];

@@ -246,8 +246,9 @@ const PARALLEL: bool = cfg!(feature = "parallel");
 /// every size, the baseline's runs around the epoch's ([`paired_times`]): wall-clock medians and,
 /// single-threaded, CPU-time medians (the thread's own time, so that other work on a shared
 /// machine does not count against it).
-/// `TAOLAB_BENCH_VARIANT=yuma2` runs one variant, `TAOLAB_BENCH_SIZE=256x4096` one size, and
-/// `TAOLAB_BENCH_STAT=min` reports minima instead of medians.
+/// `TAOLAB_BENCH_VARIANT=yuma2` runs one variant, `TAOLAB_BENCH_SIZE=256x4096` one size,
+/// `TAOLAB_BENCH_STAT=min` reports minima instead of medians, and `TAOLAB_BENCH_REPS=40` sets
+/// the number of runs (200).
 fn ratio_report() {
     let only = std::env::var("TAOLAB_BENCH_VARIANT").ok();
     let size = std::env::var("TAOLAB_BENCH_SIZE").ok();
@@ -284,7 +285,15 @@ fn ratio_report() {
         if size.as_deref().is_some_and(|x| !name.contains(x)) {
             continue;
         }
-        let reps = if w.data.len() > 100_000 { 40 } else { 200 };
+        // 200 runs of each at every size: on a shared machine the minimum of 40 parallel
+        // 256×4096 epochs still moved by 0.2–0.3 ms from one report to the next (a 4 ms
+        // epoch's two threads are both exposed to the neighbours), while 200 take about a
+        // second per row. `TAOLAB_BENCH_REPS` overrides it.
+        let reps = std::env::var("TAOLAB_BENCH_REPS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .filter(|&r: &usize| r >= 2)
+            .unwrap_or(200);
         let base = || {
             black_box(stream_five_times(&w.data));
         };

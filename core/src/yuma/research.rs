@@ -136,34 +136,26 @@ pub fn epoch(
         }
     }
 
+    let mut passes = move || {
+        epoch_passes(
+            variant,
+            params,
+            weights,
+            stakes,
+            prev,
+            reset_column,
+            out,
+            ws,
+        )
+    };
     // On the parallel road the whole epoch runs on one of rayon's threads: its passes then
     // start from inside the pool, not by a hand-over from the caller's thread each.
     #[cfg(feature = "parallel")]
     if parallel_at(v, n) && rayon::current_thread_index().is_none() {
-        rayon::scope(|_| {
-            epoch_passes(
-                variant,
-                params,
-                weights,
-                stakes,
-                prev,
-                reset_column,
-                out,
-                ws,
-            )
-        });
+        rayon::scope(|_| passes());
         return Ok(());
     }
-    epoch_passes(
-        variant,
-        params,
-        weights,
-        stakes,
-        prev,
-        reset_column,
-        out,
-        ws,
-    );
+    passes();
     Ok(())
 }
 

@@ -280,45 +280,22 @@ fn accumulate_by(rows: &[&[f64]], term: Term<'_>, acc: &mut [f64]) {
     let mut a = [0.0; BLOCK];
     a[..rn].copy_from_slice(&acc[..rn]);
     match term {
-        Term::Sum => sum_block(&block, &mut a),
-        Term::Dot(x) => dot_block(&block, x, &mut a),
-        Term::Clipped(c) => clipped_block(&block, c, &mut a),
+        Term::Sum => block_sums::<SUM>(&block, block[0], &mut a),
+        Term::Dot(x) => block_sums::<DOT>(&block, x, &mut a),
+        Term::Clipped(c) => block_sums::<CLIPPED>(&block, c, &mut a),
     }
     acc[..rn].copy_from_slice(&a[..rn]);
 }
 
-#[inline(never)]
-fn clipped_block(rows: &[&[f64]; BLOCK], c: &[f64], acc: &mut [f64]) {
-    let len = rows[0].len();
-    let c = &c[..len];
-    let rows = trimmed(rows, len);
-    let mut a = [0.0; BLOCK];
-    a.copy_from_slice(&acc[..BLOCK]);
-    for j in 0..len {
-        for (s, row) in a.iter_mut().zip(&rows) {
-            let w = row[j];
-            *s += if w < c[j] { w } else { c[j] };
-        }
-    }
-    acc[..BLOCK].copy_from_slice(&a);
-}
+/// The [`Term`]s of [`block_sums`], as constants: each is its own loop.
+const SUM: u8 = 0;
+const DOT: u8 = 1;
+const CLIPPED: u8 = 2;
 
+/// The sums of [`accumulate_by`] for a full block: the term `T` of each entry `w` at column
+/// `j`, with `x[j]` the factor (`DOT`) or the consensus (`CLIPPED`); `x` is unread for `SUM`.
 #[inline(never)]
-fn sum_block(rows: &[&[f64]; BLOCK], acc: &mut [f64]) {
-    let len = rows[0].len();
-    let rows = trimmed(rows, len);
-    let mut a = [0.0; BLOCK];
-    a.copy_from_slice(&acc[..BLOCK]);
-    for j in 0..len {
-        for (s, row) in a.iter_mut().zip(&rows) {
-            *s += row[j];
-        }
-    }
-    acc[..BLOCK].copy_from_slice(&a);
-}
-
-#[inline(never)]
-fn dot_block(rows: &[&[f64]; BLOCK], x: &[f64], acc: &mut [f64]) {
+fn block_sums<const T: u8>(rows: &[&[f64]; BLOCK], x: &[f64], acc: &mut [f64]) {
     let len = rows[0].len();
     let x = &x[..len];
     let rows = trimmed(rows, len);
@@ -326,7 +303,18 @@ fn dot_block(rows: &[&[f64]; BLOCK], x: &[f64], acc: &mut [f64]) {
     a.copy_from_slice(&acc[..BLOCK]);
     for j in 0..len {
         for (s, row) in a.iter_mut().zip(&rows) {
-            *s += row[j] * x[j];
+            let w = row[j];
+            *s += match T {
+                SUM => w,
+                DOT => w * x[j],
+                _ => {
+                    if w < x[j] {
+                        w
+                    } else {
+                        x[j]
+                    }
+                }
+            };
         }
     }
     acc[..BLOCK].copy_from_slice(&a);

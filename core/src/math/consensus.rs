@@ -18,9 +18,8 @@
 //! two consecutive updates hit the same histogram; a byte per entry remembers its bucket; the
 //! crossing bucket of each column is found from the top; a second sweep over those bytes (a
 //! mask of each row's matches, eight bytes at a time) picks the few candidates of the crossing
-//! bucket, and a sort or a quickselect
-//! over them gives the exact weight. Columns of fewer than [`DIRECT_ROWS`] validators are
-//! selected directly. O(V) per column.
+//! bucket, and a sort or a quickselect over them gives the exact weight. Columns of fewer than
+//! [`DIRECT_ROWS`] validators are selected directly. O(V) per column.
 
 use crate::math::exact;
 use alloc::vec::Vec;
